@@ -1,0 +1,74 @@
+/** `tnat64 check [-f FILE] [-t HOST[:PORT]]…`: validate and print the configuration; decide for some targets. */
+
+import { Command, Io, Problem } from '../command.js';
+import { parseOptions } from '../../core/args.js';
+import { loadConfig } from '../../core/config-file.js';
+import { discover } from '../../core/discover.js';
+import { configLines, decisionLines } from '../../core/report.js';
+import { Decider } from '../../core/resolve-decision.js';
+import { systemWorld, World } from '../../core/system.js';
+import { parseTarget, Target, targetAddresses } from '../../core/target.js';
+import { UsageError } from '../command.js';
+
+const usage = `Usage: tnat64 check [-f FILE] [-t HOST[:PORT]]...
+
+Validates the configuration file and prints it as the library reads it: which file (-f FILE,
+else $TNAT64_CONF_FILE, else /etc/tnat64.conf), whether TNAT64_PREFIX overrides its nat64_prefix,
+every local net and path, and every error with FILE:LINE, the offending text and what was expected.
+
+With -t, also shows for each target which path, prefix, synthesized address and method it gets
+(HOST is an IPv4 address or a name, resolved to its IPv4 addresses; PORT defaults to 0, which
+matches only paths without a port range). Discovery (RFC 7050) runs only if a target needs the
+default prefix and neither TNAT64_PREFIX nor the file sets one.
+
+Options:
+  -f, --file FILE          check FILE instead of $TNAT64_CONF_FILE or /etc/tnat64.conf
+  -t, --target HOST[:PORT] show the decision for this destination (repeatable)
+  -h, --help               show this help
+
+Exit status: 0 valid (or no file), 1 the file is invalid or unreadable or a name does not
+resolve, 2 usage error.
+`;
+
+export function create(world: World): Command {
+  return {
+    name: 'check',
+    summary: 'validate and print the configuration; show decisions for targets (-t)',
+    usage,
+    async run(args: string[], io: Io): Promise<number> {
+      const { values } = parseOptions(args, { file: { type: 'string', short: 'f' }, target: { type: 'string', short: 't', multiple: true } }, false);
+      const targets: Target[] = (values.target ?? []).map((text) => {
+        const target = parseTarget(text);
+        if (typeof target === 'string') throw new UsageError(target);
+        return target;
+      });
+      const loaded = loadConfig(world.readBytes, io.env, values.file);
+      if (loaded.status === 'absent' && loaded.from === 'option') {
+        throw new Problem('config-missing', `the configuration file ${loaded.file} does not exist`, 'give an existing file to -f');
+      }
+      const lines = configLines(loaded);
+      const decider = new Decider(io.env, loaded.config, () => discover(world.resolver(), world.readText));
+      const fixed = await decider.prefixSource();
+      if (fixed.source.envProblem) lines.push(`warning: ${fixed.source.envProblem}`);
+      if (fixed.source.origin !== 'none') lines.push(`default prefix: ${fixed.source.detail}`);
+      else lines.push(`default prefix: none set (TNAT64_PREFIX unset${loaded.status === 'ok' ? ', no nat64_prefix in the file' : ''}); the library discovers one through DNS64 when a destination needs it`);
+      for (const target of targets) {
+        let addresses: number[];
+        try {
+          addresses = await targetAddresses(target, world.resolve4);
+        } catch (error) {
+          throw new Problem('resolve-failed', `cannot resolve ${target.host} to IPv4 addresses: ${(error as { code?: string }).code ?? (error as Error).message}`, 'give an IPv4 address instead, or check the name');
+        }
+        const port = target.port ?? 0;
+        lines.push('', `target ${target.text}${addresses.length === 0 ? ': no IPv4 address' : ''}`);
+        for (const address of addresses) lines.push(...decisionLines(address, port, await decider.decide(address, port)));
+      }
+      const after = await decider.prefixSource();
+      if (after.source.discovery) lines.push('', `discovery: ${after.source.detail}`);
+      io.out(lines.map((line) => `${line}\n`).join(''));
+      return loaded.status === 'invalid' ? 1 : 0;
+    },
+  };
+}
+
+export const command = create(systemWorld());

@@ -1,0 +1,223 @@
+/**
+ * The configuration file: parser for the grammar in docs/DESIGN.md (the original tnat64.conf syntax plus CIDR and
+ * prefix lengths) and the canonical dump both halves print. Pure: the text comes in, a Config or errors go out.
+ */
+
+import { formatIPv4, formatNet, maskLength, maskOf, Net, parseIPv4 } from './ipv4.js';
+import { formatPrefix, parsePrefix, Prefix } from './rfc6052.js';
+
+export interface Subnet extends Net {
+  portLow: number;
+  portHigh: number;
+}
+
+export interface Path {
+  /** Line of `path {`. */
+  line: number;
+  prefix: Prefix;
+  subnets: Subnet[];
+}
+
+export interface Config {
+  prefix?: Prefix;
+  locals: Net[];
+  paths: Path[];
+}
+
+export type ErrorCode =
+  | 'bad-prefix'
+  | 'bad-prefix-length'
+  | 'prefix-host-bits'
+  | 'prefix-u-octet'
+  | 'bad-net'
+  | 'bad-mask'
+  | 'net-host-bits'
+  | 'bad-port'
+  | 'unknown-key'
+  | 'missing-equals'
+  | 'duplicate-prefix'
+  | 'path-no-subnet'
+  | 'path-no-prefix'
+  | 'path-duplicate-prefix'
+  | 'nested-path'
+  | 'unexpected-close'
+  | 'unclosed-path'
+  | 'missing-value'
+  | 'file-too-large'
+  | 'unreadable';
+
+export interface ConfigError {
+  file: string;
+  /** 1-based; 0 for problems with the file as a whole. */
+  line: number;
+  code: ErrorCode;
+  /** The offending line without its comment, trimmed ('' for whole-file problems). */
+  text: string;
+  /** What is wrong and what was expected. */
+  message: string;
+}
+
+export type ParseResult = { ok: true; config: Config } | { ok: false; errors: ConfigError[] };
+
+/** Files larger than this are refused (the C half reads the file into memory inside someone else's process). */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
+/** `file:line: "text": message`, or `file: message` for whole-file problems. */
+export function formatError(error: ConfigError): string {
+  if (error.line === 0) return `${error.file}: ${error.message}`;
+  return `${error.file}:${error.line}: "${error.text}": ${error.message}`;
+}
+
+type Problem = { code: ErrorCode; message: string };
+
+/** `a.b.c.d/MASK` (MASK dotted or 0..32), optionally with `:PORT[-PORT]` after the address when ports are allowed. */
+function parseNet(value: string, allowPorts: boolean): { subnet: Subnet } | Problem {
+  const example = allowPorts ? 'a.b.c.d[:PORT[-PORT]]/MASK, e.g. 150.0.0.0:80-1024/255.255.0.0' : 'a.b.c.d/MASK, e.g. 10.0.0.0/255.0.0.0 or 10.0.0.0/8';
+  const slash = value.indexOf('/');
+  if (slash < 0) return { code: 'bad-net', message: `missing "/MASK"; expected ${example}` };
+  const left = value.slice(0, slash);
+  const maskText = value.slice(slash + 1);
+  const colon = left.indexOf(':');
+  const addressText = colon < 0 ? left : left.slice(0, colon);
+  const address = parseIPv4(addressText);
+  if (address === undefined) {
+    const why = colon >= 0 && !allowPorts ? 'a local net takes no port' : `"${addressText}" is not a dotted-quad IPv4 address`;
+    return { code: 'bad-net', message: `${why}; expected ${example}` };
+  }
+  let portLow = 0;
+  let portHigh = 65535;
+  if (colon >= 0) {
+    if (!allowPorts) return { code: 'bad-net', message: `a local net takes no port; expected ${example}` };
+    const portText = left.slice(colon + 1);
+    const match = /^([0-9]{1,5})(?:-([0-9]{1,5}))?$/.exec(portText);
+    const low = match ? Number(match[1]) : NaN;
+    const high = match && match[2] !== undefined ? Number(match[2]) : low;
+    if (!match || low > 65535 || high > 65535) {
+      return { code: 'bad-port', message: `"${portText}" is not a port or port range; expected PORT or LOW-HIGH with ports 0-65535` };
+    }
+    if (low > high) return { code: 'bad-port', message: `port range ${portText} is empty; expected LOW-HIGH with LOW <= HIGH` };
+    if (match[2] === undefined && low === 0) {
+      portLow = 0; // a single port 0 means "any port"
+      portHigh = 65535;
+    } else {
+      portLow = low;
+      portHigh = high;
+    }
+  }
+  let length: number | undefined;
+  if (/^[0-9]{1,2}$/.test(maskText)) {
+    length = Number(maskText) <= 32 ? Number(maskText) : undefined;
+  } else {
+    const mask = parseIPv4(maskText);
+    length = mask === undefined ? undefined : maskLength(mask);
+  }
+  if (length === undefined) {
+    return { code: 'bad-mask', message: `"${maskText}" is not a contiguous dotted mask or a length 0-32; expected e.g. 255.255.0.0 or 16` };
+  }
+  if (((address & maskOf(length)) >>> 0) !== address) {
+    const fixed = { address: (address & maskOf(length)) >>> 0, length };
+    return { code: 'net-host-bits', message: `${formatIPv4(address)} has host bits set for /${length}; expected ${formatNet(fixed)}` };
+  }
+  return { subnet: { address, length, portLow, portHigh } };
+}
+
+interface OpenPath {
+  line: number;
+  prefix?: Prefix;
+  prefixSeen: boolean;
+  subnetSeen: boolean;
+  subnets: Subnet[];
+}
+
+/**
+ * Parse configuration text. Every error is collected in reading order (top to bottom; `unclosed-path` is found at
+ * the end of the file and names the line of its `path {`). Any error makes the whole file invalid.
+ */
+export function parseConfig(text: string, file: string): ParseResult {
+  const errors: ConfigError[] = [];
+  const config: Config = { locals: [], paths: [] };
+  let topPrefixSeen = false;
+  let open: OpenPath | undefined;
+  const lines = text.split('\n');
+  lines.forEach((raw, index) => {
+    const line = index + 1;
+    const hash = raw.indexOf('#');
+    const content = (hash < 0 ? raw : raw.slice(0, hash)).trim();
+    if (content === '') return;
+    const fail = (problem: Problem) => errors.push({ file, line, text: content, ...problem });
+
+    if (/^path\b/.test(content)) {
+      if (!/^path\s*\{$/.test(content)) return fail({ code: 'unknown-key', message: 'expected "path {" alone on its line' });
+      if (open) return fail({ code: 'nested-path', message: `a path cannot contain another path; close the path opened at line ${open.line} with "}" first` });
+      open = { line, prefixSeen: false, subnetSeen: false, subnets: [] };
+      return;
+    }
+    if (content === '}') {
+      if (!open) return fail({ code: 'unexpected-close', message: 'no path is open here; expected "}" only to close a "path {"' });
+      if (!open.subnetSeen) {
+        fail({ code: 'path-no-subnet', message: `the path opened at line ${open.line} has no subnet; expected at least one "subnet = a.b.c.d[:PORT[-PORT]]/MASK"` });
+      }
+      if (!open.prefixSeen) {
+        fail({ code: 'path-no-prefix', message: `the path opened at line ${open.line} has no nat64_prefix; expected exactly one "nat64_prefix = PREFIX"` });
+      }
+      if (open.prefix && open.subnets.length > 0) config.paths.push({ line: open.line, prefix: open.prefix, subnets: open.subnets });
+      open = undefined;
+      return;
+    }
+
+    const keys = open ? ['subnet', 'nat64_prefix'] : ['nat64_prefix', 'local'];
+    const where = open ? 'inside a path' : 'at top level';
+    const equals = content.indexOf('=');
+    const key = (equals < 0 ? content.split(/\s+/)[0] ?? '' : content.slice(0, equals)).trim();
+    if (!keys.includes(key)) {
+      const hint = key === 'subnet' ? '"subnet" belongs inside "path { }"' : key === 'local' ? '"local" belongs at top level, outside "path { }"' : `"${key}" is not a keyword`;
+      return fail({ code: 'unknown-key', message: `${hint}; expected ${keys.join(' or ')} ${where}${open ? ' or "}"' : ' or "path {"'}` });
+    }
+    if (equals < 0) return fail({ code: 'missing-equals', message: `expected "${key} = VALUE"` });
+    const value = content.slice(equals + 1).trim();
+    if (value === '') return fail({ code: 'missing-value', message: `"${key} =" has no value; expected "${key} = VALUE"` });
+
+    if (key === 'nat64_prefix') {
+      if (open ? open.prefixSeen : topPrefixSeen) {
+        return fail(
+          open
+            ? { code: 'path-duplicate-prefix', message: `the path opened at line ${open.line} already has a nat64_prefix; expected exactly one per path` }
+            : { code: 'duplicate-prefix', message: 'nat64_prefix is already set above; expected at most one top-level nat64_prefix' },
+        );
+      }
+      if (open) open.prefixSeen = true;
+      else topPrefixSeen = true;
+      const parsed = parsePrefix(value);
+      if ('problem' in parsed) return fail(parsed.problem);
+      if (open) open.prefix = parsed.prefix;
+      else config.prefix = parsed.prefix;
+      return;
+    }
+    if (open) open.subnetSeen = true;
+    const parsed = parseNet(value, key === 'subnet');
+    if ('code' in parsed) return fail(parsed);
+    if (open) open.subnets.push(parsed.subnet);
+    else config.locals.push({ address: parsed.subnet.address, length: parsed.subnet.length });
+  });
+  if (open) {
+    const line = open.line;
+    errors.push({ file, line, code: 'unclosed-path', text: lines[line - 1]?.replace(/#.*/, '').trim() ?? '', message: `the file ends inside the path opened at line ${line}; expected "}" alone on a line to close it` });
+  }
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, config };
+}
+
+/** The canonical dump (DESIGN.md): what both halves print and the `.expect` vectors hold. */
+export function dump(result: ParseResult): string {
+  if (!result.ok) {
+    const first = result.errors[0];
+    return first ? `error ${first.line} ${first.code}\n` : '';
+  }
+  const { config } = result;
+  const lines: string[] = [];
+  if (config.prefix) lines.push(`nat64_prefix ${formatPrefix(config.prefix)}`);
+  for (const local of config.locals) lines.push(`local ${formatNet(local)}`);
+  for (const path of config.paths) {
+    for (const subnet of path.subnets) lines.push(`path ${formatPrefix(path.prefix)} ${formatNet(subnet)} ${subnet.portLow}-${subnet.portHigh}`);
+  }
+  return lines.map((line) => `${line}\n`).join('');
+}

@@ -1,0 +1,26 @@
+/**
+ * Where the package's own files are: the interposer build/libtnat64.so, found relative to the package root
+ * (dist/src/core/paths.js is three levels below it).
+ */
+
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { Problem } from '../cli/command.js';
+
+export const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+export function libraryPath(root: string = PACKAGE_ROOT): string {
+  return join(root, 'build', 'libtnat64.so');
+}
+
+/** The library path, or a Problem saying how to build it when `exists` says it is missing. */
+export function requireLibrary(exists: (path: string) => boolean, root: string = PACKAGE_ROOT): string {
+  const path = libraryPath(root);
+  if (!exists(path)) {
+    throw new Problem('library-missing', `the interposer ${path} does not exist`, `run \`npm run build\` in ${root}`);
+  }
+  if (/[\s:]/.test(path)) {
+    throw new Problem('library-path', `the interposer path ${path} contains a space or colon, which LD_PRELOAD cannot express`, 'install tnat64 in a directory whose path has neither');
+  }
+  return path;
+}
