@@ -8,7 +8,7 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   /** Written to the command's stdin, which is then closed. */
   input?: string;
-  /** Default 30 s. */
+  /** Default 30 s; 0 or Infinity means none (only for a user's own command, e.g. an interactive shell). */
   timeoutMs?: number;
   /** `inherit` hands the terminal to the command (interactive `tnat64 lab -- bash`); output is then not captured. */
   stdio?: 'pipe' | 'inherit';
@@ -50,11 +50,14 @@ export function run(argv: readonly string[], opts: RunOptions = {}): Promise<Run
       child.stdin.on('error', () => {}); // the command may exit without reading its input
       child.stdin.end(opts.input ?? '');
     }
-    const killer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGTERM');
-      setTimeout(() => child.kill('SIGKILL'), 1000).unref();
-    }, timeoutMs);
+    const bounded = timeoutMs > 0 && Number.isFinite(timeoutMs);
+    const killer = bounded
+      ? setTimeout(() => {
+          timedOut = true;
+          child.kill('SIGTERM');
+          setTimeout(() => child.kill('SIGKILL'), 1000).unref();
+        }, timeoutMs)
+      : undefined;
     let spawnError = '';
     child.on('error', (e) => (spawnError = `${argv[0]}: ${e.message}\n`));
     child.on('close', (code, signal) => {
