@@ -1,0 +1,489 @@
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Parser state for one file; cfg is filled as lines are accepted. */
+struct parse {
+	const char *file;
+	unsigned line;
+	const char *text; /* the current line, trimmed, without comment */
+	struct t64_config *cfg;
+	struct t64_path *path; /* the open `path {`, or NULL */
+	unsigned path_line;
+};
+
+/*
+ * fail records the first error: code, line and a message naming the file,
+ * the line, the offending text and what was expected. Returns -1; errno is
+ * left as it was.
+ */
+static int fail(struct parse *ps, const char *code, const char *expected)
+{
+	struct t64_config *cfg = ps->cfg;
+	int saved = errno;
+	char *msg = NULL;
+
+	cfg->err_line = ps->line;
+	cfg->err_code = code;
+	if (asprintf(&msg, "%s:%u: `%s`: expected %s", ps->file, ps->line,
+		     ps->text, expected) < 0)
+		msg = NULL;
+	cfg->err_msg = msg;
+	errno = saved;
+	return -1;
+}
+
+/*
+ * grow appends one zeroed element of size sz to the array *arr holding *n.
+ * Returns a pointer to it, or NULL when out of memory (errno ENOMEM).
+ */
+static void *grow(void *arr, size_t *n, size_t sz)
+{
+	void **p = arr;
+	char *na = realloc(*p, (*n + 1) * sz);
+
+	if (na == NULL)
+		return NULL;
+	*p = na;
+	memset(na + *n * sz, 0, sz);
+	return na + (*n)++ * sz;
+}
+
+/*
+ * t64_parse_prefix parses "ADDR" (= /96) or "ADDR/LEN". Returns 0 and fills
+ * *out, or -1 with *code set to the DESIGN.md error code. No errno.
+ */
+int t64_parse_prefix(const char *s, struct t64_prefix *out, const char **code)
+{
+	const char *slash = strchr(s, '/');
+	size_t alen = slash ? (size_t)(slash - s) : strlen(s);
+	char addr[T64_ADDRSTR];
+	uint8_t b[16];
+	uint32_t len = 96;
+
+	*code = "bad-prefix";
+	if (alen == 0 || alen >= sizeof addr)
+		return -1;
+	memcpy(addr, s, alen);
+	addr[alen] = '\0';
+	if (inet_pton(AF_INET6, addr, b) != 1)
+		return -1;
+	if (slash != NULL) {
+		*code = "bad-prefix-length";
+		if (t64_parse_u32(slash + 1, strlen(slash + 1), 128, &len) < 0)
+			return -1;
+	}
+	*code = "bad-prefix-length";
+	if (!t64_prefix_len_ok(len))
+		return -1;
+	t64_prefix_mask(b, len, out);
+	*code = "prefix-host-bits";
+	if (memcmp(out->b, b, 16) != 0)
+		return -1;
+	*code = "prefix-u-octet";
+	if (b[8] != 0)
+		return -1;
+	*code = NULL;
+	return 0;
+}
+
+/*
+ * parse_net parses "a.b.c.d/MASK" (dotted mask or 0..32) into *addr and *mask.
+ * Returns 0, or -1 with *code set. No errno.
+ */
+static int parse_net(const char *s, size_t n, uint32_t *addr, uint32_t *mask,
+		     const char **code)
+{
+	const char *slash = memchr(s, '/', n);
+	const char *m;
+	size_t mlen;
+	uint32_t v;
+
+	*code = "bad-net";
+	if (t64_parse_ipv4(s, slash ? (size_t)(slash - s) : n, addr) < 0)
+		return -1;
+	*code = "bad-mask";
+	if (slash == NULL)
+		return -1;
+	m = slash + 1;
+	mlen = n - (size_t)(m - s);
+	if (memchr(m, '.', mlen) != NULL) {
+		if (t64_parse_ipv4(m, mlen, &v) < 0 || t64_mask_bits(v) < 0)
+			return -1;
+		*mask = v;
+	} else {
+		if (t64_parse_u32(m, mlen, 32, &v) < 0)
+			return -1;
+		*mask = t64_mask_of(v);
+	}
+	*code = "net-host-bits";
+	if (*addr & ~*mask)
+		return -1;
+	*code = NULL;
+	return 0;
+}
+
+/*
+ * parse_subnet parses "a.b.c.d[:PORT[-PORT]]/MASK". A port of 0 means any:
+ * a missing or 0 low port is 0, a missing or 0 high port is 65535. Returns 0
+ * or -1 with *code set. No errno.
+ */
+static int parse_subnet(const char *s, struct t64_subnet *sn, const char **code)
+{
+	const char *colon = strchr(s, ':');
+	const char *slash = strchr(s, '/');
+	uint32_t lo = 0, hi = 65535;
+	char *net = NULL;
+	int rc = -1;
+
+	if (colon != NULL) {
+		const char *p = colon + 1;
+		const char *end = slash ? slash : p + strlen(p);
+		const char *dash = memchr(p, '-', (size_t)(end - p));
+
+		*code = "bad-port";
+		if (slash == NULL || slash < colon)
+			goto bad_net_or_port;
+		if (t64_parse_u32(p, (size_t)((dash ? dash : end) - p), 65535,
+				  &lo) < 0)
+			goto out;
+		hi = lo;
+		if (dash != NULL &&
+		    t64_parse_u32(dash + 1, (size_t)(end - dash - 1), 65535,
+				  &hi) < 0)
+			goto out;
+		if (hi == 0)
+			hi = 65535;
+		if (lo > hi)
+			goto out;
+		if (asprintf(&net, "%.*s%s", (int)(colon - s), s, slash) < 0) {
+			net = NULL;
+			goto out;
+		}
+		s = net;
+	}
+	if (parse_net(s, strlen(s), &sn->addr, &sn->mask, code) < 0)
+		goto out;
+	sn->lo = (uint16_t)lo;
+	sn->hi = (uint16_t)hi;
+	rc = 0;
+	goto out;
+bad_net_or_port:
+	*code = slash == NULL ? "bad-mask" : "bad-net";
+out:
+	free(net);
+	return rc;
+}
+
+/* The keywords, where they are allowed, and what a value must look like. */
+enum key { K_PREFIX, K_LOCAL, K_SUBNET };
+
+static const char *expect_prefix =
+	"an IPv6 prefix ADDR or ADDR/LEN, LEN one of 32 40 48 56 64 96, "
+	"bits after LEN and bits 64-71 zero (e.g. 64:ff9b::/96)";
+static const char *expect_net =
+	"a network a.b.c.d/MASK, MASK dotted or 0..32, no host bits set "
+	"(e.g. 10.0.0.0/8)";
+static const char *expect_subnet =
+	"a.b.c.d[:PORT[-PORT]]/MASK with ports 0..65535, low <= high "
+	"(e.g. 150.0.0.0:80-1024/255.255.0.0)";
+
+/*
+ * assign handles "KEY = VALUE" with KEY already known to be allowed here.
+ * Returns 0, or -1 after recording the error. errno ENOMEM on allocation
+ * failure (recorded as an error too).
+ */
+static int assign(struct parse *ps, enum key k, const char *v)
+{
+	struct t64_config *cfg = ps->cfg;
+	const char *code;
+
+	if (k == K_PREFIX) {
+		struct t64_prefix p;
+		int *has = ps->path ? &ps->path->has_prefix : &cfg->has_prefix;
+
+		if (*has)
+			return fail(ps,
+				    ps->path ? "path-duplicate-prefix" :
+					       "duplicate-prefix",
+				    "one nat64_prefix only here");
+		if (t64_parse_prefix(v, &p, &code) < 0)
+			return fail(ps, code, expect_prefix);
+		*(ps->path ? &ps->path->prefix : &cfg->prefix) = p;
+		*has = 1;
+	} else if (k == K_LOCAL) {
+		struct t64_net net, *slot;
+
+		if (parse_net(v, strlen(v), &net.addr, &net.mask, &code) < 0)
+			return fail(ps, code, expect_net);
+		slot = grow(&cfg->local, &cfg->nlocal, sizeof *slot);
+		if (slot == NULL)
+			return fail(ps, "unreadable", "memory to hold it");
+		*slot = net;
+	} else {
+		struct t64_subnet sn, *slot;
+
+		if (parse_subnet(v, &sn, &code) < 0)
+			return fail(ps, code, expect_subnet);
+		slot = grow(&ps->path->sub, &ps->path->nsub, sizeof *slot);
+		if (slot == NULL)
+			return fail(ps, "unreadable", "memory to hold it");
+		*slot = sn;
+	}
+	return 0;
+}
+
+/* is_space returns 1 for the blanks a line may contain around tokens. */
+static int is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/*
+ * parse_line handles one line (NUL-terminated, comment removed, trimmed,
+ * non-empty). Returns 0 or -1 after recording the error. No errno.
+ */
+static int parse_line(struct parse *ps, char *s)
+{
+	struct t64_config *cfg = ps->cfg;
+	size_t klen = strcspn(s, " \t\r\v\f={");
+	char *rest = s + klen;
+	enum key k;
+
+	if (strcmp(s, "}") == 0) {
+		if (ps->path == NULL)
+			return fail(ps, "unexpected-close",
+				    "`}` only to close a `path {` block");
+		if (ps->path->nsub == 0)
+			return fail(ps, "path-no-subnet",
+				    "at least one `subnet = ...` in the path");
+		if (!ps->path->has_prefix)
+			return fail(ps, "path-no-prefix",
+				    "one `nat64_prefix = ...` in the path");
+		ps->path = NULL;
+		return 0;
+	}
+	while (is_space(*rest))
+		rest++;
+	if (klen == 4 && strncmp(s, "path", 4) == 0 && *rest == '{') {
+		char *r = rest + 1;
+
+		while (is_space(*r))
+			r++;
+		if (*r != '\0')
+			return fail(ps, "unknown-key",
+				    "`path {` alone on its line");
+		if (ps->path != NULL)
+			return fail(ps, "nested-path",
+				    "`}` to close the open path first");
+		ps->path = grow(&cfg->path, &cfg->npath, sizeof *ps->path);
+		if (ps->path == NULL)
+			return fail(ps, "unreadable", "memory to hold it");
+		ps->path_line = ps->line;
+		return 0;
+	}
+	if (klen == 12 && strncmp(s, "nat64_prefix", 12) == 0)
+		k = K_PREFIX;
+	else if (klen == 5 && strncmp(s, "local", 5) == 0 && !ps->path)
+		k = K_LOCAL;
+	else if (klen == 6 && strncmp(s, "subnet", 6) == 0 && ps->path)
+		k = K_SUBNET;
+	else
+		return fail(ps, "unknown-key",
+			    ps->path ? "`subnet =`, `nat64_prefix =` or `}`" :
+				       "`nat64_prefix =`, `local =` or `path {`");
+	if (*rest != '=')
+		return fail(ps, "missing-equals", "`=` after the keyword");
+	rest++;
+	while (is_space(*rest))
+		rest++;
+	if (*rest == '\0')
+		return fail(ps, "missing-value", "a value after `=`");
+	if (rest[strcspn(rest, " \t\r\v\f")] != '\0')
+		return fail(ps, k == K_PREFIX ? "bad-prefix" : "bad-net",
+			    k == K_PREFIX ? expect_prefix :
+			    k == K_LOCAL  ? expect_net :
+					    expect_subnet);
+	return assign(ps, k, rest);
+}
+
+/*
+ * t64_config_parse parses len bytes of text (need not be NUL-terminated),
+ * naming file in messages. Returns 0 with *cfg filled, or -1 with
+ * cfg->err_* set and nothing else applied. Never exits; errno preserved.
+ */
+int t64_config_parse(const char *text, size_t len, const char *file,
+		     struct t64_config *cfg)
+{
+	struct parse ps = { .file = file, .cfg = cfg };
+	int saved = errno;
+	char *buf = malloc(len + 1);
+	char *line;
+	int rc = -1;
+
+	memset(cfg, 0, sizeof *cfg);
+	if (buf == NULL) {
+		ps.text = "";
+		fail(&ps, "unreadable", "memory to read the file");
+		goto out;
+	}
+	memcpy(buf, text, len);
+	buf[len] = '\0';
+	for (line = buf; line != NULL;) {
+		char *nl = strchr(line, '\n');
+		char *end;
+
+		if (nl != NULL)
+			*nl = '\0';
+		ps.line++;
+		line[strcspn(line, "#")] = '\0';
+		while (is_space(*line))
+			line++;
+		end = line + strlen(line);
+		while (end > line && is_space(end[-1]))
+			*--end = '\0';
+		ps.text = line;
+		if (*line != '\0' && parse_line(&ps, line) < 0)
+			goto out;
+		line = nl ? nl + 1 : NULL;
+	}
+	if (ps.path != NULL) {
+		ps.line = ps.path_line;
+		ps.text = "path {";
+		fail(&ps, "unclosed-path", "`}` closing this path");
+		goto out;
+	}
+	rc = 0;
+out:
+	if (rc < 0) {
+		char *msg = cfg->err_msg;
+		const char *code = cfg->err_code;
+		unsigned eline = cfg->err_line;
+
+		cfg->err_msg = NULL;
+		t64_config_free(cfg);
+		cfg->err_msg = msg;
+		cfg->err_code = code;
+		cfg->err_line = eline;
+	}
+	free(buf);
+	errno = saved;
+	return rc;
+}
+
+/*
+ * t64_config_load reads and parses file (at most T64_CONF_MAX bytes).
+ * Returns 1 when the file does not exist (cfg empty, no error), 0 when it
+ * parsed, -1 on error with cfg->err_* set (unreadable, file-too-large or a
+ * syntax error). errno preserved.
+ */
+int t64_config_load(const char *file, struct t64_config *cfg)
+{
+	struct parse ps = { .file = file, .cfg = cfg, .text = "" };
+	int saved = errno;
+	size_t len = 0, cap = 4096;
+	char *buf = NULL;
+	int fd, rc = -1;
+
+	memset(cfg, 0, sizeof *cfg);
+	fd = open(file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT) {
+			rc = 1;
+			goto out;
+		}
+		ps.text = strerror(errno);
+		fail(&ps, "unreadable", "a readable file");
+		goto out;
+	}
+	for (;;) {
+		ssize_t n;
+
+		if (len == cap || buf == NULL) {
+			char *nb = realloc(buf, cap *= 2);
+
+			if (nb == NULL) {
+				fail(&ps, "unreadable", "memory to read it");
+				goto out;
+			}
+			buf = nb;
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			ps.text = strerror(errno);
+			fail(&ps, "unreadable", "a readable file");
+			goto out;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len > T64_CONF_MAX) {
+			fail(&ps, "file-too-large", "at most 1 MiB");
+			goto out;
+		}
+	}
+	rc = t64_config_parse(buf, len, file, cfg);
+out:
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	errno = saved;
+	return rc;
+}
+
+/*
+ * t64_config_dump prints the canonical dump of DESIGN.md to out: the
+ * settings, or "error LINE CODE". Returns nothing; errno preserved.
+ */
+void t64_config_dump(const struct t64_config *cfg, FILE *out)
+{
+	char a[T64_ADDRSTR + 4], n[T64_ADDRSTR];
+	int saved = errno;
+
+	if (cfg->err_code != NULL) {
+		fprintf(out, "error %u %s\n", cfg->err_line, cfg->err_code);
+		goto out;
+	}
+	if (cfg->has_prefix) {
+		t64_format_prefix(&cfg->prefix, a);
+		fprintf(out, "nat64_prefix %s\n", a);
+	}
+	for (size_t i = 0; i < cfg->nlocal; i++) {
+		t64_format4(cfg->local[i].addr, n);
+		fprintf(out, "local %s/%d\n", n,
+			t64_mask_bits(cfg->local[i].mask));
+	}
+	for (size_t i = 0; i < cfg->npath; i++) {
+		const struct t64_path *p = &cfg->path[i];
+
+		t64_format_prefix(&p->prefix, a);
+		for (size_t j = 0; j < p->nsub; j++) {
+			t64_format4(p->sub[j].addr, n);
+			fprintf(out, "path %s %s/%d %u-%u\n", a, n,
+				t64_mask_bits(p->sub[j].mask), p->sub[j].lo,
+				p->sub[j].hi);
+		}
+	}
+out:
+	errno = saved;
+}
+
+/* t64_config_free releases what cfg owns and empties it. No errno. */
+void t64_config_free(struct t64_config *cfg)
+{
+	for (size_t i = 0; i < cfg->npath; i++)
+		free(cfg->path[i].sub);
+	free(cfg->path);
+	free(cfg->local);
+	free(cfg->err_msg);
+	memset(cfg, 0, sizeof *cfg);
+}

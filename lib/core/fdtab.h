@@ -1,0 +1,33 @@
+/* Per-socket state: a fixed table indexed by fd, one atomic byte each. */
+#ifndef T64_FDTAB_H
+#define T64_FDTAB_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+#define T64_FD_MAX 65536
+
+enum {
+	T64_FD_CONVERTED = 1, /* AF_INET6 socket the program sees as AF_INET */
+	T64_FD_V4ONLY = 2,    /* bound to an IPv4 address: no NAT64 */
+	T64_FD_DGRAM = 4,     /* SOCK_DGRAM (issue 3) */
+};
+
+extern _Atomic uint8_t t64_fds[T64_FD_MAX];
+
+/* t64_fd_get returns the flags of fd (0 for fds outside the table). */
+static inline unsigned t64_fd_get(int fd)
+{
+	return (unsigned)fd < T64_FD_MAX ?
+		       atomic_load_explicit(&t64_fds[fd], memory_order_relaxed) :
+		       0;
+}
+
+int t64_fd_set(int fd, unsigned flags);
+void t64_fd_or(int fd, unsigned flags);
+void t64_fd_forget(int fd);
+void t64_fd_copy(int from, int to);
+
+
+void t64_fd_after_fcntl(int fd, int cmd, int rc);
+#endif

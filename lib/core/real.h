@@ -1,0 +1,83 @@
+/* The intercepted calls: signatures written once, real symbols looked up lazily. */
+#ifndef T64_REAL_H
+#define T64_REAL_H
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "common.h"
+
+/*
+ * glibc declares the sockaddr arguments as transparent unions under
+ * _GNU_SOURCE; T64_SA reads the plain pointer out of such an argument.
+ */
+#if defined(__USE_GNU) && !defined(__cplusplus)
+#define T64_SA(a) ((a).__sockaddr__)
+#else
+#define T64_SA(a) (a)
+#endif
+
+#define T64_RET_socket int
+#define T64_SIG_socket int domain, int type, int protocol
+#define T64_RET_connect int
+#define T64_SIG_connect int fd, __CONST_SOCKADDR_ARG addr, socklen_t len
+#define T64_RET_bind int
+#define T64_SIG_bind int fd, __CONST_SOCKADDR_ARG addr, socklen_t len
+#define T64_RET_accept int
+#define T64_SIG_accept int fd, __SOCKADDR_ARG addr, socklen_t *restrict lenp
+#define T64_RET_accept4 int
+#define T64_SIG_accept4 \
+	int fd, __SOCKADDR_ARG addr, socklen_t *restrict lenp, int flags
+#define T64_RET_getpeername int
+#define T64_SIG_getpeername \
+	int fd, __SOCKADDR_ARG addr, socklen_t *restrict lenp
+#define T64_RET_getsockname int
+#define T64_SIG_getsockname \
+	int fd, __SOCKADDR_ARG addr, socklen_t *restrict lenp
+#define T64_RET_getsockopt int
+#define T64_SIG_getsockopt                                        \
+	int fd, int level, int optname, void *restrict optval, \
+		socklen_t *restrict optlen
+#define T64_RET_close int
+#define T64_SIG_close int fd
+#define T64_RET_dup int
+#define T64_SIG_dup int fd
+#define T64_RET_dup2 int
+#define T64_SIG_dup2 int fd, int fd2
+#define T64_RET_dup3 int
+#define T64_SIG_dup3 int fd, int fd2, int flags
+#define T64_RET_fcntl int
+#define T64_SIG_fcntl int fd, int cmd, ...
+#define T64_RET_fcntl64 int
+#define T64_SIG_fcntl64 int fd, int cmd, ...
+#define T64_RET_close_range int
+#define T64_SIG_close_range unsigned int first, unsigned int last, int flags
+#define T64_RET_sendto ssize_t
+#define T64_SIG_sendto                                                  \
+	int fd, const void *buf, size_t n, int flags, \
+		__CONST_SOCKADDR_ARG addr, socklen_t len
+#define T64_RET_sendmsg ssize_t
+#define T64_SIG_sendmsg int fd, const struct msghdr *msg, int flags
+
+#define T64_CALLS(X)                                                    \
+	X(socket)                                                       \
+	X(connect) X(bind) X(accept) X(accept4) X(getpeername)          \
+		X(getsockname) X(getsockopt) X(close) X(dup) X(dup2)    \
+			X(dup3) X(fcntl) X(fcntl64) X(close_range)      \
+				X(sendto) X(sendmsg)
+
+#define T64_ID(n) T64_ID_##n,
+enum t64_call { T64_CALLS(T64_ID) T64_NCALLS };
+#undef T64_ID
+
+/* t64_fn_NAME: the type of the real function NAME. */
+#define T64_FN(n) typedef T64_RET_##n t64_fn_##n(T64_SIG_##n);
+T64_CALLS(T64_FN)
+#undef T64_FN
+
+void *t64_real_sym(enum t64_call id);
+
+/* T64_REAL(name): the real function, or NULL with errno ENOSYS. */
+#define T64_REAL(n) ((t64_fn_##n *)t64_real_sym(T64_ID_##n))
+
+#endif

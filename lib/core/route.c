@@ -1,0 +1,268 @@
+#include "route.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "discover.h"
+#include "fdtab.h"
+#include "memo.h"
+#include "state.h"
+
+/*
+ * t64_sin_in checks an address given to connect/bind/sendto of a converted
+ * socket the way the kernel checks it for an AF_INET socket. Returns 0 with
+ * *sin filled for AF_INET (AF_UNSPEC with INADDR_ANY too, as bind allows),
+ * or -1 with errno EINVAL (too short) or EAFNOSUPPORT (other family).
+ */
+int t64_sin_in(const struct sockaddr *addr, socklen_t len,
+	       struct sockaddr_in *sin)
+{
+	if (len < sizeof *sin) {
+		errno = EINVAL;
+		return -1;
+	}
+	memcpy(sin, addr, sizeof *sin);
+	if (sin->sin_family == AF_INET ||
+	    (sin->sin_family == AF_UNSPEC && sin->sin_addr.s_addr == 0)) {
+		sin->sin_family = AF_INET;
+		return 0;
+	}
+	errno = EAFNOSUPPORT;
+	return -1;
+}
+
+/*
+ * t64_route_plan decides how fd reaches sin: the DESIGN.md decision (with
+ * discovery when no prefix is configured), the remembered method first,
+ * IPv4 only for a socket bound to an IPv4 address. Fills *r; errno
+ * preserved. No allocation, no lock on the way.
+ */
+void t64_route_plan(int fd, const struct sockaddr_in *sin, struct t64_route *r)
+{
+	const struct t64_state *st = t64_state();
+	enum t64_method m;
+
+	r->ip = ntohl(sin->sin_addr.s_addr);
+	r->port = ntohs(sin->sin_port);
+	t64_decide(st->cfg, st->dflt, r->ip, r->port, &r->d);
+	if (r->d.reason == T64_R_NO_PREFIX) {
+		const struct t64_disc *disc = t64_discovered(1);
+
+		if (disc != NULL && disc->n > 0)
+			t64_decide(st->cfg, &disc->p[0], r->ip, r->port, &r->d);
+	}
+	r->first = r->d.method;
+	if (t64_fd_get(fd) & T64_FD_V4ONLY) {
+		r->d.method = r->first = T64_IPV4;
+		r->d.reason = T64_R_LOCAL;
+		r->d.prefix = NULL;
+	} else if (t64_route_flexible(r)) {
+		m = t64_memo_get(r->ip);
+		if (m != T64_NONE)
+			r->first = m;
+	}
+}
+
+/*
+ * t64_route_flexible returns 1 when r's destination may use either method
+ * (path, default or no-prefix decisions), 0 when it is IPv4 only.
+ */
+int t64_route_flexible(const struct t64_route *r)
+{
+	return r->d.reason == T64_R_PATH || r->d.reason == T64_R_DEFAULT ||
+	       r->d.reason == T64_R_NO_PREFIX;
+}
+
+/*
+ * t64_route_prefix returns the prefix for NAT64 to r's destination, or
+ * NULL when NAT64 may not be used for it; a no-prefix destination asks
+ * discovery again (it may have learned one since). errno preserved.
+ */
+const struct t64_prefix *t64_route_prefix(struct t64_route *r)
+{
+	const struct t64_disc *disc;
+
+	if (r->d.prefix != NULL || r->d.reason != T64_R_NO_PREFIX)
+		return r->d.prefix;
+	disc = t64_discovered(1);
+	if (disc == NULL || disc->n == 0)
+		return NULL;
+	t64_decide(t64_state()->cfg, &disc->p[0], r->ip, r->port, &r->d);
+	return r->d.prefix;
+}
+
+/*
+ * t64_fallback_errno returns 1 when a synchronous connect failure with err
+ * means "this way is unreachable" (the other method may work), else 0.
+ */
+int t64_fallback_errno(int err)
+{
+	return err == ENETUNREACH || err == EHOSTUNREACH ||
+	       err == EADDRNOTAVAIL || err == EAFNOSUPPORT;
+}
+
+/*
+ * t64_sin6 builds the AF_INET6 address for sin: synthesized in prefix p, or
+ * ::ffff:a.b.c.d when p is NULL. Returns nothing; no errno.
+ */
+void t64_sin6(const struct sockaddr_in *sin, const struct t64_prefix *p,
+	      struct sockaddr_in6 *out)
+{
+	memset(out, 0, sizeof *out);
+	out->sin6_family = AF_INET6;
+	out->sin6_port = sin->sin_port;
+	if (p != NULL) {
+		t64_synthesize(p, ntohl(sin->sin_addr.s_addr),
+			       out->sin6_addr.s6_addr);
+	} else {
+		out->sin6_addr.s6_addr[10] = 0xff;
+		out->sin6_addr.s6_addr[11] = 0xff;
+		memcpy(out->sin6_addr.s6_addr + 12, &sin->sin_addr, 4);
+	}
+}
+
+/* in_prefix: 1 and *ip when a is inside prefix p (may be NULL), else 0. */
+static int in_prefix(const struct t64_prefix *p, const uint8_t a[16],
+		     uint32_t *ip)
+{
+	if (p == NULL || !t64_in_prefix(p, a))
+		return 0;
+	*ip = t64_extract(a, p->len);
+	return 1;
+}
+
+/*
+ * known_ipv4 finds the IPv4 address a peer's IPv6 address stands for in a
+ * known NAT64 prefix: TNAT64_PREFIX, the file's, its paths', discovered
+ * ones (without discovering). Returns 1 and *ip (host order), or 0.
+ */
+static int known_ipv4(const uint8_t a[16], uint32_t *ip)
+{
+	const struct t64_state *st = t64_state();
+	const struct t64_config *cfg = st->cfg;
+	const struct t64_disc *disc = t64_discovered(0);
+
+	if (in_prefix(st->dflt, a, ip))
+		return 1;
+	if (cfg != NULL && cfg->has_prefix && in_prefix(&cfg->prefix, a, ip))
+		return 1;
+	for (size_t i = 0; cfg != NULL && i < cfg->npath; i++)
+		if (in_prefix(&cfg->path[i].prefix, a, ip))
+			return 1;
+	for (size_t i = 0; disc != NULL && i < disc->n; i++)
+		if (in_prefix(&disc->p[i], a, ip))
+			return 1;
+	return 0;
+}
+
+/*
+ * t64_check_out checks the caller's (addr, lenp) for an address going out
+ * as the kernel would. Returns 0, or -1 with errno EFAULT (lenp NULL, or
+ * addr NULL with room) or EINVAL (negative length).
+ */
+int t64_check_out(struct sockaddr *addr, socklen_t *lenp)
+{
+	if (lenp == NULL) {
+		errno = EFAULT;
+		return -1;
+	}
+	if ((int)*lenp < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (addr == NULL && *lenp > 0) {
+		errno = EFAULT;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * t64_sa_out writes what a converted socket's address sin6 looks like to
+ * the IPv4 program: ::ffff:x -> x; :: -> 0.0.0.0; a peer in a known prefix
+ * -> its IPv4 address (an unknown peer -> its last 32 bits); our own real
+ * IPv6 address -> 192.0.0.2 (RFC 7335). Copies min(*lenp, 16) bytes and sets
+ * *lenp to 16. Returns 0, or -1 with errno as t64_check_out.
+ */
+int t64_sa_out(const struct sockaddr_in6 *sin6, int peer,
+	       struct sockaddr *addr, socklen_t *lenp)
+{
+	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
+	const uint8_t *a = sin6->sin6_addr.s6_addr;
+	struct sockaddr_in sin;
+	uint32_t ip;
+
+	if (t64_check_out(addr, lenp) < 0)
+		return -1;
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_port = sin6->sin6_port;
+	if (memcmp(a, mapped, 12) == 0)
+		memcpy(&sin.sin_addr, a + 12, 4);
+	else if (IN6_IS_ADDR_UNSPECIFIED(&sin6->sin6_addr))
+		sin.sin_addr.s_addr = 0;
+	else if (peer && known_ipv4(a, &ip))
+		sin.sin_addr.s_addr = htonl(ip);
+	else if (peer)
+		memcpy(&sin.sin_addr, a + 12, 4);
+	else
+		sin.sin_addr.s_addr = htonl(0xc0000002u);
+	memcpy(addr, &sin, *lenp < sizeof sin ? *lenp : sizeof sin);
+	*lenp = sizeof sin;
+	return 0;
+}
+
+/*
+ * t64_addr_out hands the address the kernel gave for a converted socket
+ * (sin6, l6 bytes) to the program: translated by t64_sa_out when it is
+ * AF_INET6, copied as is otherwise. Returns 0, or -1 with errno as
+ * t64_check_out.
+ */
+int t64_addr_out(const struct sockaddr_in6 *sin6, socklen_t l6, int peer,
+		 struct sockaddr *addr, socklen_t *lenp)
+{
+	if (sin6->sin6_family == AF_INET6)
+		return t64_sa_out(sin6, peer, addr, lenp);
+	if (t64_check_out(addr, lenp) < 0)
+		return -1;
+	memcpy(addr, sin6, *lenp < l6 ? *lenp : l6);
+	*lenp = l6;
+	return 0;
+}
+
+/*
+ * t64_dest6 translates a destination given to sendto/sendmsg on converted
+ * socket fd like connect would (first method, no fallback). Returns 1 with
+ * *out filled when addr is an AF_INET address, 0 when it is to be passed
+ * unchanged. errno preserved.
+ */
+int t64_dest6(int fd, const struct sockaddr *addr, socklen_t len,
+	      struct sockaddr_in6 *out)
+{
+	struct sockaddr_in sin;
+	struct t64_route r;
+
+	if (addr == NULL || len < sizeof sin || addr->sa_family != AF_INET)
+		return 0;
+	memcpy(&sin, addr, sizeof sin);
+	t64_route_plan(fd, &sin, &r);
+	t64_sin6(&sin, r.first == T64_NAT64 ? t64_route_prefix(&r) : NULL, out);
+	return 1;
+}
+
+/*
+ * t64_accepted finishes an accept on a converted listener: nfd (the real
+ * call's result) is marked converted, and the peer sin6 (l6 bytes) handed
+ * out to addr/lenp when addr is not NULL. Returns nfd, or -1 with errno
+ * from the real call.
+ */
+int t64_accepted(int nfd, const struct sockaddr_in6 *sin6, socklen_t l6,
+		 struct sockaddr *addr, socklen_t *lenp)
+{
+	if (nfd < 0)
+		return -1;
+	t64_fd_set(nfd, T64_FD_CONVERTED);
+	if (addr != NULL)
+		t64_addr_out(sin6, l6, 1, addr, lenp);
+	return nfd;
+}

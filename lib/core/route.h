@@ -1,0 +1,38 @@
+/* Addresses on converted sockets: in from sockaddr_in, out to sockaddr_in. */
+#ifndef T64_ROUTE_H
+#define T64_ROUTE_H
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include "decide.h"
+
+/* How a destination is tried: first method, then possibly the other. */
+struct t64_route {
+	uint32_t ip;     /* host order */
+	uint16_t port;   /* host order */
+	struct t64_decision d;
+	enum t64_method first;
+};
+
+int t64_sin_in(const struct sockaddr *addr, socklen_t len,
+	       struct sockaddr_in *sin);
+void t64_route_plan(int fd, const struct sockaddr_in *sin, struct t64_route *r);
+const struct t64_prefix *t64_route_prefix(struct t64_route *r);
+int t64_route_flexible(const struct t64_route *r);
+int t64_fallback_errno(int err);
+void t64_sin6(const struct sockaddr_in *sin, const struct t64_prefix *p,
+	      struct sockaddr_in6 *out);
+int t64_sa_out(const struct sockaddr_in6 *sin6, int peer,
+	       struct sockaddr *addr, socklen_t *lenp);
+int t64_check_out(struct sockaddr *addr, socklen_t *lenp);
+
+
+
+int t64_addr_out(const struct sockaddr_in6 *sin6, socklen_t l6, int peer,
+		 struct sockaddr *addr, socklen_t *lenp);
+int t64_accepted(int nfd, const struct sockaddr_in6 *sin6, socklen_t l6,
+		 struct sockaddr *addr, socklen_t *lenp);
+int t64_dest6(int fd, const struct sockaddr *addr, socklen_t len,
+	      struct sockaddr_in6 *out);
+#endif

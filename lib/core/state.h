@@ -1,0 +1,19 @@
+/* What the environment and the configuration file say, read once per process. */
+#ifndef T64_STATE_H
+#define T64_STATE_H
+
+#include "config.h"
+#include "decide.h"
+
+/* Immutable once published. */
+struct t64_state {
+	const struct t64_config *cfg; /* NULL: no file, or an invalid one */
+	const struct t64_prefix *dflt; /* TNAT64_PREFIX, else the file's */
+	struct t64_prefix env_prefix;
+	int discovery; /* RFC 7050 discovery allowed */
+};
+
+const struct t64_state *t64_state(void);
+void t64_wait_a_little(void);
+
+#endif

@@ -1,0 +1,24 @@
+/* close_range(): the state of every closed fd is forgotten. */
+#include <linux/close_range.h>
+
+#include "../core/fdtab.h"
+#include "../core/real.h"
+
+/*
+ * close_range closes like the real close_range() and forgets the state of
+ * the fds closed (none with CLOSE_RANGE_CLOEXEC). Returns 0, or -1 with the
+ * real call's errno.
+ */
+T64_EXPORT T64_RET_close_range close_range(T64_SIG_close_range)
+{
+	t64_fn_close_range *real = T64_REAL(close_range);
+	int rc;
+
+	if (real == NULL)
+		return -1;
+	rc = real(first, last, flags);
+	if (rc == 0 && !(flags & CLOSE_RANGE_CLOEXEC))
+		for (unsigned fd = first; fd <= last && fd < T64_FD_MAX; fd++)
+			t64_fd_forget((int)fd);
+	return rc;
+}

@@ -1,0 +1,111 @@
+/* connect(): an IPv4 destination on a converted socket, through NAT64 or IPv4. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdatomic.h>
+
+#include "../core/addr.h"
+#include "../core/fdtab.h"
+#include "../core/log.h"
+#include "../core/memo.h"
+#include "../core/real.h"
+#include "../core/route.h"
+
+/*
+ * try connects fd to sin by method m (prefix p for NAT64). Returns the real
+ * connect's result with its errno.
+ */
+static int try(t64_fn_connect *real, int fd, const struct sockaddr_in *sin,
+	       enum t64_method m, const struct t64_prefix *p)
+{
+	struct sockaddr_in6 sin6;
+
+	t64_sin6(sin, m == T64_NAT64 ? p : NULL, &sin6);
+	return real(fd, (const struct sockaddr *)&sin6, sizeof sin6);
+}
+
+/*
+ * no_prefix reports once per process that nothing can reach sin. Returns
+ * -1 with errno ENETUNREACH.
+ */
+static int no_prefix(const struct sockaddr_in *sin)
+{
+	static atomic_int said;
+	char a[T64_ADDRSTR];
+
+	if (!atomic_exchange(&said, 1)) {
+		t64_format4(ntohl(sin->sin_addr.s_addr), a);
+		t64_log(0, "no NAT64 prefix is known and there is no IPv4 "
+			   "route to %s; set TNAT64_PREFIX=64:ff9b::/96 or "
+			   "`nat64_prefix` in /etc/tnat64.conf (see `tnat64 "
+			   "discover`)",
+			a);
+	}
+	errno = ENETUNREACH;
+	return -1;
+}
+
+/*
+ * connect_logic connects converted socket fd to an IPv4 address: the
+ * planned method first; when it fails synchronously as unreachable, the
+ * other one (NAT64 -> IPv4; IPv4 -> NAT64 when a prefix is known). The
+ * method that worked is remembered. Returns 0 (errno untouched), or -1 with
+ * the real connect's errno (EINPROGRESS passes through), EINVAL/EAFNOSUPPORT
+ * for addresses an AF_INET socket would refuse, ENETUNREACH when there is no
+ * way at all.
+ */
+static int connect_logic(t64_fn_connect *real, int fd,
+			 const struct sockaddr *addr, socklen_t len)
+{
+	int saved = errno, rc;
+	struct sockaddr_in sin;
+	struct t64_route r;
+	enum t64_method second;
+	const struct t64_prefix *p = NULL;
+
+	if (addr == NULL || len < sizeof addr->sa_family ||
+	    addr->sa_family == AF_UNSPEC)
+		return real(fd, addr, len);
+	if (t64_sin_in(addr, len, &sin) < 0)
+		return -1;
+	t64_route_plan(fd, &sin, &r);
+	if (r.first == T64_NAT64)
+		p = t64_route_prefix(&r);
+	rc = try(real, fd, &sin, r.first, p);
+	T64_DEBUG(1, "connect(%d, %s:%u): %s (%s) -> %d", fd,
+		  inet_ntoa(sin.sin_addr), r.port, t64_method_name(r.first),
+		  t64_reason_name(r.d.reason), rc < 0 ? errno : 0);
+	if (rc == 0 || errno == EINPROGRESS)
+		goto worked;
+	if (!t64_fallback_errno(errno) || !t64_route_flexible(&r))
+		return -1;
+	second = r.first == T64_NAT64 ? T64_IPV4 : T64_NAT64;
+	if (second == T64_NAT64 && (p = t64_route_prefix(&r)) == NULL)
+		return r.d.reason == T64_R_NO_PREFIX ? no_prefix(&sin) : -1;
+	rc = try(real, fd, &sin, second, p);
+	T64_DEBUG(1, "connect(%d): fallback %s -> %d", fd,
+		  t64_method_name(second), rc < 0 ? errno : 0);
+	if (rc < 0 && errno != EINPROGRESS)
+		return -1;
+	r.first = second;
+worked:
+	if (r.first != r.d.method || t64_memo_get(r.ip) != T64_NONE)
+		t64_memo_put(r.ip, r.first);
+	if (rc == 0)
+		errno = saved;
+	return rc;
+}
+
+/*
+ * connect connects like the real connect(); an IPv4 destination on a
+ * converted socket goes through connect_logic. Returns 0, or -1 with errno.
+ */
+T64_EXPORT T64_RET_connect connect(T64_SIG_connect)
+{
+	t64_fn_connect *real = T64_REAL(connect);
+
+	if (real == NULL)
+		return -1;
+	if (t64_busy || !(t64_fd_get(fd) & T64_FD_CONVERTED))
+		return real(fd, addr, len);
+	return connect_logic(real, fd, T64_SA(addr), len);
+}
