@@ -4,6 +4,7 @@
  */
 import type { Io } from '../cli/command.js';
 import { have } from './exec.js';
+import { parseConnects, straced } from './strace.js';
 import { SERVER_IPV4, type Lab } from './lab.js';
 import { PORTS } from './services.js';
 
@@ -59,7 +60,7 @@ export async function demonstrate(lab: Lab, io: Io): Promise<number> {
 
   say(`2. The same program under tnat64 (\`tnat64 python3 …\`):`);
   const strace = await have('strace');
-  const traced = strace ? ['strace', '-f', '-qq', '-e', 'trace=connect', '-e', 'signal=none', 'tnat64', ...argv] : ['tnat64', ...argv];
+  const traced = strace ? straced(['tnat64', ...argv]) : ['tnat64', ...argv];
   const r = await lab.run(traced, { timeoutMs: 15_000 });
   const after = parseClient(r.stdout);
   if (after.error) {
@@ -67,21 +68,12 @@ export async function demonstrate(lab: Lab, io: Io): Promise<number> {
     if (r.stderr.trim()) say(r.stderr.trim().split('\n').filter((l) => !l.includes('connect(')).map((l) => `   ${l}`).join('\n'));
     return 1;
   }
-  const kernel = [...r.stderr.matchAll(/inet_pton\(AF_INET6, "([^"]+)"\)/g)].map((m) => m[1]).filter((x) => x !== undefined);
+  const kernel = parseConnects(r.stderr).filter((c) => c.family === 'AF_INET6' && c.port === port).map((c) => c.address);
   say(`   the program connected to ${after.peer?.join(':')} (${after.family}, as it asked: getpeername)`);
   if (strace) say(`   the kernel connected to  ${kernel.length ? `[${kernel.at(-1)}]:${port}` : 'an IPv4 address (no AF_INET6 connect seen)'} (strace)`);
-  say(`   the server saw           ${after.body} (${inPool(after.body ?? '', a.pools) ? "an address of TAYGA's pool: the connection came through NAT64" : 'a direct IPv4 connection'})`);
+  say(`   the server saw           ${after.body} (${lab.poolOf(after.body ?? '') >= 0 ? "an address of TAYGA's pool: the connection came through NAT64" : 'a direct IPv4 connection'})`);
   say(`   the server answered      ${after.status}`);
   say('');
   say(`Try your own: tnat64 lab -- tnat64 curl http://${SERVER_IPV4}/   or   tnat64 lab -- bash`);
   return 0;
-}
-
-function inPool(address: string, pools: string[]): boolean {
-  const m = /^198\.51\.100\.(\d+)$/.exec(address);
-  if (!m) return false;
-  return pools.some((p) => {
-    const base = Number(/^198\.51\.100\.(\d+)\/26$/.exec(p)?.[1]);
-    return Number(m[1]) >= base && Number(m[1]) < base + 64;
-  });
 }

@@ -196,6 +196,12 @@ export class Lab {
     return synthesize(parsePrefix(prefix), ipv4);
   }
 
+  /** Which TAYGA pool (0 = the main prefix's, 1… the extra prefixes') holds this IPv4 address; -1 if none. */
+  poolOf(address: string): number {
+    const m = /^198\.51\.100\.(\d+)$/.exec(address.trim());
+    return m ? this.addresses.pools.findIndex((_, i) => Math.floor(Number(m[1]) / 64) === i) : -1;
+  }
+
   /**
    * The environment commands in the lab get: this process's, without any tnat64 variable or LD_PRELOAD (so the
    * developer's shell cannot leak into a test), the repository's bin/ first on PATH, then `extra`.

@@ -1,0 +1,46 @@
+/** Helpers shared by the lab's integration tests (test/lab/*.test.ts). */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { have } from './exec.js';
+import { PATHS } from './lab.js';
+
+/** Fail (never skip) when a program the tests need is missing: CI installs them all. */
+export async function requireTools(...programs: string[]): Promise<void> {
+  const missing: string[] = [];
+  for (const p of programs) if (!(await have(p))) missing.push(p);
+  assert.deepEqual(missing, [], `missing programs (scripts/setup-debian installs them): ${missing.join(' ')}`);
+}
+
+/** Fail when the interposer or the compiled CLI is missing. */
+export function requireBuilt(): void {
+  for (const f of [PATHS.library, PATHS.tnat64, `${PATHS.repo}/dist/src/cli/bin.js`]) {
+    assert.ok(existsSync(f), `${f} is missing: run npm run build`);
+  }
+}
+
+/** argv for a python3 program given as an indented block. */
+export function py(code: string, ...args: string[]): string[] {
+  const lines = code.replace(/^\n/, '').split('\n');
+  const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => /^ */.exec(l)![0].length));
+  return ['python3', '-c', lines.map((l) => l.slice(indent)).join('\n'), ...args];
+}
+
+/** argv for a node program given as ES module source. */
+export function nodeProgram(code: string, ...args: string[]): string[] {
+  return ['node', '--input-type=module', '-e', code, ...args];
+}
+
+/** The last line of stdout as JSON, with the whole output in the failure message. */
+export function lastJson<T = Record<string, unknown>>(r: { stdout: string; stderr: string; code: number | null }): T {
+  const line = r.stdout.trim().split('\n').pop() ?? '';
+  try {
+    return JSON.parse(line) as T;
+  } catch {
+    assert.fail(`expected JSON on stdout, got exit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+  }
+}
+
+/** The result in one line for assertion messages. */
+export function show(r: { code: number | null; signal?: string | null; stdout: string; stderr: string }): string {
+  return `exit ${r.code}${r.signal ? ` (${r.signal})` : ''}\nstdout: ${r.stdout.slice(0, 2000)}\nstderr: ${r.stderr.slice(0, 2000)}`;
+}

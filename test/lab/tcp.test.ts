@@ -1,0 +1,284 @@
+/**
+ * Unmodified IPv4-only TCP programs under tnat64 on the lab's IPv6-only client, through TAYGA to the IPv4-only
+ * server. Assertions are about what the programs (and the server, and the kernel) observe.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Lab, PATHS, SERVER_IPV4 } from '../../src/lab/lab.js';
+import { HTTP_BODY, PORTS } from '../../src/lab/services.js';
+import { parseConnects, straced } from '../../src/lab/strace.js';
+import { lastJson, nodeProgram, py, requireBuilt, requireTools, show } from '../../src/lab/testing.js';
+
+const EXTRA = '2001:db8:65::/96';
+let lab: Lab;
+/** tnat64 with the lab's prefix given explicitly and no configuration file. */
+let env: NodeJS.ProcessEnv;
+const tn = (...argv: string[]) => [PATHS.tnat64, ...argv];
+
+before(async () => {
+  await requireTools('curl', 'wget', 'python3', 'socat', 'strace', 'perl', 'bash', 'tayga', 'unbound');
+  requireBuilt();
+  lab = await Lab.create({ extraPrefixes: [EXTRA] });
+  env = { TNAT64_PREFIX: lab.addresses.prefix, TNAT64_CONF_FILE: join(lab.dir, 'absent.conf') };
+});
+after(async () => lab?.destroy());
+
+describe('without tnat64 the client cannot reach IPv4', () => {
+  test('curl -4 fails, python connect gets ENETUNREACH', async () => {
+    const c = await lab.run(['curl', '-4', '-sS', '--max-time', '3', `http://${SERVER_IPV4}/`]);
+    assert.equal(c.code, 7, show(c));
+    const p = await lab.run(py(`
+      import socket, errno
+      try:
+          socket.create_connection(("${SERVER_IPV4}", 80), timeout=3); print("connected")
+      except OSError as e:
+          print(errno.errorcode[e.errno])`));
+    assert.equal(p.stdout.trim(), 'ENETUNREACH', show(p));
+  });
+});
+
+describe('clients', () => {
+  test('curl: body, remote_ip is the IPv4 address asked for, the server sees TAYGA\'s pool', async () => {
+    const r = await lab.run(tn('curl', '-sS', '--max-time', '5', '-w', '\n%{remote_ip} %{http_code}', `http://${SERVER_IPV4}/`), { env });
+    assert.equal(r.code, 0, show(r));
+    assert.equal(r.stdout, `${HTTP_BODY}\n${SERVER_IPV4} 200`);
+    const w = await lab.run(tn('curl', '-sS', '--max-time', '5', `http://${SERVER_IPV4}/whoami`), { env });
+    assert.equal(w.code, 0, show(w));
+    assert.equal(lab.poolOf(w.stdout), 0, `server saw ${w.stdout.trim()}, not an address of ${lab.addresses.pools[0]}`);
+  });
+
+  test('curl -4 with a name: the A record, through NAT64', async () => {
+    const r = await lab.run(tn('curl', '-4', '-sS', '--max-time', '5', '-w', '%{remote_ip}', `http://${lab.addresses.server.name}/whoami`), { env });
+    assert.equal(r.code, 0, show(r));
+    const [seen, remote] = r.stdout.split('\n');
+    assert.equal(remote, SERVER_IPV4);
+    assert.equal(lab.poolOf(seen!), 0, show(r));
+  });
+
+  test('curl: 4 MB download arrives whole', async () => {
+    const n = 4_000_000;
+    const r = await lab.run(tn('curl', '-sS', '--max-time', '10', '-o', '/dev/null', '-w', '%{size_download}', `http://${SERVER_IPV4}/bytes/${n}`), { env });
+    assert.equal(r.code, 0, show(r));
+    assert.equal(Number(r.stdout), n);
+  });
+
+  test('wget', async () => {
+    const r = await lab.run(tn('wget', '-q', '-T', '5', '-t', '1', '-O', '-', `http://${SERVER_IPV4}:${PORTS.httpAlt}/`), { env });
+    assert.equal(r.code, 0, show(r));
+    assert.equal(r.stdout, HTTP_BODY);
+  });
+
+  test('python3 blocking connect: getpeername is the IPv4 asked for, getsockname is AF_INET', async () => {
+    const r = await lab.run(tn(...py(`
+      import json, socket
+      s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+      s.settimeout(5)
+      s.connect(("${SERVER_IPV4}", ${PORTS.echo}))
+      s.sendall(b"ping\\n")
+      echo = s.recv(100).decode()
+      print(json.dumps({"peer": s.getpeername(), "sock": s.getsockname(), "echo": echo}))`)), { env });
+    assert.equal(r.code, 0, show(r));
+    const o = lastJson<{ peer: [string, number]; sock: unknown[]; echo: string }>(r);
+    assert.deepEqual(o.peer, [SERVER_IPV4, PORTS.echo]);
+    // A 2-tuple with a dotted quad: python built it from a sockaddr_in (an AF_INET6 answer gives a 4-tuple).
+    assert.equal(o.sock.length, 2, `getsockname gave ${JSON.stringify(o.sock)}`);
+    assert.match(String(o.sock[0]), /^\d+\.\d+\.\d+\.\d+$/);
+    assert.ok(Number(o.sock[1]) > 0);
+    assert.equal(o.echo, 'ping\n');
+  });
+
+  test('python3 non-blocking connect with select: EINPROGRESS, writable, SO_ERROR 0, still non-blocking', async () => {
+    const r = await lab.run(tn(...py(`
+      import errno, fcntl, json, os, select, socket
+      s = socket.socket(socket.AF_INET, socket.SOCK_STREAM | socket.SOCK_NONBLOCK)
+      rc = s.connect_ex(("${SERVER_IPV4}", ${PORTS.echo}))
+      _, w, _ = select.select([], [s], [], 5)
+      err = s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+      nonblock = bool(fcntl.fcntl(s, fcntl.F_GETFL) & os.O_NONBLOCK)
+      s.setblocking(True); s.settimeout(5)
+      s.sendall(b"hello"); echo = s.recv(100).decode()
+      print(json.dumps({"rc": errno.errorcode.get(rc, rc), "writable": len(w), "so_error": err, "nonblock": nonblock, "echo": echo, "peer": s.getpeername()}))`)), { env });
+    assert.equal(r.code, 0, show(r));
+    assert.deepEqual(lastJson(r), { rc: 'EINPROGRESS', writable: 1, so_error: 0, nonblock: true, echo: 'hello', peer: [SERVER_IPV4, PORTS.echo] });
+  });
+
+  test('python3 selectors: a registration made before connect() still fires', async () => {
+    const r = await lab.run(tn(...py(`
+      import json, selectors, socket
+      sel = selectors.DefaultSelector()
+      s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+      s.setblocking(False)
+      sel.register(s, selectors.EVENT_WRITE, "conn")
+      s.connect_ex(("${SERVER_IPV4}", ${PORTS.whoami}))
+      events = sel.select(timeout=5)
+      ok = [k.data for k, ev in events if ev & selectors.EVENT_WRITE]
+      sel.modify(s, selectors.EVENT_READ, "read")
+      data = b""
+      for _ in range(50):
+          if not sel.select(timeout=5): break
+          chunk = s.recv(100)
+          if not chunk: break
+          data += chunk
+      print(json.dumps({"selector": type(sel).__name__, "fired": ok, "err": s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR), "seen": data.decode().split()[0]}))`)), { env });
+    assert.equal(r.code, 0, show(r));
+    const o = lastJson<{ fired: string[]; err: number; seen: string; selector: string }>(r);
+    assert.deepEqual(o.fired, ['conn'], show(r));
+    assert.equal(o.err, 0);
+    assert.equal(lab.poolOf(o.seen), 0, show(r));
+  });
+
+  test('python3: a closed port behind the NAT64 gives ECONNREFUSED (blocking and non-blocking)', async () => {
+    const r = await lab.run(tn(...py(`
+      import errno, json, select, socket
+      s = socket.socket(); s.settimeout(5)
+      a = errno.errorcode[s.connect_ex(("${SERVER_IPV4}", ${PORTS.closed}))]
+      t = socket.socket(); t.setblocking(False)
+      t.connect_ex(("${SERVER_IPV4}", ${PORTS.closed}))
+      select.select([], [t], [], 5)
+      b = errno.errorcode[t.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)]
+      print(json.dumps([a, b]))`)), { env });
+    assert.equal(r.code, 0, show(r));
+    assert.deepEqual(lastJson(r), ['ECONNREFUSED', 'ECONNREFUSED']);
+  });
+
+  test('node net.connect({family: 4}): echo, remoteAddress and family as asked', async () => {
+    const r = await lab.run(tn(...nodeProgram(`
+      import net from 'node:net';
+      const s = net.connect({ host: '${SERVER_IPV4}', port: ${PORTS.echo}, family: 4 });
+      s.setTimeout(5000, () => { console.log(JSON.stringify({ error: 'timeout' })); process.exit(1); });
+      s.on('error', (e) => { console.log(JSON.stringify({ error: e.code })); process.exit(1); });
+      s.on('connect', () => s.write('from node'));
+      s.on('data', (d) => {
+        console.log(JSON.stringify({ echo: String(d), remote: s.remoteAddress, family: s.remoteFamily, localFamily: s.address().family }));
+        s.destroy();
+      });`)), { env });
+    assert.equal(r.code, 0, show(r));
+    assert.deepEqual(lastJson(r), { echo: 'from node', remote: SERVER_IPV4, family: 'IPv4', localFamily: 'IPv4' });
+  });
+
+  test('socat TCP4: echo, and the whoami port sees the pool', async () => {
+    const e = await lab.run(tn('socat', '-T', '5', '-', `TCP4:${SERVER_IPV4}:${PORTS.echo}`), { env, input: 'through socat\n' });
+    assert.equal(e.code, 0, show(e));
+    assert.equal(e.stdout, 'through socat\n');
+    const w = await lab.run(tn('socat', '-T', '5', '-u', `TCP4:${SERVER_IPV4}:${PORTS.whoami}`, '-'), { env });
+    assert.equal(w.code, 0, show(w));
+    assert.equal(lab.poolOf(w.stdout.split(' ')[0]!), 0, show(w));
+  });
+
+  test('bash /dev/tcp and perl IO::Socket::INET', async () => {
+    const b = await lab.run(tn('bash', '-c', `exec 3<>/dev/tcp/${SERVER_IPV4}/${PORTS.whoami} && cat <&3`), { env, timeoutMs: 10_000 });
+    assert.equal(b.code, 0, show(b));
+    assert.equal(lab.poolOf(b.stdout.split(' ')[0]!), 0, show(b));
+    const p = await lab.run(
+      tn('perl', '-MIO::Socket::INET', '-e',
+        `my $s = IO::Socket::INET->new(PeerAddr => "${SERVER_IPV4}", PeerPort => ${PORTS.echo}, Timeout => 5) or die "connect: $!\\n"; ` +
+        `print $s "perl\\n"; my $l = <$s>; print $l, $s->peerhost, "\\n";`),
+      { env },
+    );
+    assert.equal(p.code, 0, show(p));
+    assert.equal(p.stdout, `perl\n${SERVER_IPV4}\n`);
+  });
+});
+
+describe('servers under tnat64 keep their IPv4 behaviour', () => {
+  // One program, server and client in the same process (and the same namespace): run it with and without tnat64,
+  // the observations must be identical.
+  const program = (bindTo: string) =>
+    py(`
+      import json, socket, threading
+      srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+      srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+      srv.bind(("${bindTo}", 0)); srv.listen(4)
+      port = srv.getsockname()[1]
+      got = {}
+      def serve():
+          c, peer = srv.accept()
+          got["accepted_from"] = peer[0]; got["server_sock"] = c.getsockname()[0]
+          c.sendall(c.recv(100).upper()); c.close()
+      t = threading.Thread(target=serve); t.start()
+      cl = socket.create_connection(("127.0.0.1", port), timeout=5)
+      cl.sendall(b"abc"); reply = cl.recv(100).decode(); t.join(5)
+      print(json.dumps({"listen": srv.getsockname()[0], "reply": reply, "client_peer": cl.getpeername()[0], **got}))`);
+  for (const bindTo of ['127.0.0.1', '0.0.0.0']) {
+    test(`bound to ${bindTo}`, async () => {
+      const plain = await lab.run(program(bindTo));
+      assert.equal(plain.code, 0, show(plain));
+      const under = await lab.run(tn(...program(bindTo)), { env });
+      assert.equal(under.code, 0, show(under));
+      assert.deepEqual(lastJson(under), lastJson(plain));
+      assert.deepEqual(lastJson(plain), { listen: bindTo, reply: 'ABC', client_peer: '127.0.0.1', accepted_from: '127.0.0.1', server_sock: '127.0.0.1' });
+    });
+  }
+});
+
+describe('the kernel and the tools agree with the program', () => {
+  test('strace: connect() reached the kernel as AF_INET6 to the synthesized address; explain names it', async () => {
+    const r = await lab.run(straced(tn('curl', '-sS', '--max-time', '5', `http://${SERVER_IPV4}/`)), { env });
+    assert.equal(r.code, 0, show(r));
+    const synthesized = lab.synthesize(SERVER_IPV4);
+    const inet6 = parseConnects(r.stderr).filter((c) => c.port === 80);
+    assert.ok(inet6.length > 0, `no connect to port 80 in:\n${r.stderr}`);
+    assert.deepEqual(inet6.map((c) => [c.family, c.address]), [['AF_INET6', synthesized]]);
+    const x = await lab.run(tn('explain', `${SERVER_IPV4}:80`, '--json'), { env });
+    assert.equal(x.code, 0, show(x));
+    const named = JSON.stringify(JSON.parse(x.stdout));
+    assert.ok(named.includes(`"${synthesized}"`), `explain does not name ${synthesized}: ${x.stdout}`);
+  });
+});
+
+describe('configuration', () => {
+  const conf = (name: string, text: string) => {
+    const file = join(lab.dir, name);
+    writeFileSync(file, text);
+    return file;
+  };
+  const whoami = async (port: number, e: NodeJS.ProcessEnv, bare = false) => {
+    const argv = ['curl', '-sS', '--max-time', '5', `http://${SERVER_IPV4}:${port}/whoami`];
+    const r = await lab.run(bare ? argv : tn(...argv), { env: e });
+    return { r, pool: r.code === 0 ? lab.poolOf(r.stdout) : -2 };
+  };
+
+  test('a path sends one destination (port 8080) through another prefix; the rest uses the default', async () => {
+    const file = conf('path.conf', `# test\nnat64_prefix = ${lab.addresses.prefix}\npath {\n  subnet = ${SERVER_IPV4}:${PORTS.httpAlt}-${PORTS.httpAlt}/32\n  nat64_prefix = ${EXTRA}\n}\n`);
+    const e = { TNAT64_CONF_FILE: file };
+    const alt = await whoami(PORTS.httpAlt, e);
+    assert.equal(alt.pool, 1, show(alt.r));
+    const main = await whoami(PORTS.http, e);
+    assert.equal(main.pool, 0, show(main.r));
+  });
+
+  test('a local network goes over plain IPv4 (unreachable on this host) instead of NAT64', async () => {
+    const file = conf('local.conf', `nat64_prefix = ${lab.addresses.prefix}\nlocal = 203.0.113.0/24\n`);
+    const r = await lab.run(tn('curl', '-sS', '--max-time', '5', `http://${SERVER_IPV4}/`), { env: { TNAT64_CONF_FILE: file } });
+    assert.equal(r.code, 7, show(r));
+    assert.ok(r.durationMs < 3000, `took ${r.durationMs} ms`);
+  });
+
+  test('bare LD_PRELOAD honours TNAT64_CONF_FILE (path and default)', async () => {
+    const file = conf('bare.conf', `nat64_prefix = ${lab.addresses.prefix}\npath {\n  subnet = 203.0.113.0:${PORTS.httpAlt}-${PORTS.httpAlt}/24\n  nat64_prefix = ${EXTRA}\n}\n`);
+    const e = { LD_PRELOAD: PATHS.library, TNAT64_CONF_FILE: file };
+    const alt = await whoami(PORTS.httpAlt, e, true);
+    assert.equal(alt.pool, 1, show(alt.r));
+    const main = await whoami(PORTS.http, e, true);
+    assert.equal(main.pool, 0, show(main.r));
+  });
+
+  test('TNAT64_PREFIX overrides the file\'s nat64_prefix', async () => {
+    const file = conf('other.conf', `nat64_prefix = ${lab.addresses.prefix}\n`);
+    const r = await whoami(PORTS.http, { TNAT64_CONF_FILE: file, TNAT64_PREFIX: EXTRA });
+    assert.equal(r.pool, 1, show(r.r));
+  });
+});
+
+describe('discovery through DNS64', () => {
+  test('no TNAT64_PREFIX, no configuration: the lab\'s prefix is discovered and used', async () => {
+    const e = { TNAT64_CONF_FILE: join(lab.dir, 'absent.conf') };
+    const r = await lab.run(straced(tn('curl', '-sS', '--max-time', '5', `http://${SERVER_IPV4}/whoami`)), { env: e });
+    assert.equal(r.code, 0, show(r));
+    assert.equal(lab.poolOf(r.stdout), 0, show(r));
+    const kernel = parseConnects(r.stderr).filter((c) => c.port === 80).map((c) => c.address);
+    assert.deepEqual(kernel, [lab.synthesize(SERVER_IPV4)]);
+  });
+});
