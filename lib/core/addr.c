@@ -195,6 +195,7 @@ int t64_parse_ipv4(const char *s, size_t n, uint32_t *out)
 		if (i < n && s[i] != '.')
 			continue;
 		if (parts == 4 || i - start > 3 ||
+		    (i - start > 1 && s[start] == '0') ||
 		    t64_parse_u32(s + start, i - start, 255, &v) < 0)
 			return -1;
 		ip = ip << 8 | v;

@@ -77,7 +77,8 @@ int t64_parse_prefix(const char *s, struct t64_prefix *out, const char **code)
 		return -1;
 	if (slash != NULL) {
 		*code = "bad-prefix-length";
-		if (t64_parse_u32(slash + 1, strlen(slash + 1), 128, &len) < 0)
+		if (strlen(slash + 1) > 3 ||
+		    t64_parse_u32(slash + 1, strlen(slash + 1), 128, &len) < 0)
 			return -1;
 	}
 	*code = "bad-prefix-length";
@@ -107,11 +108,9 @@ static int parse_net(const char *s, size_t n, uint32_t *addr, uint32_t *mask,
 	uint32_t v;
 
 	*code = "bad-net";
-	if (t64_parse_ipv4(s, slash ? (size_t)(slash - s) : n, addr) < 0)
+	if (slash == NULL || t64_parse_ipv4(s, (size_t)(slash - s), addr) < 0)
 		return -1;
 	*code = "bad-mask";
-	if (slash == NULL)
-		return -1;
 	m = slash + 1;
 	mlen = n - (size_t)(m - s);
 	if (memchr(m, '.', mlen) != NULL) {
@@ -119,7 +118,7 @@ static int parse_net(const char *s, size_t n, uint32_t *addr, uint32_t *mask,
 			return -1;
 		*mask = v;
 	} else {
-		if (t64_parse_u32(m, mlen, 32, &v) < 0)
+		if (mlen > 2 || t64_parse_u32(m, mlen, 32, &v) < 0)
 			return -1;
 		*mask = t64_mask_of(v);
 	}
@@ -131,38 +130,45 @@ static int parse_net(const char *s, size_t n, uint32_t *addr, uint32_t *mask,
 }
 
 /*
- * parse_subnet parses "a.b.c.d[:PORT[-PORT]]/MASK". A port of 0 means any:
- * a missing or 0 low port is 0, a missing or 0 high port is 65535. Returns 0
- * or -1 with *code set. No errno.
+ * parse_port parses the n characters at p as a port (1 to 5 digits, at
+ * most 65535). Returns 0 with *port set, or -1. No errno.
+ */
+static int parse_port(const char *p, size_t n, uint32_t *port)
+{
+	return n > 5 ? -1 : t64_parse_u32(p, n, 65535, port);
+}
+
+/*
+ * parse_subnet parses "a.b.c.d[:PORT[-PORT]]/MASK". A single port 0 means
+ * any port; no port means all ports. Returns 0 or -1 with *code set. No
+ * errno.
  */
 static int parse_subnet(const char *s, struct t64_subnet *sn, const char **code)
 {
-	const char *colon = strchr(s, ':');
 	const char *slash = strchr(s, '/');
+	const char *colon = memchr(s, ':', slash ? (size_t)(slash - s) : 0);
 	uint32_t lo = 0, hi = 65535;
 	char *net = NULL;
 	int rc = -1;
 
 	if (colon != NULL) {
 		const char *p = colon + 1;
-		const char *end = slash ? slash : p + strlen(p);
-		const char *dash = memchr(p, '-', (size_t)(end - p));
+		const char *dash = memchr(p, '-', (size_t)(slash - p));
 
+		*code = "bad-net";
+		if (t64_parse_ipv4(s, (size_t)(colon - s), &lo) < 0)
+			goto out;
 		*code = "bad-port";
-		if (slash == NULL || slash < colon)
-			goto bad_net_or_port;
-		if (t64_parse_u32(p, (size_t)((dash ? dash : end) - p), 65535,
-				  &lo) < 0)
+		if (parse_port(p, (size_t)((dash ? dash : slash) - p), &lo) < 0)
 			goto out;
 		hi = lo;
 		if (dash != NULL &&
-		    t64_parse_u32(dash + 1, (size_t)(end - dash - 1), 65535,
-				  &hi) < 0)
+		    parse_port(dash + 1, (size_t)(slash - dash - 1), &hi) < 0)
 			goto out;
-		if (hi == 0)
-			hi = 65535;
 		if (lo > hi)
 			goto out;
+		if (dash == NULL && lo == 0)
+			hi = 65535;
 		if (asprintf(&net, "%.*s%s", (int)(colon - s), s, slash) < 0) {
 			net = NULL;
 			goto out;
@@ -174,9 +180,6 @@ static int parse_subnet(const char *s, struct t64_subnet *sn, const char **code)
 	sn->lo = (uint16_t)lo;
 	sn->hi = (uint16_t)hi;
 	rc = 0;
-	goto out;
-bad_net_or_port:
-	*code = slash == NULL ? "bad-mask" : "bad-net";
 out:
 	free(net);
 	return rc;
@@ -246,15 +249,25 @@ static int is_space(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
 }
 
+/* is_word returns 1 for the characters of a word (as regex \w). */
+static int is_word(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '_';
+}
+
 /*
  * parse_line handles one line (NUL-terminated, comment removed, trimmed,
- * non-empty). Returns 0 or -1 after recording the error. No errno.
+ * non-empty). The keyword is the text before `=` (trimmed), or the first
+ * word when there is no `=`. Returns 0 or -1 after recording the error. No
+ * errno.
  */
 static int parse_line(struct parse *ps, char *s)
 {
 	struct t64_config *cfg = ps->cfg;
-	size_t klen = strcspn(s, " \t\r\v\f={");
-	char *rest = s + klen;
+	char *eq = strchr(s, '=');
+	size_t klen = eq ? (size_t)(eq - s) : strcspn(s, " \t\r\v\f");
+	char *v;
 	enum key k;
 
 	if (strcmp(s, "}") == 0) {
@@ -270,14 +283,10 @@ static int parse_line(struct parse *ps, char *s)
 		ps->path = NULL;
 		return 0;
 	}
-	while (is_space(*rest))
-		rest++;
-	if (klen == 4 && strncmp(s, "path", 4) == 0 && *rest == '{') {
-		char *r = rest + 1;
-
-		while (is_space(*r))
-			r++;
-		if (*r != '\0')
+	if (strncmp(s, "path", 4) == 0 && !is_word(s[4])) {
+		for (v = s + 4; is_space(*v); v++)
+			;
+		if (v[0] != '{' || v[1] != '\0')
 			return fail(ps, "unknown-key",
 				    "`path {` alone on its line");
 		if (ps->path != NULL)
@@ -289,6 +298,8 @@ static int parse_line(struct parse *ps, char *s)
 		ps->path_line = ps->line;
 		return 0;
 	}
+	while (klen > 0 && is_space(s[klen - 1]))
+		klen--;
 	if (klen == 12 && strncmp(s, "nat64_prefix", 12) == 0)
 		k = K_PREFIX;
 	else if (klen == 5 && strncmp(s, "local", 5) == 0 && !ps->path)
@@ -299,19 +310,13 @@ static int parse_line(struct parse *ps, char *s)
 		return fail(ps, "unknown-key",
 			    ps->path ? "`subnet =`, `nat64_prefix =` or `}`" :
 				       "`nat64_prefix =`, `local =` or `path {`");
-	if (*rest != '=')
-		return fail(ps, "missing-equals", "`=` after the keyword");
-	rest++;
-	while (is_space(*rest))
-		rest++;
-	if (*rest == '\0')
+	if (eq == NULL)
+		return fail(ps, "missing-equals", "`KEYWORD = VALUE`");
+	for (v = eq + 1; is_space(*v); v++)
+		;
+	if (*v == '\0')
 		return fail(ps, "missing-value", "a value after `=`");
-	if (rest[strcspn(rest, " \t\r\v\f")] != '\0')
-		return fail(ps, k == K_PREFIX ? "bad-prefix" : "bad-net",
-			    k == K_PREFIX ? expect_prefix :
-			    k == K_LOCAL  ? expect_net :
-					    expect_subnet);
-	return assign(ps, k, rest);
+	return assign(ps, k, v);
 }
 
 /*
