@@ -74,7 +74,7 @@ export interface FakeWorldOptions {
   existing?: string[];
 }
 
-/** A World made of in-memory files, a fake resolver and a fake name table. */
+/** A World made of in-memory files (plus the real testdata/ and package.json), a fake resolver and a fake name table. */
 export function fakeWorld(options: FakeWorldOptions = {}): World & { resolverCalls: number } {
   const files = options.files ?? {};
   const world = {
@@ -82,6 +82,7 @@ export function fakeWorld(options: FakeWorldOptions = {}): World & { resolverCal
     readBytes: (path: string) => {
       if (path === join(options.packageRoot ?? ROOT, 'package.json')) return readFileSync(join(ROOT, 'package.json'));
       const text = files[path];
+      if (text === undefined && path.startsWith(TESTDATA)) return readFileSync(path);
       if (text === undefined) throw Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), { code: 'ENOENT' });
       return Buffer.from(text);
     },
