@@ -484,7 +484,9 @@ export class Lab {
           c.kill('SIGTERM');
         }),
     );
-    await Promise.race([Promise.all(stopping), new Promise((r) => setTimeout(r, 3000))]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(stopping), new Promise((r) => (timer = setTimeout(r, 3000)))]);
+    clearTimeout(timer);
     for (const ns of this.created) await removeNamespace(ns);
     rmSync(this.dir, { recursive: true, force: true });
     live.delete(this);
