@@ -5,20 +5,20 @@
 #include "../core/real.h"
 
 /*
- * close_range closes like the real close_range() and forgets the state of
- * the fds closed (none with CLOSE_RANGE_CLOEXEC). Returns 0, or -1 with the
+ * close_range forgets the state of the fds it is about to close (none with
+ * CLOSE_RANGE_CLOEXEC, none when the flags are unknown and the call will
+ * fail), then closes like the real close_range(). Returns 0, or -1 with the
  * real call's errno.
  */
 T64_EXPORT T64_RET_close_range close_range(T64_SIG_close_range)
 {
 	t64_fn_close_range *real = T64_REAL(close_range);
-	int rc;
+	unsigned known = CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC;
 
 	if (real == NULL)
 		return -1;
-	rc = real(first, last, flags);
-	if (rc == 0 && !(flags & CLOSE_RANGE_CLOEXEC))
+	if (!((unsigned)flags & ~known) && !(flags & CLOSE_RANGE_CLOEXEC))
 		for (unsigned fd = first; fd <= last && fd < T64_FD_MAX; fd++)
 			t64_fd_forget((int)fd);
-	return rc;
+	return real(first, last, flags);
 }

@@ -1,0 +1,165 @@
+#!/bin/sh
+# Runs every C test of lib/ (as root: network namespaces). Called by
+# `make -C lib test` with LIB, TBIN, TESTDATA, SANITIZE, VALGRIND, CC set.
+# Prints one line per test program and finally "N passed, M failed".
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT INT TERM
+PASS=0
+FAIL=0
+
+PRE="$LIB"
+WRAP=""
+if [ "${SANITIZE:-}" = 1 ]; then
+	PRE="$($CC -print-file-name=libasan.so) $($CC -print-file-name=libubsan.so) $LIB"
+	export ASAN_OPTIONS=detect_leaks=0
+fi
+if [ "${VALGRIND:-}" = 1 ]; then
+	WRAP="valgrind -q --error-exitcode=99"
+fi
+
+# record NAME STATUS: adds the "N passed, M failed" of $T/out to the totals;
+# a non-zero exit without a failed check counts as one failure.
+record() {
+	counts=$(tail -n 1 "$T/out" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p')
+	p=${counts% *}
+	f=${counts#* }
+	[ -n "$counts" ] || { p=0; f=0; }
+	if [ "$2" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+	PASS=$((PASS + p))
+	FAIL=$((FAIL + f))
+	if [ "$f" -eq 0 ]; then
+		echo "ok   $1 ($p)"
+	else
+		echo "FAIL $1 ($p passed, $f failed, exit $2)"
+		sed 's/^/     /' "$T/err"
+	fi
+}
+
+# check NAME CONDITION-COMMAND...: one assertion made by the runner itself.
+check() {
+	name=$1
+	shift
+	if "$@"; then
+		PASS=$((PASS + 1))
+		echo "ok   $name"
+	else
+		FAIL=$((FAIL + 1))
+		echo "FAIL $name"
+	fi
+}
+
+NET="ip link set lo up && ip -6 route add local 64:ff9b:1::/96 dev lo && ip -6 route add local 2001:db8::/32 dev lo"
+
+# hook NAME SETUP [VAR=VALUE...] -- CASE ARGS...: runs the hooks program
+# under the library in a fresh network namespace prepared by SETUP.
+hook() {
+	name=$1
+	setup=$2
+	shift 2
+	vars=""
+	while [ "$1" != "--" ]; do
+		vars="$vars $1"
+		shift
+	done
+	shift
+	# shellcheck disable=SC2086
+	unshare -n sh -c "$setup"' && exec "$@"' sh env LD_PRELOAD="$PRE" \
+		TNAT64_CONF_FILE=/nonexistent/tnat64.conf TNAT64_DISCOVERY=0 $vars \
+		$WRAP "$TBIN/hooks" "$@" >"$T/out" 2>"$T/err"
+	record "$name" $?
+}
+
+# 1. Vectors shared with the TypeScript half.
+$WRAP "$TBIN/vectors" "$TESTDATA" >"$T/out" 2>"$T/err"
+record vectors $?
+
+P=TNAT64_PREFIX=64:ff9b:1::/96
+D=198.51.100.7
+
+# 2. Hook paths.
+hook flags "$NET" $P -- flags
+hook names "$NET" $P -- names $D
+hook errors "$NET" $P -- errors
+hook nonblock "$NET" $P -- nonblock $D
+hook server "$NET" $P -- server
+hook threads "$NET" $P -- threads $D
+hook fork "$NET" $P -- fork $D
+
+# 3. All six prefix lengths (RFC 6052 §2.4 table) and the /96 used above.
+while read -r pfx want; do
+	hook "nat64 $pfx" "$NET" TNAT64_PREFIX="$pfx" -- nat64 192.0.2.33 "$want"
+done <<LENGTHS
+2001:db8::/32 2001:db8:c000:221::
+2001:db8:100::/40 2001:db8:1c0:2:21::
+2001:db8:122::/48 2001:db8:122:c000:2:2100::
+2001:db8:122:300::/56 2001:db8:122:3c0:0:221::
+2001:db8:122:344::/64 2001:db8:122:344:c0:2:2100:0
+2001:db8:122:344::/96 2001:db8:122:344::c000:221
+64:ff9b:1::/96 64:ff9b:1::c000:221
+LENGTHS
+hook "nat64 twice, loopback stays IPv4" "$NET" $P -- nat64 $D 64:ff9b:1::c633:6407 $D 64:ff9b:1::c633:6407 127.0.0.1 ::ffff:127.0.0.1
+
+# 4. Fallback: IPv4 address, no IPv6 route for the prefix.
+hook "fallback to IPv4" "ip link set lo up && ip addr add 192.0.2.1/24 dev lo" \
+	TNAT64_PREFIX=2001:db8:122::/48 -- nat64 192.0.2.1 ::ffff:192.0.2.1 192.0.2.1 ::ffff:192.0.2.1
+
+# 5. No prefix, no IPv4 route: fast ENETUNREACH, one message for 10 connects.
+hook "no prefix" "ip link set lo up" -- unreachable 203.0.113.2 10
+check "no prefix: one message" test "$(grep -c 'no NAT64 prefix' "$T/err")" -eq 1
+
+# 6. A constructor of another library uses the hooks before anything else.
+PRE_SAVED=$PRE
+PRE="${PRE% *} $TBIN/ctor.so $LIB"
+[ "$PRE_SAVED" = "$LIB" ] && PRE="$TBIN/ctor.so $LIB"
+hook "constructor" "$NET" $P -- ctor
+PRE=$PRE_SAVED
+
+# 7. Configuration file named by TNAT64_CONF_FILE: path prefix and default.
+cat >"$T/my.conf" <<CONF
+# test configuration
+nat64_prefix = 64:ff9b:1::/96
+local = 10.0.0.0/255.0.0.0
+path {
+	subnet = 198.51.100.0:1-65535/24
+	nat64_prefix = 2001:db8:122::/48
+}
+CONF
+hook "config file" "$NET" TNAT64_CONF_FILE="$T/my.conf" -- nat64 \
+	$D 2001:db8:122:c633:64:700:: 203.0.113.9 64:ff9b:1::cb00:7109
+
+# 8. An invalid file is ignored as a whole, reported once.
+cat >"$T/bad.conf" <<CONF
+path {
+	subnet = 198.51.100.0/24
+	nat64_prefix = 2001:db8:122::/48
+}
+nat64_prefix = 64:ff9b::/33
+CONF
+hook "invalid config" "$NET" TNAT64_CONF_FILE="$T/bad.conf" $P -- nat64 \
+	$D 64:ff9b:1::c633:6407 $D 64:ff9b:1::c633:6407
+check "invalid config: one message" test "$(wc -l <"$T/err")" -eq 1
+
+# 9. Debug file: written, nothing on stdout but the result line; a symlink
+#    is not followed.
+hook "debug file" "$NET" $P TNAT64_DEBUG=2 TNAT64_DEBUG_FILE="$T/debug.log" -- nat64 $D 64:ff9b:1::c633:6407
+check "debug file written" test -s "$T/debug.log"
+check "debug: stdout clean" test "$(wc -l <"$T/out")" -eq 1
+ln -s "$T/target" "$T/link.log"
+hook "debug symlink" "$NET" $P TNAT64_DEBUG=1 TNAT64_DEBUG_FILE="$T/link.log" -- nat64 $D 64:ff9b:1::c633:6407
+check "debug symlink not followed" test ! -e "$T/target"
+
+# 10. RFC 7050 discovery through the system resolver (a private
+#     /etc/resolv.conf in a private mount namespace, a recorded DNS64 answer).
+printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' >"$T/resolv.conf"
+DNS="$NET && mount --bind $T/resolv.conf /etc/resolv.conf && { python3 $HERE/dns.py $T/ready 300 2001:db8:122:344:c0:0:aa00:0 2001:db8:122:344:c0:0:ab00:0 & } && for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do [ -e $T/ready ] && break; sleep 0.1; done"
+unshare_n=$(command -v unshare)
+unshare() { "$unshare_n" -m "$@"; }
+hook "discovery" "$DNS" TNAT64_DISCOVERY=1 -- nat64 $D 2001:db8:122:344:c6:3364:700:0
+rm -f "$T/ready"
+hook "discovery disabled" "$DNS" TNAT64_DISCOVERY=0 -- unreachable 203.0.113.2 2
+unset -f unshare
+
+echo "$PASS passed, $FAIL failed"
+[ "$FAIL" -eq 0 ]
