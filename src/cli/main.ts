@@ -43,6 +43,7 @@ export async function main(argv: string[], io: Io = processIo(), world: World = 
       throw new Problem('no-launcher', 'running a program needs the bin/tnat64 launcher, which execs it with LD_PRELOAD set', 'run it as `tnat64 PROGRAM [ARGS...]`');
     }
     command = commands.find((c) => c.name === name);
+    if (!command && first.startsWith('-')) throw new UsageError(`unknown option "${first}"`);
     if (!command) {
       throw new UsageError(`unknown command "${first}"; the commands are ${commands.map((c) => c.name).join(', ')} (to run a program, use bin/tnat64)`);
     }

@@ -47,6 +47,7 @@ test('usage errors exit 2 with a message and a pointer to --help', async () => {
   const cases: [string[], RegExp][] = [
     [[], /missing COMMAND/],
     [['frobnicate'], /unknown command "frobnicate"/],
+    [['--frobnicate'], /unknown option "--frobnicate"/],
     [['env', '--bogus'], /Unknown option '--bogus'/],
     [['explain'], /missing HOST\[:PORT\]/],
     [['explain', 'a', 'b'], /expected one HOST\[:PORT\], got 2/],

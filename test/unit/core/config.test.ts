@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, dump, formatError, MAX_CONFIG_BYTES, parseConfig } from '../../../src/core/config.js';
@@ -116,8 +116,9 @@ test('loadConfig: -f, then TNAT64_CONF_FILE, then /etc/tnat64.conf; absent, unre
   assert.equal(loadConfig(read, {}, '/secret').errors[0]?.code, 'unreadable');
 });
 
-test('an invalid file is not half-applied: the configuration in effect is empty', () => {
+test('an invalid file is not half-applied: the configuration in effect is empty', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'tnat64-conf-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
   const path = join(dir, 'tnat64.conf');
   writeFileSync(path, 'nat64_prefix = 64:ff9b::\nlocal = 10.0.0.0/8\nlocal = 10.0.0.1/8\n');
   const loaded = loadConfig((p) => readFileSync(p), { TNAT64_CONF_FILE: path });
