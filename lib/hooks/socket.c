@@ -5,6 +5,7 @@
 #include "../core/fdtab.h"
 #include "../core/log.h"
 #include "../core/real.h"
+#include "../core/state.h"
 
 /*
  * socket_logic creates the socket for socket(AF_INET, type, protocol): an
@@ -17,6 +18,7 @@ static int socket_logic(t64_fn_socket *real, int domain, int type, int protocol)
 	int base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
 	int saved = errno, off = 0, fd;
 
+	t64_state(); /* first use reads the settings (debug level too) */
 	if (base != SOCK_STREAM || (protocol != 0 && protocol != IPPROTO_TCP))
 		goto plain;
 	fd = real(AF_INET6, type, protocol);

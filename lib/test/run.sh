@@ -161,5 +161,28 @@ rm -f "$T/ready"
 hook "discovery disabled" "$DNS" TNAT64_DISCOVERY=0 -- unreachable 203.0.113.2 2
 unset -f unshare
 
+# 11. A setuid program (AT_SECURE) ignores every TNAT64_* variable and reads
+#     /etc/tnat64.conf. LD_PRELOAD does not reach setuid programs, so a
+#     private /etc (overlay, private mount namespace) gets ld.so.preload.
+if [ -z "${SANITIZE:-}${VALGRIND:-}" ]; then
+	mkdir -p "$T/up" "$T/work"
+	chmod 755 "$T"
+	cp "$TBIN/hooks" "$T/suid" && chmod 4755 "$T/suid"
+	unshare -mn sh -c "$NET"' &&
+		mount -t overlay overlay -o "lowerdir=/etc,upperdir=$1/up,workdir=$1/work" /etc || exit 77
+		echo "$2" >/etc/ld.so.preload
+		echo "nat64_prefix = 2001:db8:122::/48" >/etc/tnat64.conf
+		exec setpriv --reuid=65534 --regid=65534 --clear-groups env \
+			TNAT64_PREFIX=64:ff9b:1::/96 TNAT64_CONF_FILE=/nonexistent \
+			"$1/suid" nat64 198.51.100.7 2001:db8:122:c633:64:700::' \
+		sh "$T" "$LIB" >"$T/out" 2>"$T/err"
+	status=$?
+	if [ $status -eq 77 ]; then
+		echo "skip AT_SECURE (no overlayfs here)"
+	else
+		record "AT_SECURE ignores the environment" $status
+	fi
+fi
+
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]
