@@ -3,7 +3,7 @@
  * the package location. Tests pass their own World instead.
  */
 
-import { Resolver as DnsResolver } from 'node:dns/promises';
+import { lookup, Resolver as DnsResolver } from 'node:dns/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import { ReadBytes } from './config-file.js';
 import { Resolver } from './discover.js';
@@ -24,6 +24,24 @@ export interface World {
 /** Per try, and tries: a dead resolver costs at most about 4 s. */
 const DNS_OPTIONS = { timeout: 2000, tries: 2 };
 
+/**
+ * A name's IPv4 addresses: its A records (dns.resolve4, the system's nameservers); for a name DNS does not know, what
+ * getaddrinfo says (/etc/hosts and the rest of nsswitch, as the program itself would resolve it, e.g. localhost).
+ */
+async function resolve4(name: string): Promise<string[]> {
+  try {
+    return await new DnsResolver(DNS_OPTIONS).resolve4(name);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code !== 'ENOTFOUND' && code !== 'ENODATA') throw error;
+    try {
+      return (await lookup(name, { family: 4, all: true })).map((entry) => entry.address);
+    } catch {
+      throw error;
+    }
+  }
+}
+
 export function systemWorld(): World {
   return {
     readBytes: (path) => readFileSync(path),
@@ -36,7 +54,7 @@ export function systemWorld(): World {
     },
     exists: existsSync,
     resolver: () => new DnsResolver(DNS_OPTIONS),
-    resolve4: (name) => new DnsResolver(DNS_OPTIONS).resolve4(name),
+    resolve4: (name) => resolve4(name),
     packageRoot: PACKAGE_ROOT,
   };
 }

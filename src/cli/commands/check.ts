@@ -51,22 +51,29 @@ export function create(world: World): Command {
       const fixed = await decider.prefixSource();
       if (fixed.source.envProblem) lines.push(`warning: ${fixed.source.envProblem}`);
       if (fixed.source.origin !== 'none') lines.push(`default prefix: ${fixed.source.detail}`);
-      else lines.push(`default prefix: none set (TNAT64_PREFIX unset${loaded.status === 'ok' ? ', no nat64_prefix in the file' : ''}); the library discovers one through DNS64 when a destination needs it`);
+      else if (io.env.TNAT64_DISCOVERY === '0') lines.push(`default prefix: ${fixed.source.detail}, and discovery is disabled (TNAT64_DISCOVERY=0)`);
+      else lines.push(`default prefix: ${fixed.source.detail}; the library discovers one through DNS64 when a destination needs it`);
+      let unresolved = 0;
       for (const target of targets) {
+        const port = target.port ?? 0;
         let addresses: number[];
         try {
           addresses = await targetAddresses(target, world.resolve4);
         } catch (error) {
-          throw new Problem('resolve-failed', `cannot resolve ${target.host} to IPv4 addresses: ${(error as { code?: string }).code ?? (error as Error).message}`, 'give an IPv4 address instead, or check the name');
+          unresolved++;
+          lines.push('', `target ${target.text}: cannot resolve ${target.host} to IPv4 addresses (${(error as { code?: string }).code ?? (error as Error).message}); give an IPv4 address instead, or check the name`);
+          continue;
         }
-        const port = target.port ?? 0;
-        lines.push('', `target ${target.text}${addresses.length === 0 ? ': no IPv4 address' : ''}`);
+        lines.push('', `target ${target.text}${addresses.length === 0 ? `: ${target.host} has no IPv4 address` : ''}`);
         for (const address of addresses) lines.push(...decisionLines(address, port, await decider.decide(address, port)));
       }
       const after = await decider.prefixSource();
-      if (after.source.discovery) lines.push('', `discovery: ${after.source.detail}`);
+      if (after.source.discovery) {
+        lines.push('', `discovery: ${after.source.detail}`);
+        for (const warning of after.source.discovery.warnings) lines.push(`warning: ${warning}`);
+      }
       io.out(lines.map((line) => `${line}\n`).join(''));
-      return loaded.status === 'invalid' ? 1 : 0;
+      return loaded.status === 'invalid' || unresolved > 0 ? 1 : 0;
     },
   };
 }

@@ -75,6 +75,7 @@ export function create(world: World): Command {
       else lines.push(`configuration: ${loaded.file} is INVALID and ignored by the library:`, ...loaded.errors.map((e) => `  ${formatError(e)}`));
       if (source.envProblem) lines.push(`warning: ${source.envProblem}`);
       lines.push(`default prefix: ${lookedUp || source.prefix ? source.detail : 'not needed for this destination (not looked up)'}`);
+      for (const warning of source.discovery?.warnings ?? []) lines.push(`warning: ${warning}`);
       for (const { address, decision } of decisions) lines.push(...decisionLines(address, port, decision));
       io.out(lines.map((line) => `${line}\n`).join(''));
       return status;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { main, commandsFor } from '../../../src/cli/main.js';
 import { envCode } from '../../../src/cli/commands/env.js';
-import { dnsError, fakeIo, fakeResolver, fakeWorld, ROOT, TESTDATA } from '../helpers.js';
+import { dnsError, fakeIo, fakeResolver, fakeWorld, ROOT, ROUTES_V4_NONE, ROUTES_V6_DEFAULT, TESTDATA } from '../helpers.js';
 
 const LIB = join(ROOT, 'build', 'libtnat64.so');
 const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -141,9 +141,10 @@ test('check -t: path, prefix, synthesized address and method for each target; na
   assert.match(out, /10\.1\.1\.1:1025: ipv4 \(local\)/);
   assert.match(out, /198\.51\.100\.1:443: ipv4 \(wkp-nonglobal\)/);
   assert.equal(world.resolverCalls, 0, 'the file has a prefix: no discovery');
-  const unresolved = await run(['check', '-t', 'nowhere.example'], {}, world);
+  const unresolved = await run(['check', '-t', 'nowhere.example', '-t', '192.0.2.1:80', '-f', file], {}, world);
   assert.equal(unresolved.code, 1);
-  assert.match(unresolved.err, /cannot resolve nowhere\.example.*ENOTFOUND/);
+  assert.match(unresolved.out, /target nowhere\.example: cannot resolve nowhere\.example to IPv4 addresses \(ENOTFOUND\)/);
+  assert.match(unresolved.out, /target 192\.0\.2\.1:80\n192\.0\.2\.1:80: nat64 \(path\)/, 'the other targets are still shown');
 });
 
 test('explain: the decision, where the default prefix came from, and run-time behaviour', async () => {
@@ -170,6 +171,15 @@ test('explain: no discovery when the decision does not need the default prefix',
   assert.equal(world.resolverCalls, 1);
   assert.match(needed.out, /default prefix: no prefix: .*did not answer.*ETIMEOUT/);
   assert.match(needed.out, /9\.9\.9\.9:80: ipv4 \(no-prefix\)/);
+  const ipv4Only = fakeWorld({
+    resolver: fakeResolver(['192.0.2.53'], dnsError('ETIMEOUT')),
+    files: { '/proc/net/route': ROUTES_V4_NONE, '/proc/net/ipv6_route': ROUTES_V6_DEFAULT },
+  });
+  const warned = await run(['explain', '9.9.9.9:80'], {}, ipv4Only);
+  assert.match(warned.out, /warning: every nameserver \(192\.0\.2\.53\) is an IPv4 address/);
+  const checked = await run(['check', '-t', '9.9.9.9:80'], {}, ipv4Only);
+  assert.match(checked.out, /default prefix: no prefix from TNAT64_PREFIX or the configuration file; the library discovers/);
+  assert.match(checked.out, /discovery: no prefix: .*ETIMEOUT[^\n]*\nwarning: every nameserver/);
 });
 
 test('explain --json has the documented shape', async () => {
