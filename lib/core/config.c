@@ -17,6 +17,7 @@ struct parse {
 	struct t64_config *cfg;
 	struct t64_path *path; /* the open `path {`, or NULL */
 	unsigned path_line;
+	const char *path_text;
 };
 
 /*
@@ -32,8 +33,10 @@ static int fail(struct parse *ps, const char *code, const char *expected)
 
 	cfg->err_line = ps->line;
 	cfg->err_code = code;
-	if (asprintf(&msg, "%s:%u: `%s`: expected %s", ps->file, ps->line,
-		     ps->text, expected) < 0)
+	if ((ps->line ? asprintf(&msg, "%s:%u: `%s`: expected %s", ps->file,
+				 ps->line, ps->text, expected) :
+			asprintf(&msg, "%s: %s: expected %s", ps->file,
+				 ps->text, expected)) < 0)
 		msg = NULL;
 	cfg->err_msg = msg;
 	errno = saved;
@@ -188,15 +191,35 @@ out:
 /* The keywords, where they are allowed, and what a value must look like. */
 enum key { K_PREFIX, K_LOCAL, K_SUBNET };
 
-static const char *expect_prefix =
-	"an IPv6 prefix ADDR or ADDR/LEN, LEN one of 32 40 48 56 64 96, "
-	"bits after LEN and bits 64-71 zero (e.g. 64:ff9b::/96)";
-static const char *expect_net =
-	"a network a.b.c.d/MASK, MASK dotted or 0..32, no host bits set "
-	"(e.g. 10.0.0.0/8)";
-static const char *expect_subnet =
-	"a.b.c.d[:PORT[-PORT]]/MASK with ports 0..65535, low <= high "
-	"(e.g. 150.0.0.0:80-1024/255.255.0.0)";
+/*
+ * expected returns what a value for keyword k should have looked like,
+ * given the error code its parser reported.
+ */
+static const char *expected(const char *code, enum key k)
+{
+	static const struct {
+		const char *code, *text;
+	} texts[] = {
+		{ "bad-prefix", "an IPv6 prefix ADDR or ADDR/LEN, e.g. "
+				"64:ff9b::/96 or 2001:db8:100::/40" },
+		{ "bad-prefix-length", "a prefix length of 32, 40, 48, 56, 64 "
+				       "or 96" },
+		{ "prefix-host-bits", "no bits set after the prefix length" },
+		{ "prefix-u-octet", "bits 64-71 (the u-octet) zero, as RFC 6052 "
+				    "requires" },
+		{ "bad-mask", "a contiguous dotted mask or a length 0-32" },
+		{ "net-host-bits", "no host bits set under the mask" },
+		{ "bad-port", "PORT or LOW-HIGH, ports 0-65535, LOW <= HIGH" },
+	};
+
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+		if (strcmp(code, texts[i].code) == 0)
+			return texts[i].text;
+	return k == K_SUBNET ? "a.b.c.d[:PORT[-PORT]]/MASK, e.g. "
+			       "150.0.0.0:80-1024/255.255.0.0" :
+			       "a.b.c.d/MASK, e.g. 10.0.0.0/8 or "
+			       "10.0.0.0/255.0.0.0";
+}
 
 /*
  * assign handles "KEY = VALUE" with KEY already known to be allowed here.
@@ -218,14 +241,14 @@ static int assign(struct parse *ps, enum key k, const char *v)
 					       "duplicate-prefix",
 				    "one nat64_prefix only here");
 		if (t64_parse_prefix(v, &p, &code) < 0)
-			return fail(ps, code, expect_prefix);
+			return fail(ps, code, expected(code, k));
 		*(ps->path ? &ps->path->prefix : &cfg->prefix) = p;
 		*has = 1;
 	} else if (k == K_LOCAL) {
 		struct t64_net net, *slot;
 
 		if (parse_net(v, strlen(v), &net.addr, &net.mask, &code) < 0)
-			return fail(ps, code, expect_net);
+			return fail(ps, code, expected(code, k));
 		slot = grow(&cfg->local, &cfg->nlocal, sizeof *slot);
 		if (slot == NULL)
 			return fail(ps, "unreadable", "memory to hold it");
@@ -234,7 +257,7 @@ static int assign(struct parse *ps, enum key k, const char *v)
 		struct t64_subnet sn, *slot;
 
 		if (parse_subnet(v, &sn, &code) < 0)
-			return fail(ps, code, expect_subnet);
+			return fail(ps, code, expected(code, k));
 		slot = grow(&ps->path->sub, &ps->path->nsub, sizeof *slot);
 		if (slot == NULL)
 			return fail(ps, "unreadable", "memory to hold it");
@@ -296,6 +319,7 @@ static int parse_line(struct parse *ps, char *s)
 		if (ps->path == NULL)
 			return fail(ps, "unreadable", "memory to hold it");
 		ps->path_line = ps->line;
+		ps->path_text = ps->text;
 		return 0;
 	}
 	while (klen > 0 && is_space(s[klen - 1]))
@@ -361,7 +385,7 @@ int t64_config_parse(const char *text, size_t len, const char *file,
 	}
 	if (ps.path != NULL) {
 		ps.line = ps.path_line;
-		ps.text = "path {";
+		ps.text = ps.path_text;
 		fail(&ps, "unclosed-path", "`}` closing this path");
 		goto out;
 	}
@@ -415,6 +439,7 @@ int t64_config_load(const char *file, struct t64_config *cfg)
 			char *nb = realloc(buf, cap *= 2);
 
 			if (nb == NULL) {
+				ps.text = "out of memory";
 				fail(&ps, "unreadable", "memory to read it");
 				goto out;
 			}
@@ -432,6 +457,7 @@ int t64_config_load(const char *file, struct t64_config *cfg)
 			break;
 		len += (size_t)n;
 		if (len > T64_CONF_MAX) {
+			ps.text = "too large";
 			fail(&ps, "file-too-large", "at most 1 MiB");
 			goto out;
 		}
