@@ -182,6 +182,73 @@ describe('clients', () => {
   });
 });
 
+describe('more programs and patterns', () => {
+  test('python3: 32 threads connecting at once all come through NAT64', async () => {
+    const r = await lab.run(tn(...py(`
+      import json, socket, threading
+      seen = []
+      def one():
+          s = socket.create_connection(("${SERVER_IPV4}", ${PORTS.whoami}), timeout=5)
+          seen.append(s.recv(100).decode().split()[0]); s.close()
+      ts = [threading.Thread(target=one) for _ in range(32)]
+      [t.start() for t in ts]; [t.join(10) for t in ts]
+      print(json.dumps(seen))`)), { env });
+    assert.equal(r.code, 0, show(r));
+    const seen = lastJson<string[]>(r);
+    assert.equal(seen.length, 32);
+    assert.ok(seen.every((a) => lab.poolOf(a) === 0), show(r));
+  });
+
+  test('python3: after fork(), parent and child both connect through NAT64', async () => {
+    const r = await lab.run(tn(...py(`
+      import json, os, socket
+      def peer():
+          s = socket.create_connection(("${SERVER_IPV4}", ${PORTS.echo}), timeout=5)
+          s.sendall(b"x"); s.recv(1); p = s.getpeername()[0]; s.close(); return p
+      first = peer()
+      r, w = os.pipe()
+      pid = os.fork()
+      if pid == 0:
+          os.write(w, peer().encode()); os._exit(0)
+      os.waitpid(pid, 0)
+      print(json.dumps([first, os.read(r, 100).decode(), peer()]))`)), { env });
+    assert.equal(r.code, 0, show(r));
+    assert.deepEqual(lastJson(r), [SERVER_IPV4, SERVER_IPV4, SERVER_IPV4]);
+  });
+
+  test('python3 asyncio.open_connection and urllib', async () => {
+    const r = await lab.run(tn(...py(`
+      import asyncio, json, urllib.request
+      async def main():
+          reader, writer = await asyncio.wait_for(asyncio.open_connection("${SERVER_IPV4}", ${PORTS.echo}), 5)
+          writer.write(b"async\\n"); await writer.drain()
+          line = await asyncio.wait_for(reader.readline(), 5)
+          peer = writer.get_extra_info("peername")[0]; writer.close()
+          return line.decode(), peer
+      line, peer = asyncio.run(main())
+      body = urllib.request.urlopen("http://${SERVER_IPV4}/", timeout=5).read().decode()
+      print(json.dumps({"line": line, "peer": peer, "body": body}))`)), { env });
+    assert.equal(r.code, 0, show(r));
+    assert.deepEqual(lastJson(r), { line: 'async\n', peer: SERVER_IPV4, body: HTTP_BODY });
+  });
+
+  test('node fetch() and http.get({family: 4})', async () => {
+    const r = await lab.run(tn(...nodeProgram(`
+      import http from 'node:http';
+      const viaFetch = await (await fetch('http://${SERVER_IPV4}:${PORTS.httpAlt}/', { signal: AbortSignal.timeout(5000) })).text();
+      const viaGet = await new Promise((resolve, reject) => {
+        http.get({ host: '${SERVER_IPV4}', port: ${PORTS.http}, path: '/whoami', family: 4, timeout: 5000 }, (res) => {
+          let b = ''; res.on('data', (d) => (b += d)); res.on('end', () => resolve(b));
+        }).on('error', reject);
+      });
+      console.log(JSON.stringify({ viaFetch, viaGet: viaGet.trim() }));`)), { env });
+    assert.equal(r.code, 0, show(r));
+    const o = lastJson<{ viaFetch: string; viaGet: string }>(r);
+    assert.equal(o.viaFetch, HTTP_BODY);
+    assert.equal(lab.poolOf(o.viaGet), 0, show(r));
+  });
+});
+
 describe('servers under tnat64 keep their IPv4 behaviour', () => {
   // One program, server and client in the same process (and the same namespace): run it with and without tnat64,
   // the observations must be identical.
