@@ -1,5 +1,6 @@
 /* accept(): a connection on a converted listener is converted too. */
 #include "../core/fdtab.h"
+#include "../core/log.h"
 #include "../core/real.h"
 #include "../core/route.h"
 
@@ -19,6 +20,7 @@ static int accept_logic(t64_fn_accept *real, int fd, struct sockaddr *addr,
 		return -1;
 	nfd = real(fd, addr ? (struct sockaddr *)&sin6 : NULL,
 		   addr ? &l6 : NULL);
+	T64_DEBUG(2, "%s(%d) = %d", "accept", fd, nfd);
 	return t64_accepted(nfd, &sin6, l6, addr, lenp);
 }
 

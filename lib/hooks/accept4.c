@@ -1,5 +1,6 @@
 /* accept4(): a connection on a converted listener is converted too. */
 #include "../core/fdtab.h"
+#include "../core/log.h"
 #include "../core/real.h"
 #include "../core/route.h"
 
@@ -20,6 +21,7 @@ static int accept4_logic(t64_fn_accept4 *real, int fd, struct sockaddr *addr,
 		return -1;
 	nfd = real(fd, addr ? (struct sockaddr *)&sin6 : NULL,
 		   addr ? &l6 : NULL, flags);
+	T64_DEBUG(2, "%s(%d) = %d", "accept4", fd, nfd);
 	return t64_accepted(nfd, &sin6, l6, addr, lenp);
 }
 

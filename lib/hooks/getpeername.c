@@ -1,5 +1,6 @@
 /* getpeername(): a converted socket's peer as the IPv4 address asked for. */
 #include "../core/fdtab.h"
+#include "../core/log.h"
 #include "../core/real.h"
 #include "../core/route.h"
 
@@ -15,6 +16,7 @@ static int getpeername_logic(t64_fn_getpeername *real, int fd,
 	struct sockaddr_in6 sin6 = { 0 };
 	socklen_t l6 = sizeof sin6;
 
+	T64_DEBUG(2, "getpeername(%d)", fd);
 	if (real(fd, (struct sockaddr *)&sin6, &l6) < 0)
 		return -1;
 	return t64_addr_out(&sin6, l6, 1, addr, lenp);

@@ -1,5 +1,6 @@
 /* getsockname(): a converted socket's own address, IPv4. */
 #include "../core/fdtab.h"
+#include "../core/log.h"
 #include "../core/real.h"
 #include "../core/route.h"
 
@@ -15,6 +16,7 @@ static int getsockname_logic(t64_fn_getsockname *real, int fd,
 	struct sockaddr_in6 sin6 = { 0 };
 	socklen_t l6 = sizeof sin6;
 
+	T64_DEBUG(2, "getsockname(%d)", fd);
 	if (real(fd, (struct sockaddr *)&sin6, &l6) < 0)
 		return -1;
 	return t64_addr_out(&sin6, l6, 0, addr, lenp);

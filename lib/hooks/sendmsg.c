@@ -2,6 +2,7 @@
 #include <netinet/in.h>
 
 #include "../core/fdtab.h"
+#include "../core/log.h"
 #include "../core/real.h"
 #include "../core/route.h"
 
@@ -16,6 +17,7 @@ static ssize_t sendmsg_logic(t64_fn_sendmsg *real, int fd,
 	struct sockaddr_in6 sin6;
 	struct msghdr m;
 
+	T64_DEBUG(2, "sendmsg(%d, %#x)", fd, flags);
 	if (!t64_dest6(fd, msg->msg_name, msg->msg_namelen, &sin6))
 		return real(fd, msg, flags);
 	m = *msg;

@@ -2,6 +2,7 @@
 #include <netinet/in.h>
 
 #include "../core/fdtab.h"
+#include "../core/log.h"
 #include "../core/real.h"
 #include "../core/route.h"
 
@@ -16,6 +17,7 @@ static ssize_t sendto_logic(t64_fn_sendto *real, int fd, const void *buf,
 {
 	struct sockaddr_in6 sin6;
 
+	T64_DEBUG(2, "sendto(%d, %zu bytes, %#x)", fd, n, flags);
 	if (t64_dest6(fd, addr, len, &sin6))
 		return real(fd, buf, n, flags, (struct sockaddr *)&sin6,
 			    sizeof sin6);

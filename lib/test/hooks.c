@@ -475,6 +475,59 @@ static void case_fork(int argc, char **argv)
 	close(lfd);
 }
 
+/*
+ * case_fastopen: sendto(MSG_FASTOPEN) with an IPv4 destination on a
+ * converted socket reaches the synthesized address with its data.
+ */
+static void case_fastopen(int argc, char **argv)
+{
+	uint16_t port;
+	int lfd = listener6(&port), fd = socket(AF_INET, SOCK_STREAM, 0), afd;
+	struct sockaddr_in a = sin4(argc > 0 ? argv[0] : "198.51.100.7", port);
+	struct sockaddr_in6 peer;
+	char text[INET6_ADDRSTRLEN] = "", buf[4] = "";
+	uint8_t want[16], got[16];
+
+	CHECK(sendto(fd, "tfo", 3, MSG_FASTOPEN, (struct sockaddr *)&a, sizeof a) == 3,
+	      "sendto: %s", strerror(errno));
+	afd = accept_local(lfd, text, sizeof text, &peer);
+	inet_pton(AF_INET6, argc > 1 ? argv[1] : "", want);
+	inet_pton(AF_INET6, text, got);
+	CHECK(afd >= 0 && memcmp(want, got, 16) == 0, "listener saw %s", text);
+	CHECK(read(afd, buf, 3) == 3 && memcmp(buf, "tfo", 3) == 0, "data");
+	close(afd);
+	close(fd);
+	close(lfd);
+}
+
+/*
+ * case_bound: a socket bound to a specific IPv4 address only uses IPv4 (no
+ * IPv4 route here, so ENETUNREACH although NAT64 would work); one bound to
+ * 0.0.0.0:0 still goes through NAT64.
+ */
+static void case_bound(int argc, char **argv)
+{
+	uint16_t port;
+	int lfd = listener6(&port), fd = socket(AF_INET, SOCK_STREAM, 0), afd;
+	struct sockaddr_in lo = sin4("127.0.0.1", 0), any = sin4("0.0.0.0", 0);
+	struct sockaddr_in a = sin4(argc > 0 ? argv[0] : "198.51.100.7", port);
+	struct sockaddr_in6 peer;
+	char text[INET6_ADDRSTRLEN] = "";
+
+	CHECK(bind(fd, (struct sockaddr *)&lo, sizeof lo) == 0, "bind 127.0.0.1");
+	CHECK(connect(fd, (struct sockaddr *)&a, sizeof a) < 0 && errno == ENETUNREACH,
+	      "IPv4 only: %s", strerror(errno));
+	close(fd);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	CHECK(bind(fd, (struct sockaddr *)&any, sizeof any) == 0, "bind 0.0.0.0:0");
+	CHECK(connect(fd, (struct sockaddr *)&a, sizeof a) == 0, "NAT64 still: %s", strerror(errno));
+	afd = accept_local(lfd, text, sizeof text, &peer);
+	CHECK(afd >= 0 && strncmp(text, "::ffff:", 7) != 0, "listener saw %s", text);
+	close(afd);
+	close(fd);
+	close(lfd);
+}
+
 /* case_ctor: what ctor.so's constructor saw (it ran before anything of ours). */
 static void case_ctor(void)
 {
@@ -513,6 +566,10 @@ int main(int argc, char **argv)
 		case_threads(n, a);
 	else if (strcmp(c, "fork") == 0)
 		case_fork(n, a);
+	else if (strcmp(c, "fastopen") == 0)
+		case_fastopen(n, a);
+	else if (strcmp(c, "bound") == 0)
+		case_bound(n, a);
 	else if (strcmp(c, "ctor") == 0)
 		case_ctor();
 	else

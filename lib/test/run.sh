@@ -86,6 +86,8 @@ hook nonblock "$NET" $P -- nonblock $D
 hook server "$NET" $P -- server
 hook threads "$NET" $P -- threads $D
 hook fork "$NET" $P -- fork $D
+hook "fast open" "$NET" $P -- fastopen $D 64:ff9b:1::c633:6407
+hook "bound sockets" "$NET" $P -- bound $D
 
 # 3. All six prefix lengths (RFC 6052 §2.4 table) and the /96 used above.
 while read -r pfx want; do
