@@ -1,14 +1,11 @@
 /** `tnat64 check [-f FILE] [-t HOST[:PORT]]…`: validate and print the configuration; decide for some targets. */
 
-import { Command, Io, Problem } from '../command.js';
+import { Command, Io, UsageError } from '../command.js';
 import { parseOptions } from '../../core/args.js';
-import { loadConfig } from '../../core/config-file.js';
-import { discover } from '../../core/discover.js';
 import { configLines, decisionLines } from '../../core/report.js';
-import { Decider } from '../../core/resolve-decision.js';
 import { systemWorld, World } from '../../core/system.js';
-import { parseTarget, Target, targetAddresses } from '../../core/target.js';
-import { UsageError } from '../command.js';
+import { parseTarget, Target } from '../../core/target.js';
+import { loadToolConfig, resolveTarget, toolDecider } from '../../core/tool-context.js';
 
 const usage = `Usage: tnat64 check [-f FILE] [-t HOST[:PORT]]...
 
@@ -42,12 +39,9 @@ export function create(world: World): Command {
         if (typeof target === 'string') throw new UsageError(target);
         return target;
       });
-      const loaded = loadConfig(world.readBytes, io.env, values.file);
-      if (loaded.status === 'absent' && loaded.from === 'option') {
-        throw new Problem('config-missing', `the configuration file ${loaded.file} does not exist`, 'give an existing file to -f');
-      }
+      const loaded = loadToolConfig(world, io.env, values.file);
       const lines = configLines(loaded);
-      const decider = new Decider(io.env, loaded.config, () => discover(world.resolver(), world.readText));
+      const decider = toolDecider(world, io.env, loaded);
       const fixed = await decider.prefixSource();
       if (fixed.source.envProblem) lines.push(`warning: ${fixed.source.envProblem}`);
       if (fixed.source.origin !== 'none') lines.push(`default prefix: ${fixed.source.detail}`);
@@ -56,12 +50,10 @@ export function create(world: World): Command {
       let unresolved = 0;
       for (const target of targets) {
         const port = target.port ?? 0;
-        let addresses: number[];
-        try {
-          addresses = await targetAddresses(target, world.resolve4);
-        } catch (error) {
+        const addresses = await resolveTarget(world, target);
+        if (typeof addresses === 'string') {
           unresolved++;
-          lines.push('', `target ${target.text}: cannot resolve ${target.host} to IPv4 addresses (${(error as { code?: string }).code ?? (error as Error).message}); give an IPv4 address instead, or check the name`);
+          lines.push('', `target ${target.text}: ${addresses}`);
           continue;
         }
         lines.push('', `target ${target.text}${addresses.length === 0 ? `: ${target.host} has no IPv4 address` : ''}`);

@@ -2,14 +2,12 @@
 
 import { Command, Io, Problem, UsageError } from '../command.js';
 import { parseOptions } from '../../core/args.js';
-import { loadConfig } from '../../core/config-file.js';
 import { formatError } from '../../core/config.js';
-import { discover } from '../../core/discover.js';
 import { formatIPv4 } from '../../core/ipv4.js';
 import { configJson, decisionJson, decisionLines, prefixSourceJson } from '../../core/report.js';
-import { Decider } from '../../core/resolve-decision.js';
 import { systemWorld, World } from '../../core/system.js';
-import { parseTarget, targetAddresses } from '../../core/target.js';
+import { parseTarget } from '../../core/target.js';
+import { loadToolConfig, resolveTarget, toolDecider } from '../../core/tool-context.js';
 
 const usage = `Usage: tnat64 explain HOST[:PORT] [--json] [-f FILE]
 
@@ -40,19 +38,12 @@ export function create(world: World): Command {
       if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing HOST[:PORT]' : `expected one HOST[:PORT], got ${positionals.length}`);
       const target = parseTarget(positionals[0] ?? '');
       if (typeof target === 'string') throw new UsageError(target);
-      const loaded = loadConfig(world.readBytes, io.env, values.file);
-      if (loaded.status === 'absent' && loaded.from === 'option') {
-        throw new Problem('config-missing', `the configuration file ${loaded.file} does not exist`, 'give an existing file to -f');
-      }
-      let addresses: number[];
-      try {
-        addresses = await targetAddresses(target, world.resolve4);
-      } catch (error) {
-        throw new Problem('resolve-failed', `cannot resolve ${target.host} to IPv4 addresses: ${(error as { code?: string }).code ?? (error as Error).message}`, 'give an IPv4 address instead, or check the name');
-      }
+      const loaded = loadToolConfig(world, io.env, values.file);
+      const addresses = await resolveTarget(world, target);
+      if (typeof addresses === 'string') throw new Problem('resolve-failed', addresses);
       if (addresses.length === 0) throw new Problem('no-ipv4', `${target.host} has no IPv4 address`, 'tnat64 only changes connections to IPv4 addresses');
       const port = target.port ?? 0;
-      const decider = new Decider(io.env, loaded.config, () => discover(world.resolver(), world.readText));
+      const decider = toolDecider(world, io.env, loaded);
       const decisions = [];
       for (const address of addresses) decisions.push({ address, decision: await decider.decide(address, port) });
       const { source, lookedUp } = await decider.prefixSource();

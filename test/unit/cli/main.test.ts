@@ -182,6 +182,12 @@ test('explain: no discovery when the decision does not need the default prefix',
   assert.match(checked.out, /discovery: no prefix: .*ETIMEOUT[^\n]*\nwarning: every nameserver/);
 });
 
+test('explain: a name that does not resolve is a problem (exit 1)', async () => {
+  const { code, out, err } = await run(['explain', 'nowhere.example:80']);
+  assert.deepEqual([code, out], [1, '']);
+  assert.equal(err, 'tnat64 explain: cannot resolve nowhere.example to IPv4 addresses (ENOTFOUND); give an IPv4 address instead, or check the name\n');
+});
+
 test('explain --json has the documented shape', async () => {
   const file = join(TESTDATA, 'config', 'valid', 'decisions.conf');
   const world = fakeWorld({ names: { 'two.example': ['150.0.0.1', '150.0.5.5'] } });

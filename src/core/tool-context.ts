@@ -1,0 +1,33 @@
+/**
+ * What `check` and `explain` share: the configuration as the library would load it (with `-f` refusing a missing
+ * file), a Decider wired to discovery through the world's resolver, and targets resolved to IPv4 addresses.
+ */
+
+import { Problem } from '../cli/command.js';
+import { LoadedConfig, loadConfig } from './config-file.js';
+import { discover } from './discover.js';
+import { Decider } from './resolve-decision.js';
+import { World } from './system.js';
+import { Target, targetAddresses } from './target.js';
+
+export function loadToolConfig(world: World, env: NodeJS.ProcessEnv, option: string | undefined): LoadedConfig {
+  const loaded = loadConfig(world.readBytes, env, option);
+  if (loaded.status === 'absent' && loaded.from === 'option') {
+    throw new Problem('config-missing', `the configuration file ${loaded.file} does not exist`, 'give an existing file to -f');
+  }
+  return loaded;
+}
+
+export function toolDecider(world: World, env: NodeJS.ProcessEnv, loaded: LoadedConfig): Decider {
+  return new Decider(env, loaded.config, () => discover(world.resolver(), world.readText));
+}
+
+/** The target's IPv4 addresses, or a sentence saying why it could not be resolved. */
+export async function resolveTarget(world: World, target: Target): Promise<number[] | string> {
+  try {
+    return await targetAddresses(target, world.resolve4);
+  } catch (error) {
+    const why = (error as { code?: string }).code ?? (error as Error).message;
+    return `cannot resolve ${target.host} to IPv4 addresses (${why}); give an IPv4 address instead, or check the name`;
+  }
+}
