@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { have } from './exec.js';
-import { PATHS } from './lab.js';
+import { PATHS, type Lab } from './lab.js';
 
 /** Fail (never skip) when a program the tests need is missing: CI installs them all. */
 export async function requireTools(...programs: string[]): Promise<void> {
@@ -43,4 +43,17 @@ export function lastJson<T = Record<string, unknown>>(r: { stdout: string; stder
 /** The result in one line for assertion messages. */
 export function show(r: { code: number | null; signal?: string | null; stdout: string; stderr: string }): string {
   return `exit ${r.code}${r.signal ? ` (${r.signal})` : ''}\nstdout: ${r.stdout.slice(0, 2000)}\nstderr: ${r.stderr.slice(0, 2000)}`;
+}
+
+/** What `tnat64 explain DEST --json` says, run in the lab's client with env: the first destination's decision. */
+export async function explain(
+  lab: Lab,
+  dest: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ method: string; reason: string; prefix: string | null; synthesized: string | null }> {
+  const r = await lab.run([PATHS.tnat64, 'explain', dest, '--json'], { env });
+  assert.equal(r.code, 0, `tnat64 explain ${dest}: ${show(r)}`);
+  const d = (JSON.parse(r.stdout) as { destinations: Array<Record<string, string | null>> }).destinations[0];
+  assert.ok(d, `tnat64 explain ${dest}: no destination in ${r.stdout}`);
+  return { method: String(d.method), reason: String(d.reason), prefix: d.prefix ?? null, synthesized: d.synthesized ?? null };
 }

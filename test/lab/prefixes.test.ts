@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { PATHS, SERVER_IPV4, withLab } from '../../src/lab/lab.js';
 import { parseConnects, straced } from '../../src/lab/strace.js';
-import { requireBuilt, requireTools, show } from '../../src/lab/testing.js';
+import { explain, requireBuilt, requireTools, show } from '../../src/lab/testing.js';
 
 const PREFIXES = ['2001:db8::/32', '2001:db8:100::/40', '2001:db8:122::/48', '2001:db8:122:300::/56', '2001:db8:122:344::/64', '2001:db8:122:344::/96'];
 
@@ -38,6 +38,8 @@ describe('every prefix length through TAYGA and DNS64', () => {
           assert.equal(lab.poolOf(seen!), 0, `${how}: server saw ${seen}`);
           const kernel = parseConnects(r.stderr).filter((c) => c.port === 80).map((c) => `${c.family} ${c.address}`);
           assert.deepEqual(kernel, [`AF_INET6 ${synthesized}`], how);
+          const x = await explain(lab, `${SERVER_IPV4}:80`, env);
+          assert.deepEqual([x.prefix, x.synthesized], [prefix, synthesized], `${how}: tnat64 explain`);
         }
       }),
     );
@@ -52,6 +54,8 @@ describe('every prefix length through TAYGA and DNS64', () => {
       assert.ok(r.durationMs < 3000, `took ${r.durationMs} ms`);
       const wkp = parseConnects(r.stderr).filter((c) => c.address.startsWith('64:ff9b::'));
       assert.deepEqual(wkp, [], 'the kernel saw a connect to the well-known prefix');
+      const x = await explain(lab, `${SERVER_IPV4}:80`, { TNAT64_PREFIX: '64:ff9b::/96', TNAT64_CONF_FILE: join(lab.dir, 'absent.conf') });
+      assert.deepEqual([x.method, x.reason], ['ipv4', 'wkp-nonglobal']);
     }),
   );
 });

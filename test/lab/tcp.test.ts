@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Lab, PATHS, SERVER_IPV4 } from '../../src/lab/lab.js';
 import { HTTP_BODY, PORTS } from '../../src/lab/services.js';
 import { parseConnects, straced } from '../../src/lab/strace.js';
-import { lastJson, nodeProgram, py, requireBuilt, requireTools, show } from '../../src/lab/testing.js';
+import { explain, lastJson, nodeProgram, py, requireBuilt, requireTools, show } from '../../src/lab/testing.js';
 
 const EXTRA = '2001:db8:65::/96';
 let lab: Lab;
@@ -288,10 +288,8 @@ describe('the kernel and the tools agree with the program', () => {
     const inet6 = parseConnects(r.stderr).filter((c) => c.port === 80);
     assert.ok(inet6.length > 0, `no connect to port 80 in:\n${r.stderr}`);
     assert.deepEqual(inet6.map((c) => [c.family, c.address]), [['AF_INET6', synthesized]]);
-    const x = await lab.run(tn('explain', `${SERVER_IPV4}:80`, '--json'), { env });
-    assert.equal(x.code, 0, show(x));
-    const named = JSON.stringify(JSON.parse(x.stdout));
-    assert.ok(named.includes(`"${synthesized}"`), `explain does not name ${synthesized}: ${x.stdout}`);
+    const x = await explain(lab, `${SERVER_IPV4}:80`, env);
+    assert.deepEqual([x.method, x.synthesized], ['nat64', inet6[0]!.address], 'explain and the kernel disagree');
   });
 });
 
@@ -312,6 +310,12 @@ describe('configuration', () => {
     const e = { TNAT64_CONF_FILE: file };
     const alt = await whoami(PORTS.httpAlt, e);
     assert.equal(alt.pool, 1, show(alt.r));
+    // The kernel, explain and the lab agree on the address used for the path.
+    const traced = await lab.run(straced(tn('curl', '-sS', '--max-time', '5', `http://${SERVER_IPV4}:${PORTS.httpAlt}/`)), { env: e });
+    const kernel = parseConnects(traced.stderr).filter((c) => c.port === PORTS.httpAlt).map((c) => c.address);
+    const x = await explain(lab, `${SERVER_IPV4}:${PORTS.httpAlt}`, e);
+    assert.deepEqual(kernel, [lab.synthesize(SERVER_IPV4, EXTRA)], show(traced));
+    assert.deepEqual([x.reason, x.synthesized], ['path', kernel[0]]);
     const main = await whoami(PORTS.http, e);
     assert.equal(main.pool, 0, show(main.r));
   });
