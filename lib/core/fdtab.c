@@ -50,11 +50,17 @@ void t64_fd_copy(int from, int to)
 }
 
 /*
- * t64_fd_after_fcntl keeps the table right after fcntl(fd, cmd) returned
- * rc: F_DUPFD/F_DUPFD_CLOEXEC make rc a duplicate of fd. No errno.
+ * t64_fcntl does fcntl(fd, cmd, ...) through real (fcntl or fcntl64) with
+ * the one optional argument from ap, read as a pointer-sized value (every
+ * command passes an int or a pointer); an F_DUPFD/F_DUPFD_CLOEXEC duplicate
+ * gets fd's state. Returns the real call's result, -1 with its errno.
  */
-void t64_fd_after_fcntl(int fd, int cmd, int rc)
+int t64_fcntl(t64_fn_fcntl *real, int fd, int cmd, va_list ap)
 {
+	void *arg = va_arg(ap, void *);
+	int rc = real(fd, cmd, arg);
+
 	if (rc >= 0 && (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC))
 		t64_fd_copy(fd, rc);
+	return rc;
 }

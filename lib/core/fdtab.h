@@ -2,8 +2,11 @@
 #ifndef T64_FDTAB_H
 #define T64_FDTAB_H
 
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdint.h>
+
+#include "real.h"
 
 #define T64_FD_MAX 65536
 
@@ -29,5 +32,5 @@ void t64_fd_forget(int fd);
 void t64_fd_copy(int from, int to);
 
 
-void t64_fd_after_fcntl(int fd, int cmd, int rc);
+int t64_fcntl(t64_fn_fcntl *real, int fd, int cmd, va_list ap);
 #endif

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "discover.h"
+#include "log.h"
 #include "fdtab.h"
 #include "memo.h"
 #include "state.h"
@@ -265,4 +266,46 @@ int t64_accepted(int nfd, const struct sockaddr_in6 *sin6, socklen_t l6,
 	if (addr != NULL)
 		t64_addr_out(sin6, l6, 1, addr, lenp);
 	return nfd;
+}
+
+/*
+ * t64_accept_logic accepts on converted listener fd through real4
+ * (accept4, with flags) or, when it is NULL, real (accept); the new socket
+ * is marked converted and the peer handed out as sockaddr_in. Returns the
+ * new fd, or -1 with errno (EFAULT/EINVAL for a bad length pointer, else
+ * the kernel's).
+ */
+int t64_accept_logic(t64_fn_accept4 *real4, t64_fn_accept *real, int fd,
+		     struct sockaddr *addr, socklen_t *lenp, int flags)
+{
+	struct sockaddr_in6 sin6 = { 0 };
+	socklen_t l6 = sizeof sin6;
+	struct sockaddr *a = addr ? (struct sockaddr *)&sin6 : NULL;
+	int nfd;
+
+	if (addr != NULL && t64_check_out(addr, lenp) < 0)
+		return -1;
+	nfd = real4 ? real4(fd, a, addr ? &l6 : NULL, flags) :
+		      real(fd, a, addr ? &l6 : NULL);
+	T64_DEBUG(2, "accept(%d) = %d", fd, nfd);
+	return t64_accepted(nfd, &sin6, l6, addr, lenp);
+}
+
+/*
+ * t64_name_logic answers getpeername (peer set) or getsockname through
+ * real for converted socket fd: the kernel's AF_INET6 address as the
+ * sockaddr_in the program expects (see t64_sa_out), truncated to *lenp,
+ * *lenp set to 16. Returns 0, or -1 with errno: the kernel's (EBADF,
+ * ENOTCONN, ...), EFAULT/EINVAL for bad buffers.
+ */
+int t64_name_logic(t64_fn_getsockname *real, int peer, int fd,
+		   struct sockaddr *addr, socklen_t *lenp)
+{
+	struct sockaddr_in6 sin6 = { 0 };
+	socklen_t l6 = sizeof sin6;
+
+	T64_DEBUG(2, "%s(%d)", peer ? "getpeername" : "getsockname", fd);
+	if (real(fd, (struct sockaddr *)&sin6, &l6) < 0)
+		return -1;
+	return t64_addr_out(&sin6, l6, peer, addr, lenp);
 }

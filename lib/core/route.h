@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include "decide.h"
+#include "real.h"
 
 /* How a destination is tried: first method, then possibly the other. */
 struct t64_route {
@@ -33,6 +34,10 @@ int t64_addr_out(const struct sockaddr_in6 *sin6, socklen_t l6, int peer,
 		 struct sockaddr *addr, socklen_t *lenp);
 int t64_accepted(int nfd, const struct sockaddr_in6 *sin6, socklen_t l6,
 		 struct sockaddr *addr, socklen_t *lenp);
+int t64_accept_logic(t64_fn_accept4 *real4, t64_fn_accept *real, int fd,
+		     struct sockaddr *addr, socklen_t *lenp, int flags);
+int t64_name_logic(t64_fn_getsockname *real, int peer, int fd,
+		   struct sockaddr *addr, socklen_t *lenp);
 int t64_dest6(int fd, const struct sockaddr *addr, socklen_t len,
 	      struct sockaddr_in6 *out);
 #endif

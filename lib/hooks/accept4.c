@@ -1,33 +1,12 @@
 /* accept4(): a connection on a converted listener is converted too. */
 #include "../core/fdtab.h"
-#include "../core/log.h"
 #include "../core/real.h"
 #include "../core/route.h"
 
 /*
- * accept4_logic accepts on converted listener fd with flags; the new socket
- * is marked converted and the peer handed out as sockaddr_in. Returns the
- * new fd, or -1 with errno (EFAULT/EINVAL for a bad length pointer, else
- * the kernel's).
- */
-static int accept4_logic(t64_fn_accept4 *real, int fd, struct sockaddr *addr,
-			 socklen_t *lenp, int flags)
-{
-	struct sockaddr_in6 sin6 = { 0 };
-	socklen_t l6 = sizeof sin6;
-	int nfd;
-
-	if (addr != NULL && t64_check_out(addr, lenp) < 0)
-		return -1;
-	nfd = real(fd, addr ? (struct sockaddr *)&sin6 : NULL,
-		   addr ? &l6 : NULL, flags);
-	T64_DEBUG(2, "%s(%d) = %d", "accept4", fd, nfd);
-	return t64_accepted(nfd, &sin6, l6, addr, lenp);
-}
-
-/*
- * accept4 accepts like the real accept4(); converted listeners go through
- * accept4_logic. Returns the new fd, or -1 with errno.
+ * accept4 accepts like the real accept4(); on a converted listener through
+ * t64_accept_logic (new socket converted, peer as sockaddr_in). Returns the
+ * new fd, or -1 with errno.
  */
 T64_EXPORT T64_RET_accept4 accept4(T64_SIG_accept4)
 {
@@ -37,7 +16,8 @@ T64_EXPORT T64_RET_accept4 accept4(T64_SIG_accept4)
 	if (real == NULL)
 		return -1;
 	if (!t64_busy && (t64_fd_get(fd) & T64_FD_CONVERTED))
-		return accept4_logic(real, fd, T64_SA(addr), lenp, flags);
+		return t64_accept_logic(real, NULL, fd, T64_SA(addr), lenp,
+					flags);
 	nfd = real(fd, addr, lenp, flags);
 	if (nfd >= 0 && !t64_busy)
 		t64_fd_set(nfd, 0);
