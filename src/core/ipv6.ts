@@ -3,9 +3,9 @@
  * formatting in RFC 5952 form with hex fields only (DESIGN.md: never a dotted tail).
  */
 
-export type IPv6 = Uint8Array;
-
 import { parseIPv4 } from './ipv4.js';
+
+export type IPv6 = Uint8Array;
 
 /** Parse an IPv6 address; returns 16 bytes or undefined. Zone identifiers (`%eth0`) are not accepted. */
 export function parseIPv6(text: string): IPv6 | undefined {

@@ -25,7 +25,7 @@ export interface PrefixSource {
 export function envPrefix(env: NodeJS.ProcessEnv): { prefix: Prefix } | { problem: string } | undefined {
   const text = env.TNAT64_PREFIX;
   if (text === undefined || text === '') return undefined;
-  const parsed = parsePrefix(text.trim());
+  const parsed = parsePrefix(text); // no trimming: the library takes the value as it is
   return 'prefix' in parsed ? parsed : { problem: `TNAT64_PREFIX="${text}" is ignored: ${parsed.problem.message}` };
 }
 

@@ -44,15 +44,15 @@ export function parsePrefix(text: string): { prefix: Prefix } | { problem: Prefi
   if (bytes === undefined) {
     return { problem: { code: 'bad-prefix', message: `"${addressText}" is not an IPv6 address; expected an IPv6 prefix such as 64:ff9b:: or 2001:db8:100::/40` } };
   }
-  let length: number = 96;
+  let length: PrefixLength = 96;
   if (slash >= 0) {
     const lengthText = text.slice(slash + 1);
-    length = /^[0-9]{1,3}$/.test(lengthText) ? Number(lengthText) : NaN;
-    if (!isPrefixLength(length)) {
+    const value = /^[0-9]{1,3}$/.test(lengthText) ? Number(lengthText) : NaN;
+    if (!isPrefixLength(value)) {
       return { problem: { code: 'bad-prefix-length', message: `prefix length ${lengthText === '' ? '(empty)' : lengthText} is not one of ${PREFIX_LENGTHS.join(', ')}` } };
     }
+    length = value;
   }
-  if (!isPrefixLength(length)) throw new Error('unreachable');
   if (!equalIPv6(maskIPv6(bytes, length), bytes)) {
     return {
       problem: {

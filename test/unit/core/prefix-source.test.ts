@@ -38,6 +38,8 @@ test('an invalid TNAT64_PREFIX is ignored, and said so', async () => {
   assert.equal(source.origin, 'config');
   assert.match(source.envProblem ?? '', /TNAT64_PREFIX="2001:db8::\/33" is ignored: prefix length 33/);
   assert.equal(staticPrefix({ TNAT64_PREFIX: '' }, empty).origin, 'none', 'empty means unset');
+  assert.match(staticPrefix({ TNAT64_PREFIX: ' 64:ff9b::' }, empty).envProblem ?? '', /is ignored/, 'taken as it is, like the library does');
+  assert.equal(staticPrefix({ TNAT64_PREFIX: '64:ff9b::' }, empty).prefix?.length, 96);
 });
 
 test('TNAT64_DISCOVERY=0 disables discovery; no DNS64 means no prefix', async () => {
