@@ -36,7 +36,8 @@ void t64_fd_forget(int fd)
 	int logfd = fd;
 
 	t64_fd_set(fd, 0);
-	atomic_compare_exchange_strong(&t64_log_fd, &logfd, -1);
+	if (atomic_load_explicit(&t64_log_fd, memory_order_relaxed) == fd)
+		atomic_compare_exchange_strong(&t64_log_fd, &logfd, -1);
 }
 
 /*

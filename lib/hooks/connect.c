@@ -47,8 +47,8 @@ static int no_prefix(const struct sockaddr_in *sin)
 /*
  * connect_logic connects converted socket fd to an IPv4 address: the
  * planned method first; when it fails synchronously as unreachable, the
- * other one (NAT64 -> IPv4; IPv4 -> NAT64 when a prefix is known). The
- * method that worked is remembered. Returns 0 (errno untouched), or -1 with
+ * other one (NAT64 -> IPv4; IPv4 -> NAT64 when a prefix is known), which
+ * is then remembered for the destination (tried first next time). Returns 0 (errno untouched), or -1 with
  * the real connect's errno (EINPROGRESS passes through), EINVAL/EAFNOSUPPORT
  * for addresses an AF_INET socket would refuse, ENETUNREACH when there is no
  * way at all.
@@ -68,14 +68,14 @@ static int connect_logic(t64_fn_connect *real, int fd,
 	if (t64_sin_in(addr, len, &sin) < 0)
 		return -1;
 	t64_route_plan(fd, &sin, &r);
-	if (r.first == T64_NAT64)
-		p = t64_route_prefix(&r);
+	if (r.first == T64_NAT64 && (p = t64_route_prefix(&r)) == NULL)
+		r.first = T64_IPV4; /* remembered NAT64, but no prefix now */
 	rc = try(real, fd, &sin, r.first, p);
 	T64_DEBUG(1, "connect(%d, %s:%u): %s (%s) -> %d", fd,
 		  inet_ntoa(sin.sin_addr), r.port, t64_method_name(r.first),
 		  t64_reason_name(r.d.reason), rc < 0 ? errno : 0);
 	if (rc == 0 || errno == EINPROGRESS)
-		goto worked;
+		goto out;
 	if (!t64_fallback_errno(errno) || !t64_route_flexible(&r))
 		return -1;
 	second = r.first == T64_NAT64 ? T64_IPV4 : T64_NAT64;
@@ -86,10 +86,8 @@ static int connect_logic(t64_fn_connect *real, int fd,
 		  t64_method_name(second), rc < 0 ? errno : 0);
 	if (rc < 0 && errno != EINPROGRESS)
 		return -1;
-	r.first = second;
-worked:
-	if (r.first != r.d.method || t64_memo_get(r.ip) != T64_NONE)
-		t64_memo_put(r.ip, r.first);
+	t64_memo_put(r.ip, second);
+out:
 	if (rc == 0)
 		errno = saved;
 	return rc;
