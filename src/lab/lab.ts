@@ -10,7 +10,7 @@
  * the namespaces, processes, /etc/netns files and temporary files. `Lab.cleanup()` removes what a crashed run left.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -514,11 +514,10 @@ export class Lab {
       .map((l) => l.split(' ')[0]!)
       .filter((n) => n.startsWith(NS_PREFIX));
     const owner = (name: string) => Number(/^tn64-(\d+)-/.exec(name)?.[1] ?? 0);
+    // A zombie (which a non-reaping init may keep around) is not alive.
     const alive = (pid: number) => {
-      if (!pid) return false;
       try {
-        process.kill(pid, 0);
-        return true;
+        return pid > 0 && !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
       } catch {
         return false;
       }

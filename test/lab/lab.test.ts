@@ -13,6 +13,14 @@ import { HTTP_BODY, PORTS } from '../../src/lab/services.js';
 import { command } from '../../src/cli/commands/lab.js';
 import { lastJson, py, requireTools, show } from '../../src/lab/testing.js';
 
+/** Is the process alive (a zombie, which a non-reaping init may keep around, is not)? */
+const running = (pid: string | number) => {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+};
 const namespaces = async () => (await run(['ip', 'netns', 'list'])).stdout;
 const hostLinks = async () => (await run(['ip', '-o', 'link', 'show'])).stdout.split('\n').map((l) => l.split(':')[1]?.trim() ?? '').sort();
 
@@ -156,6 +164,34 @@ describe('variants', () => {
   );
 });
 
+describe('several labs at once', () => {
+  test('two labs with different prefixes side by side, each with its own namespaces and TAYGA', async () => {
+    const [a, b] = await Promise.all([Lab.create(), Lab.create({ prefix: '2001:db8:122::/48' })]);
+    try {
+      assert.notEqual(a.addresses.namespaces.client, b.addresses.namespaces.client);
+      for (const lab of [a, b]) {
+        const r = await lab.run(['curl', '-6', '-sS', '--max-time', '5', `http://[${lab.synthesize(SERVER_IPV4)}]/whoami`]);
+        assert.equal(lab.poolOf(r.stdout), 0, show(r));
+        // The other lab's prefix leads nowhere here.
+        const other = lab === a ? b : a;
+        const x = await lab.run(['curl', '-6', '-sS', '--max-time', '3', `http://[${other.synthesize(SERVER_IPV4)}]/`]);
+        assert.notEqual(x.code, 0, show(x));
+      }
+    } finally {
+      await Promise.all([a.destroy(), b.destroy()]);
+    }
+  });
+
+  test('processes a command leaves in the background are killed with the lab', async () => {
+    const lab = await Lab.create();
+    await lab.run(['sh', '-c', 'sleep 300 >/dev/null 2>&1 &']);
+    const pids = (await run(['ip', 'netns', 'pids', lab.addresses.namespaces.client])).stdout.split(/\s+/).filter(Boolean);
+    assert.equal(pids.length, 1, 'the sleep runs in the client');
+    await lab.destroy();
+    assert.ok(!running(pids[0]!), `process ${pids[0]} survived`);
+  });
+});
+
 describe('teardown', () => {
   test('destroy() removes namespaces, /etc/netns files, processes and the temporary directory', async () => {
     const lab = await Lab.create();
@@ -167,7 +203,7 @@ describe('teardown', () => {
     for (const n of ns) assert.ok(!list.includes(n), `${n} still exists`);
     assert.ok(!existsSync(`/etc/netns/${lab.addresses.namespaces.client}`));
     assert.ok(!existsSync(lab.dir));
-    for (const pid of pids) assert.throws(() => process.kill(Number(pid), 0), `process ${pid} survived`);
+    for (const pid of pids) assert.ok(!running(pid), `process ${pid} survived`);
   });
 
   test('a failing build removes what it built', async () => {
