@@ -175,7 +175,7 @@ export function parseConfig(text: string, file: string): ParseResult {
     }
     if (equals < 0) return fail({ code: 'missing-equals', message: `expected "${key} = VALUE"` });
     const value = content.slice(equals + 1).trim();
-    if (value === '') return fail({ code: 'missing-value', message: `"${key} =" has no value; expected "${key} = VALUE"` });
+    if (value === '') return fail({ code: 'missing-value', message: `no value after "="; expected "${key} = VALUE"` });
 
     if (key === 'nat64_prefix') {
       if (open ? open.prefixSeen : topPrefixSeen) {

@@ -54,10 +54,12 @@ export function parsePrefix(text: string): { prefix: Prefix } | { problem: Prefi
     length = value;
   }
   if (!equalIPv6(maskIPv6(bytes, length), bytes)) {
+    const longer = PREFIX_LENGTHS.find((l) => l > length && equalIPv6(maskIPv6(bytes, l), bytes) && (l < 96 || bytes[8] === 0));
+    const alternative = longer ? `, or ${formatIPv6(bytes)}/${longer} if that is the prefix` : '';
     return {
       problem: {
         code: 'prefix-host-bits',
-        message: `${formatIPv6(bytes)} has bits set beyond the first ${length}; expected ${formatIPv6(maskIPv6(bytes, length))}/${length} or a longer length`,
+        message: `${formatIPv6(bytes)} has bits set beyond the first ${length}; expected ${formatIPv6(maskIPv6(bytes, length))}/${length}${alternative}`,
       },
     };
   }

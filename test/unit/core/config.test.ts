@@ -70,6 +70,7 @@ test('messages say what was expected', () => {
   assert.match(message('}\n'), /no path is open here/);
   assert.match(message('nat64_prefix = 64:ff9b::\nnat64_prefix = 64:ff9b::\n'), /already set above/);
   assert.match(message('nat64_prefix = 2001:db8:0:0:100::\n'), /u-octet/);
+  assert.equal(message('local = 10.0.0.0/8\nnat64_prefix =   # nothing\n'), 'no value after "="; expected "nat64_prefix = VALUE"');
 });
 
 test('all errors are collected in reading order; the dump shows the first', () => {

@@ -55,7 +55,9 @@ test('parsePrefix: default length, all forms, and each problem code', () => {
   assert.equal(problem('2001:db8::/128').code, 'bad-prefix-length');
   assert.equal(problem('2001:db8::/-32').code, 'bad-prefix-length');
   assert.equal(problem('2001:db8:1::/32').code, 'prefix-host-bits');
-  assert.match(problem('2001:db8:1::/32').message, /expected 2001:db8::\/32/);
+  assert.equal(problem('2001:db8:1::/32').message, '2001:db8:1:: has bits set beyond the first 32; expected 2001:db8::/32, or 2001:db8:1::/48 if that is the prefix');
+  assert.equal(problem('2001:db8::1/96').message, '2001:db8::1 has bits set beyond the first 96; expected 2001:db8::/96');
+  assert.equal(problem('2001:db8:0:0:100::/64').message, '2001:db8:0:0:100:: has bits set beyond the first 64; expected 2001:db8::/64', 'no /96 alternative: its u-octet would be set');
   assert.equal(problem('2001:db8::1/96').code, 'prefix-host-bits');
   assert.equal(problem('2001:db8:0:0:100::/96').code, 'prefix-u-octet');
   assert.equal(problem('2001:db8:0:0:100::/64').code, 'prefix-host-bits');
