@@ -528,6 +528,52 @@ static void case_bound(int argc, char **argv)
 	close(lfd);
 }
 
+/*
+ * via returns the address the listener saw for a new connection to ip:port
+ * (into text), or "" when connect failed.
+ */
+static const char *via(int lfd, const char *ip, uint16_t port, char *text,
+		       size_t n)
+{
+	struct sockaddr_in6 peer;
+	int fd = connect4(ip, port), afd;
+
+	text[0] = '\0';
+	if (fd < 0)
+		return text;
+	afd = accept_local(lfd, text, n, &peer);
+	close(afd);
+	close(fd);
+	return text;
+}
+
+/*
+ * case_memo IP SYNTH: the method that worked is remembered per destination
+ * and tried first; when it stops working, the other one is used (both
+ * directions). The network is changed under the program with ip(8).
+ */
+static void case_memo(int argc, char **argv)
+{
+	char text[INET6_ADDRSTRLEN], mapped[INET6_ADDRSTRLEN + 8], cmd[256];
+	uint16_t port;
+	int lfd = listener6(&port);
+
+	if (argc < 2)
+		return;
+	snprintf(mapped, sizeof mapped, "::ffff:%s", argv[0]);
+	/* NAT64 unreachable: IPv4 is used and remembered. */
+	CHECK(strcmp(via(lfd, argv[0], port, text, sizeof text), mapped) == 0, "fallback to IPv4: %s", text);
+	CHECK(system("ip -6 route add local 2001:db8::/32 dev lo") == 0, "add IPv6 route");
+	CHECK(strcmp(via(lfd, argv[0], port, text, sizeof text), mapped) == 0, "remembered IPv4: %s", text);
+	snprintf(cmd, sizeof cmd, "ip addr del %s/24 dev lo", argv[0]);
+	CHECK(system(cmd) == 0, "remove IPv4");
+	CHECK(strcmp(via(lfd, argv[0], port, text, sizeof text), argv[1]) == 0, "IPv4 gone, NAT64 used: %s", text);
+	snprintf(cmd, sizeof cmd, "ip addr add %s/24 dev lo", argv[0]);
+	CHECK(system(cmd) == 0, "IPv4 back");
+	CHECK(strcmp(via(lfd, argv[0], port, text, sizeof text), argv[1]) == 0, "NAT64 again: %s", text);
+	close(lfd);
+}
+
 /* case_ctor: what ctor.so's constructor saw (it ran before anything of ours). */
 static void case_ctor(void)
 {
@@ -570,6 +616,8 @@ int main(int argc, char **argv)
 		case_fastopen(n, a);
 	else if (strcmp(c, "bound") == 0)
 		case_bound(n, a);
+	else if (strcmp(c, "memo") == 0)
+		case_memo(n, a);
 	else if (strcmp(c, "ctor") == 0)
 		case_ctor();
 	else

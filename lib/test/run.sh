@@ -107,6 +107,9 @@ hook "nat64 twice, loopback stays IPv4" "$NET" $P -- nat64 $D 64:ff9b:1::c633:64
 hook "fallback to IPv4" "ip link set lo up && ip addr add 192.0.2.1/24 dev lo" \
 	TNAT64_PREFIX=2001:db8:122::/48 -- nat64 192.0.2.1 ::ffff:192.0.2.1 192.0.2.1 ::ffff:192.0.2.1
 
+hook "remembered method, both fallbacks" "ip link set lo up && ip addr add 192.0.2.1/24 dev lo" \
+	TNAT64_PREFIX=2001:db8:122::/48 -- memo 192.0.2.1 2001:db8:122:c000:2:100::
+
 # 5. No prefix, no IPv4 route: fast ENETUNREACH, one message for 10 connects.
 hook "no prefix" "ip link set lo up" -- unreachable 203.0.113.2 10
 check "no prefix: one message" test "$(grep -c 'no NAT64 prefix' "$T/err")" -eq 1
