@@ -33,6 +33,21 @@ int t64_sin_in(const struct sockaddr *addr, socklen_t len,
 }
 
 /*
+ * decide_discovered decides r's destination again with the first
+ * discovered prefix as default, discovering when needed. Returns 1 when
+ * there was one, else 0 (r unchanged). errno preserved.
+ */
+static int decide_discovered(struct t64_route *r)
+{
+	const struct t64_disc *disc = t64_discovered(1);
+
+	if (disc == NULL || disc->n == 0)
+		return 0;
+	t64_decide(t64_state()->cfg, &disc->p[0], r->ip, r->port, &r->d);
+	return 1;
+}
+
+/*
  * t64_route_plan decides how fd reaches sin: the DESIGN.md decision (with
  * discovery when no prefix is configured), the remembered method first,
  * IPv4 only for a socket bound to an IPv4 address. Fills *r; errno
@@ -45,33 +60,25 @@ void t64_route_plan(int fd, const struct sockaddr_in *sin, struct t64_route *r)
 
 	r->ip = ntohl(sin->sin_addr.s_addr);
 	r->port = ntohs(sin->sin_port);
+	r->v4only = (t64_fd_get(fd) & T64_FD_V4ONLY) != 0;
 	t64_decide(st->cfg, st->dflt, r->ip, r->port, &r->d);
-	if (r->d.reason == T64_R_NO_PREFIX) {
-		const struct t64_disc *disc = t64_discovered(1);
-
-		if (disc != NULL && disc->n > 0)
-			t64_decide(st->cfg, &disc->p[0], r->ip, r->port, &r->d);
-	}
-	r->first = r->d.method;
-	if (t64_fd_get(fd) & T64_FD_V4ONLY) {
-		r->d.method = r->first = T64_IPV4;
-		r->d.reason = T64_R_LOCAL;
-		r->d.prefix = NULL;
-	} else if (t64_route_flexible(r)) {
-		m = t64_memo_get(r->ip);
-		if (m != T64_NONE)
-			r->first = m;
-	}
+	if (r->d.reason == T64_R_NO_PREFIX && !r->v4only)
+		decide_discovered(r);
+	r->first = r->v4only ? T64_IPV4 : r->d.method;
+	if (t64_route_flexible(r) && (m = t64_memo_get(r->ip)) != T64_NONE)
+		r->first = m;
 }
 
 /*
  * t64_route_flexible returns 1 when r's destination may use either method
- * (path, default or no-prefix decisions), 0 when it is IPv4 only.
+ * (path, default or no-prefix decisions on a socket not bound to an IPv4
+ * address), 0 when it is IPv4 only.
  */
 int t64_route_flexible(const struct t64_route *r)
 {
-	return r->d.reason == T64_R_PATH || r->d.reason == T64_R_DEFAULT ||
-	       r->d.reason == T64_R_NO_PREFIX;
+	return !r->v4only &&
+	       (r->d.reason == T64_R_PATH || r->d.reason == T64_R_DEFAULT ||
+		r->d.reason == T64_R_NO_PREFIX);
 }
 
 /*
@@ -81,14 +88,10 @@ int t64_route_flexible(const struct t64_route *r)
  */
 const struct t64_prefix *t64_route_prefix(struct t64_route *r)
 {
-	const struct t64_disc *disc;
-
-	if (r->d.prefix != NULL || r->d.reason != T64_R_NO_PREFIX)
-		return r->d.prefix;
-	disc = t64_discovered(1);
-	if (disc == NULL || disc->n == 0)
+	if (!t64_route_flexible(r))
 		return NULL;
-	t64_decide(t64_state()->cfg, &disc->p[0], r->ip, r->port, &r->d);
+	if (r->d.reason == T64_R_NO_PREFIX)
+		decide_discovered(r);
 	return r->d.prefix;
 }
 

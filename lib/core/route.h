@@ -12,6 +12,7 @@
 struct t64_route {
 	uint32_t ip;     /* host order */
 	uint16_t port;   /* host order */
+	int v4only;      /* the socket is bound to an IPv4 address */
 	struct t64_decision d;
 	enum t64_method first;
 };
