@@ -370,21 +370,26 @@ export class Lab {
     }
   }
 
+  /**
+   * unbound's AppArmor profile (Debian, enforcing on real machines) lets it read only /etc/unbound/**: the
+   * configuration goes to /etc/netns/<ns>/unbound/, which `ip netns exec` bind-mounts over /etc/unbound.
+   */
   private startUnbound(host: Host, conf: string): Background {
-    const file = join(this.dir, `unbound-${host}.conf`);
-    writeFileSync(file, conf);
-    return this.spawnIn(host, ['unbound', '-d', '-c', file], { timeoutMs: 24 * 3600_000 });
+    const dir = `/etc/netns/${this.addresses.namespaces[host]}/unbound`;
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'unbound.conf'), conf);
+    return this.spawnIn(host, ['unbound', '-d', '-c', '/etc/unbound/unbound.conf'], { timeoutMs: 24 * 3600_000 });
   }
 
-  private unboundCommon(host: Host): string[] {
+  private unboundCommon(): string[] {
     return [
       'server:',
       '  port: 53',
       '  do-daemonize: no',
       '  chroot: ""',
       '  username: ""',
-      `  directory: "${this.dir}"`,
-      `  pidfile: "${join(this.dir, `unbound-${host}.pid`)}"`,
+      '  directory: "/etc/unbound"',
+      '  pidfile: ""',
       '  use-syslog: no',
       '  logfile: ""',
       '  verbosity: 0',
@@ -402,7 +407,7 @@ export class Lab {
   private serverUnboundConf(): string {
     const soa = (zone: string) => `  local-data: "${zone} 60 IN SOA ns.lab.example. hostmaster.lab.example. 1 3600 600 86400 60"`;
     return [
-      ...this.unboundCommon('server'),
+      ...this.unboundCommon(),
       `  interface: ${SERVER_IPV4}`,
       '  do-ip6: no',
       '  module-config: "iterator"',
@@ -426,7 +431,7 @@ export class Lab {
   private gatewayUnboundConf(): string {
     const o = this.options;
     return [
-      ...this.unboundCommon('gateway'),
+      ...this.unboundCommon(),
       ...this.addresses.resolvers.map((r) => `  interface: ${r}`),
       '  do-ip6: yes',
       o.dns64 ? '  module-config: "dns64 iterator"' : '  module-config: "iterator"',
