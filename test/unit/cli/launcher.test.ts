@@ -6,10 +6,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from '../helpers.js';
+import { commandsFor } from '../../../src/cli/main.js';
+import { fakeWorld, ROOT } from '../helpers.js';
 
 let root = '';
 let launcher = '';
@@ -127,4 +128,11 @@ test('a missing library or build is a clear problem, exit 1', (t) => {
   const help = tnat64(['--help'], {}, undefined, join(bare, 'bin', 'tnat64'));
   assert.equal(help.status, 1);
   assert.match(help.err, /dist\/src\/cli\/bin\.js is missing; run `npm run build`/);
+});
+
+test('the launcher hands exactly the TypeScript commands to node', () => {
+  const script = readFileSync(join(ROOT, 'bin', 'tnat64'), 'utf8');
+  const line = script.split('\n').find((l) => /^env \|/.test(l)) ?? '';
+  const words = line.replace(/\)\s*$/, '').split('|').map((w) => w.trim()).filter((w) => !w.startsWith('-'));
+  assert.deepEqual(words.sort(), commandsFor(fakeWorld()).map((c) => c.name).sort());
 });

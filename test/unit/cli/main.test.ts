@@ -85,20 +85,29 @@ test('env prints LD_PRELOAD code; a missing library is a problem with a hint', a
   assert.equal((await run(['env', '--off'], {}, fakeWorld())).out, 'unset LD_PRELOAD\n');
 });
 
-test('env / env --off round-trip through sh, with quoting that survives odd entries', () => {
-  const lib = "/opt/it's/build/libtnat64.so";
-  const sh = (code: string, preload?: string) =>
-    execFileSync('sh', ['-c', `${code}\nif [ -n "\${LD_PRELOAD+set}" ]; then printf '%s' "$LD_PRELOAD"; else printf unset; fi`], {
-      env: { PATH: process.env.PATH, ...(preload === undefined ? {} : { LD_PRELOAD: preload }) },
+test('env / env --off round-trip through sh -c \'eval "$(…)"\', with quoting that survives odd entries', async () => {
+  const root = "/opt/it's";
+  const lib = `${root}/build/libtnat64.so`;
+  const world = fakeWorld({ packageRoot: root, existing: [lib] });
+  /** LD_PRELOAD after `eval "$(tnat64 env [--off])"` in a shell that had `preload`, or "unset". */
+  const evalIn = async (args: string[], preload?: string) => {
+    const env = preload === undefined ? {} : { LD_PRELOAD: preload };
+    const { code, out } = await run(args, env, world);
+    assert.equal(code, 0);
+    return execFileSync('sh', ['-c', 'eval "$1"; if [ -n "${LD_PRELOAD+set}" ]; then printf %s "$LD_PRELOAD"; else printf unset; fi', 'sh', out], {
+      env: { PATH: process.env.PATH, ...env },
     }).toString();
-  const on = envCode({}, lib, false);
-  assert.equal(sh(on), lib);
-  const onAgain = envCode({ LD_PRELOAD: sh(on) }, lib, false);
-  assert.equal(sh(onAgain), lib, 'idempotent');
-  assert.equal(sh(envCode({ LD_PRELOAD: sh(on) }, lib, true)), 'unset');
-  const mixed = envCode({ LD_PRELOAD: '/usr/lib/libfoo.so:/old/libtnat64.so $(rm -rf x)' }, lib, false);
-  assert.equal(sh(mixed), `${lib} /usr/lib/libfoo.so $(rm -rf x)`);
-  assert.equal(sh(envCode({ LD_PRELOAD: sh(mixed) }, lib, true)), '/usr/lib/libfoo.so $(rm -rf x)');
+  };
+  const on = await evalIn(['env']);
+  assert.equal(on, lib);
+  assert.equal(await evalIn(['env'], on), lib, 'idempotent');
+  assert.equal(await evalIn(['env', '--off'], on), 'unset');
+  const odd = '/usr/lib/libfoo.so:/old/libtnat64.so $(touch /tmp/tnat64-pwned) `id` "x"';
+  const mixed = await evalIn(['env'], odd);
+  assert.equal(mixed, `${lib} /usr/lib/libfoo.so $(touch /tmp/tnat64-pwned) \`id\` "x"`);
+  assert.equal(await evalIn(['env', '--off'], mixed), '/usr/lib/libfoo.so $(touch /tmp/tnat64-pwned) `id` "x"');
+  assert.equal(await evalIn(['env', '--off']), 'unset');
+  assert.equal(envCode({}, lib, true), 'unset LD_PRELOAD\n');
 });
 
 test('check: a valid file prints every net and path and the prefix source; exit 0', async () => {
