@@ -15,6 +15,9 @@ import { fakeWorld, ROOT } from '../helpers.js';
 let root = '';
 let launcher = '';
 let lib = '';
+/** Another copy of libtnat64.so (an older install) and an unrelated preload, both real, loadable files. */
+let old = '';
+let other = '';
 let noCompiler: string | false = false;
 
 before(() => {
@@ -26,9 +29,14 @@ before(() => {
   symlinkSync(join(ROOT, 'dist'), join(root, 'dist'));
   symlinkSync(join(ROOT, 'package.json'), join(root, 'package.json'));
   lib = join(root, 'build', 'libtnat64.so');
+  mkdirSync(join(root, 'old'));
+  old = join(root, 'old', 'libtnat64.so');
+  other = join(root, 'old', 'libother.so');
   writeFileSync(join(root, 'stand-in.c'), 'int tnat64_stand_in;\n');
-  const cc = spawnSync('cc', ['-shared', '-fPIC', '-o', lib, join(root, 'stand-in.c')]);
-  if (cc.status !== 0) noCompiler = `no C compiler to build a stand-in library: ${cc.error?.message ?? cc.stderr}`;
+  for (const output of [lib, old, other]) {
+    const cc = spawnSync('cc', ['-shared', '-fPIC', '-o', output, join(root, 'stand-in.c')]);
+    if (cc.status !== 0) noCompiler = `no C compiler to build a stand-in library: ${cc.error?.message ?? cc.stderr}`;
+  }
   // Reached through a symlink in another directory, as `npm link` does.
   mkdirSync(join(root, 'path'));
   launcher = join(root, 'path', 'tnat64');
@@ -69,8 +77,9 @@ test('PROGRAM replaces the launcher: same pid, no process left in between', (t) 
 test('LD_PRELOAD gets the library first, once, keeping other entries', (t) => {
   if (noCompiler) return t.skip(noCompiler);
   assert.equal(tnat64(['sh', '-c', 'printf %s "$LD_PRELOAD"']).out, lib);
-  const again = tnat64(['sh', '-c', 'printf %s "$LD_PRELOAD"'], { LD_PRELOAD: `${lib}:/old/place/libtnat64.so` });
-  assert.equal(again.out, lib);
+  const again = tnat64(['sh', '-c', 'printf %s "$LD_PRELOAD"'], { LD_PRELOAD: `${lib}:${other} ${old}` });
+  assert.equal(again.out, `${lib} ${other}`);
+  assert.equal(again.err, '');
   const nested = tnat64([launcher, 'sh', '-c', 'printf %s "$LD_PRELOAD"']);
   assert.equal(nested.out, lib, 'tnat64 under tnat64 does not stack');
 });
