@@ -29,8 +29,11 @@ static int socket_logic(t64_fn_socket *real, int domain, int type, int protocol)
 	}
 	if (t64_fd_set(fd, T64_FD_CONVERTED) < 0 ||
 	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off) < 0) {
+		t64_fn_close *real_close = T64_REAL(close);
+
 		t64_fd_set(fd, 0);
-		T64_REAL(close)(fd);
+		if (real_close != NULL)
+			real_close(fd);
 		goto plain;
 	}
 	errno = saved;
