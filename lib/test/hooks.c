@@ -327,6 +327,7 @@ static void case_server(void)
 	socklen_t l = sizeof a;
 	int s = socket(AF_INET, SOCK_STREAM, 0), c, n;
 
+	errno = 4242;
 	CHECK(bind(s, (struct sockaddr *)&a, sizeof a) == 0 && listen(s, 8) == 0, "bind 127.0.0.1:0");
 	CHECK(getsockname(s, (struct sockaddr *)&a, &l) == 0 && l == 16 && a.sin_family == AF_INET && a.sin_addr.s_addr == htonl(INADDR_LOOPBACK) && a.sin_port != 0, "listener name");
 	c = connect4("127.0.0.1", ntohs(a.sin_port));
@@ -342,6 +343,7 @@ static void case_server(void)
 	int d = 0;
 	l = sizeof d;
 	CHECK(getsockopt(n, SOL_SOCKET, SO_DOMAIN, &d, &l) == 0 && d == AF_INET, "accepted SO_DOMAIN");
+	CHECK(errno == 4242, "errno kept by successful hooks: %d", errno);
 	close(n);
 	close(c);
 	close(s);

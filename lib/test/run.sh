@@ -114,6 +114,9 @@ hook "remembered method, both fallbacks" "ip link set lo up && ip addr add 192.0
 hook "no prefix" "ip link set lo up" -- unreachable 203.0.113.2 10
 check "no prefix: one message" test "$(grep -c 'no NAT64 prefix' "$T/err")" -eq 1
 
+hook "invalid TNAT64_PREFIX ignored" "ip link set lo up" TNAT64_PREFIX=64:ff9b::/33 -- unreachable 203.0.113.2 3
+check "invalid TNAT64_PREFIX: reported once" test "$(grep -c '^tnat64: TNAT64_PREFIX=' "$T/err")" -eq 1
+
 # 6. A constructor of another library uses the hooks before anything else.
 PRE_SAVED=$PRE
 PRE="${PRE% *} $TBIN/ctor.so $LIB"
