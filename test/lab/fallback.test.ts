@@ -105,4 +105,20 @@ describe('no prefix anywhere (no DNS64, no configuration, no TNAT64_PREFIX)', ()
       assert.ok(lines.length <= 3, `stderr has ${lines.length} lines for 20 connects:\n${p.stderr}`);
     }),
   );
+  test('TNAT64_DISCOVERY=0 on a network with DNS64: no prefix, the same fast failure; discover reports no DNS64 without it', () =>
+    withLab({}, async (lab) => {
+      const env = { TNAT64_CONF_FILE: join(lab.dir, 'absent.conf'), TNAT64_DISCOVERY: '0' };
+      const c = await lab.run(tn('curl', '-sS', `http://${SERVER_IPV4}/`), { env, timeoutMs: 20_000 });
+      assert.equal(c.code, 7, show(c));
+      assert.ok(c.durationMs < 3000, `curl took ${c.durationMs} ms`);
+    }),
+  );
+
+  test('tnat64 discover says there is no DNS64', () =>
+    withLab({ dns64: false }, async (lab) => {
+      const d = await lab.run(tn('discover', '--json'));
+      const o = JSON.parse(d.stdout) as { prefixes: unknown[] };
+      assert.deepEqual(o.prefixes, [], show(d));
+    }),
+  );
 });

@@ -27,6 +27,9 @@ describe('every prefix length through TAYGA and DNS64', () => {
         const d = await lab.run(['dig', '+short', 'AAAA', lab.addresses.server.name]);
         assert.equal(d.stdout.trim(), synthesized, show(d));
         const absent = join(lab.dir, 'absent.conf');
+        const disc = await lab.run([PATHS.tnat64, 'discover', '--json']);
+        assert.equal(disc.code, 0, show(disc));
+        assert.deepEqual((JSON.parse(disc.stdout) as { prefixes: Array<{ prefix: string }> }).prefixes.map((p) => p.prefix), [prefix], 'tnat64 discover');
         for (const [how, env] of [
           ['TNAT64_PREFIX', { TNAT64_PREFIX: prefix, TNAT64_CONF_FILE: absent }],
           ['discovery', { TNAT64_CONF_FILE: absent }],

@@ -249,6 +249,19 @@ describe('more programs and patterns', () => {
   });
 });
 
+describe('IPv6-capable programs are left alone', () => {
+  test('curl -6 to the synthesized address and curl by name (AAAA from the DNS64) work the same under tnat64', async () => {
+    for (const url of [`http://[${lab.synthesize(SERVER_IPV4)}]/whoami`, `http://${lab.addresses.server.name}/whoami`]) {
+      const plain = await lab.run(['curl', '-sS', '--max-time', '5', '-w', ' %{remote_ip}', url]);
+      const under = await lab.run(tn('curl', '-sS', '--max-time', '5', '-w', ' %{remote_ip}', url), { env });
+      assert.equal(under.code, 0, show(under));
+      assert.equal(under.stdout.split(' ')[1], plain.stdout.split(' ')[1]);
+      assert.equal(under.stdout.split(' ')[1], lab.synthesize(SERVER_IPV4));
+      assert.equal(lab.poolOf(under.stdout.split(' ')[0]!), 0);
+    }
+  });
+});
+
 describe('servers under tnat64 keep their IPv4 behaviour', () => {
   // One program, server and client in the same process (and the same namespace): run it with and without tnat64,
   // the observations must be identical.
