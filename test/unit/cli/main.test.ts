@@ -164,7 +164,7 @@ test('explain: the decision, where the default prefix came from, and run-time be
   assert.match(out, /configuration: none \(\/etc\/tnat64\.conf does not exist\)/);
   assert.match(out, /default prefix: 64:ff9b::\/96 discovered through DNS64/);
   assert.match(out, /8\.8\.8\.8:53: nat64 \(default\)\n  prefix 64:ff9b::\/96, connect to \[64:ff9b::808:808\]:53/);
-  assert.match(out, /at run time NAT64 is tried first.*remembered/);
+  assert.match(out, /at run time NAT64 is tried first.*same connect is made over IPv4.*remembered for this address for 300 s/);
   assert.equal(world.resolverCalls, 1);
 });
 
