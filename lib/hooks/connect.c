@@ -71,8 +71,9 @@ static int connect_logic(t64_fn_connect *real, int fd,
 	if (r.first == T64_NAT64 && (p = t64_route_prefix(&r)) == NULL)
 		r.first = T64_IPV4; /* remembered NAT64, but no prefix now */
 	rc = try(real, fd, &sin, r.first, p);
-	T64_DEBUG(1, "connect(%d, %s:%u): %s (%s) -> %d", fd,
-		  inet_ntoa(sin.sin_addr), r.port, t64_method_name(r.first),
+	T64_DEBUG(1, "connect(%d, %u.%u.%u.%u:%u): %s (%s) -> %d", fd,
+		  r.ip >> 24, r.ip >> 16 & 255, r.ip >> 8 & 255, r.ip & 255,
+		  r.port, t64_method_name(r.first),
 		  t64_reason_name(r.d.reason), rc < 0 ? errno : 0);
 	if (rc == 0 || errno == EINPROGRESS)
 		goto out;
