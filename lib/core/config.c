@@ -445,7 +445,11 @@ int t64_config_load(const char *file, struct t64_config *cfg)
 			}
 			buf = nb;
 		}
-		n = read(fd, buf + len, cap - len);
+		/* Never more than one byte past the limit. */
+		n = read(fd, buf + len,
+			 cap - len < T64_CONF_MAX + 1 - len ?
+				 cap - len :
+				 T64_CONF_MAX + 1 - len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../core/config.h"
 #include "../core/decide.h"
@@ -295,6 +296,46 @@ static void dns_answers(void)
 	      "no loop on a self pointer");
 }
 
+/*
+ * whole_file: problems with the file as a whole (not in the shared
+ * vectors): more than 1 MiB, a directory, and a missing file (= none).
+ */
+static void whole_file(void)
+{
+	char path[] = "/tmp/tnat64-vectors-XXXXXX";
+	struct t64_config cfg;
+	int fd = mkstemp(path);
+	char *big = malloc(T64_CONF_MAX + 1);
+
+	CHECK(fd >= 0 && big != NULL, "temporary file");
+	if (fd < 0 || big == NULL)
+		goto out;
+	memset(big, '#', T64_CONF_MAX + 1);
+	CHECK(write(fd, big, T64_CONF_MAX + 1) == T64_CONF_MAX + 1, "write");
+	CHECK(t64_config_load(path, &cfg) < 0 && cfg.err_line == 0 &&
+		      strcmp(cfg.err_code, "file-too-large") == 0,
+	      "1 MiB + 1: %s", cfg.err_code ? cfg.err_code : "valid");
+	t64_config_free(&cfg);
+	CHECK(ftruncate(fd, T64_CONF_MAX) == 0 &&
+		      t64_config_load(path, &cfg) == 0,
+	      "exactly 1 MiB of comments is fine");
+	t64_config_free(&cfg);
+	CHECK(t64_config_load("/", &cfg) < 0 &&
+		      strcmp(cfg.err_code, "unreadable") == 0,
+	      "a directory is unreadable");
+	t64_config_free(&cfg);
+	CHECK(t64_config_load("/nonexistent/tnat64.conf", &cfg) == 1 &&
+		      cfg.err_code == NULL && !cfg.has_prefix,
+	      "a missing file means no configuration");
+	t64_config_free(&cfg);
+out:
+	if (fd >= 0) {
+		close(fd);
+		unlink(path);
+	}
+	free(big);
+}
+
 int main(int argc, char **argv)
 {
 	dir = argc > 1 ? argv[1] : "../testdata";
@@ -304,5 +345,6 @@ int main(int argc, char **argv)
 	config_dir("valid");
 	config_dir("invalid");
 	dns_answers();
+	whole_file();
 	return t_report();
 }
