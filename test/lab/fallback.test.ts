@@ -78,6 +78,24 @@ describe('fallback to IPv4', () => {
       }),
   );
 
+  test('a host with only IPv4, prefix only discoverable: discovery, NAT64 unreachable, IPv4 it is', () =>
+    withLab({ clientIPv6: false, clientIPv4: true }, async (lab) => {
+      const env = { TNAT64_CONF_FILE: join(lab.dir, 'absent.conf') };
+      const c = await lab.run(tn('curl', '-sS', '--max-time', '5', `http://${SERVER_IPV4}/whoami`), { env });
+      assert.equal(c.code, 0, show(c));
+      assert.equal(c.stdout.trim(), CLIENT_V4);
+    }),
+  );
+
+  test('a dual-stack host with no prefix anywhere: plain IPv4, as without tnat64', () =>
+    withLab({ clientIPv4: true, dns64: false }, async (lab) => {
+      const env = { TNAT64_CONF_FILE: join(lab.dir, 'absent.conf') };
+      const c = await lab.run(tn('curl', '-sS', '--max-time', '5', `http://${SERVER_IPV4}/whoami`), { env });
+      assert.equal(c.code, 0, show(c));
+      assert.equal(c.stdout.trim(), CLIENT_V4);
+    }),
+  );
+
   test('a dual-stack host with a working NAT64 prefers NAT64', () =>
     withLab({ clientIPv4: true }, async (lab) => {
       const env = { TNAT64_PREFIX: lab.addresses.prefix, TNAT64_CONF_FILE: join(lab.dir, 'absent.conf') };
