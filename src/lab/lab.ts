@@ -33,6 +33,11 @@ export interface LabOptions {
   clientIPv6?: boolean;
   /** The client has IPv4 too (192.0.2.2/24, default route via the gateway, which routes to the server). Default false. */
   clientIPv4?: boolean;
+  /**
+   * The client's resolv.conf nameservers. Default: the gateway's resolver (its IPv6 address, and its IPv4 one with
+   * clientIPv4). E.g. ['203.0.113.2'] gives an IPv6-only client an IPv4-only nameserver that glibc cannot reach.
+   */
+  nameservers?: string[];
   /** Bound on building the lab and waiting for every service. Default 20 s. */
   readyTimeoutMs?: number;
 }
@@ -174,6 +179,7 @@ export class Lab {
       nat64: true,
       clientIPv6: true,
       clientIPv4: false,
+      nameservers: [],
       readyTimeoutMs: 20_000,
       ...opts,
     };
@@ -336,7 +342,8 @@ export class Lab {
     // /etc/netns/<ns>/resolv.conf is bind-mounted over /etc/resolv.conf by `ip netns exec`.
     const etc = `/etc/netns/${n.client}`;
     mkdirSync(etc, { recursive: true });
-    writeFileSync(join(etc, 'resolv.conf'), a.resolvers.map((r) => `nameserver ${r}\n`).join('') + 'options timeout:1 attempts:2\n');
+    const nameservers = o.nameservers.length > 0 ? o.nameservers : a.resolvers;
+    writeFileSync(join(etc, 'resolv.conf'), nameservers.map((r) => `nameserver ${r}\n`).join('') + 'options timeout:1 attempts:2\n');
 
     const services = this.spawnIn('server', ['node', PATHS.services, SERVER_IPV4], { timeoutMs: 24 * 3600_000 });
     const authoritative = this.startUnbound('server', this.serverUnboundConf());

@@ -153,6 +153,15 @@ describe('variants', () => {
     }),
   );
 
+  test('nameservers: an IPv6-only client with an IPv4-only nameserver cannot resolve through glibc', () =>
+    withLab({ nameservers: [SERVER_IPV4] }, async (lab) => {
+      const r = await lab.run(['getent', 'hosts', lab.addresses.server.name], { timeoutMs: 10_000 });
+      assert.equal(r.code, 2, show(r)); // not found: the nameserver is unreachable
+      const d = await lab.run(['dig', '+short', `@${lab.synthesize(SERVER_IPV4)}`, 'A', lab.addresses.server.name]);
+      assert.equal(d.stdout.trim(), SERVER_IPV4, 'the same server answers through NAT64');
+    }),
+  );
+
   test('a /32 prefix over 2001:db8::/32 moves the client link out of it; extra prefixes get their own pools', () =>
     withLab({ prefix: '2001:db8::/32', extraPrefixes: ['2001:db8:65::/96'] }, async (lab) => {
       assert.equal(lab.addresses.client.ipv6Link, '3fff:1::/64');
