@@ -127,6 +127,8 @@ export class Lab {
   readonly prefix: Prefix;
   readonly extraPrefixes: Prefix[];
   readonly dir: string;
+  /** The /64 TAYGA's own IPv6 addresses come from (::1, ::2 … one per instance). */
+  private readonly taygaNet: bigint;
   private readonly children = new Set<ChildProcess>();
   private readonly created: string[] = [];
   private destroyed = false;
@@ -168,7 +170,6 @@ export class Lab {
     this.taygaNet = free(TAYGA_NETS, 'TAYGA address');
     this.dir = mkdtempSync(join(tmpdir(), `${NS_PREFIX}${id}-`));
   }
-  private readonly taygaNet: bigint;
 
   /** Build a lab and wait until every service answers. Throws (after removing what it built) on any failure. */
   static async create(opts: LabOptions = {}): Promise<Lab> {
@@ -342,6 +343,8 @@ export class Lab {
     // /etc/netns/<ns>/resolv.conf is bind-mounted over /etc/resolv.conf by `ip netns exec`.
     const etc = `/etc/netns/${n.client}`;
     mkdirSync(etc, { recursive: true });
+    // The client is another machine: hide this host's own /etc/tnat64.conf from it (bind-mounted only if it exists).
+    if (existsSync('/etc/tnat64.conf')) writeFileSync(join(etc, 'tnat64.conf'), "# the lab's client has no configuration\n");
     const nameservers = o.nameservers.length > 0 ? o.nameservers : a.resolvers;
     writeFileSync(join(etc, 'resolv.conf'), nameservers.map((r) => `nameserver ${r}\n`).join('') + 'options timeout:1 attempts:2\n');
 
@@ -368,11 +371,9 @@ export class Lab {
       { timeoutMs: Math.max(1000, deadline - Date.now()) + 3000 },
     );
     if (probe.code !== 0) {
-      const logs = [...this.children].length;
       throw new Error(
         `lab: not ready within ${o.readyTimeoutMs} ms:\n${probe.stderr}` +
-          `services: ${services.stderr()}\nunbound (server): ${authoritative.stderr()}\nunbound (gateway): ${resolver.stderr()}\n` +
-          `(${logs} lab processes running)`,
+          `services: ${services.stderr()}\nunbound (server): ${authoritative.stderr()}\nunbound (gateway): ${resolver.stderr()}`,
       );
     }
   }
