@@ -27,6 +27,14 @@ void t64_fd_or(int fd, unsigned flags)
 					 memory_order_relaxed);
 }
 
+/* t64_fd_clear removes flags from fd's. Returns nothing; no errno. */
+void t64_fd_clear(int fd, unsigned flags)
+{
+	if ((unsigned)fd < T64_FD_MAX)
+		atomic_fetch_and_explicit(&t64_fds[fd], (uint8_t)~flags,
+					  memory_order_relaxed);
+}
+
 /*
  * t64_fd_forget clears fd's state after the program closed or replaced it;
  * if it was the debug file, the library stops writing there. No errno.

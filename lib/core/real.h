@@ -3,6 +3,7 @@
 #define T64_REAL_H
 
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common.h"
@@ -58,13 +59,37 @@
 		__CONST_SOCKADDR_ARG addr, socklen_t len
 #define T64_RET_sendmsg ssize_t
 #define T64_SIG_sendmsg int fd, const struct msghdr *msg, int flags
+#define T64_RET_sendmmsg int
+#define T64_SIG_sendmmsg \
+	int fd, struct mmsghdr *vec, unsigned int vlen, int flags
+#define T64_RET_setsockopt int
+#define T64_SIG_setsockopt \
+	int fd, int level, int optname, const void *optval, socklen_t optlen
+#define T64_RET_recvfrom ssize_t
+#define T64_SIG_recvfrom                                      \
+	int fd, void *restrict buf, size_t n, int flags, \
+		__SOCKADDR_ARG addr, socklen_t *restrict lenp
+#define T64_RET___recvfrom_chk ssize_t
+#define T64_SIG___recvfrom_chk                                         \
+	int fd, void *restrict buf, size_t n, size_t buflen, int flags, \
+		__SOCKADDR_ARG addr, socklen_t *restrict lenp
+#define T64_RET_recvmsg ssize_t
+#define T64_SIG_recvmsg int fd, struct msghdr *msg, int flags
+#define T64_RET_recvmmsg int
+#define T64_SIG_recvmmsg                                           \
+	int fd, struct mmsghdr *vec, unsigned int vlen, int flags, \
+		struct timespec *timeout
 
 #define T64_CALLS(X)                                                    \
 	X(socket)                                                       \
 	X(connect) X(bind) X(accept) X(accept4) X(getpeername)          \
 		X(getsockname) X(getsockopt) X(close) X(dup) X(dup2)    \
 			X(dup3) X(fcntl) X(fcntl64) X(close_range)      \
-				X(sendto) X(sendmsg)
+				X(sendto) X(sendmsg) X(sendmmsg)        \
+					X(setsockopt) X(recvfrom)       \
+						X(__recvfrom_chk)       \
+							X(recvmsg)      \
+								X(recvmmsg)
 
 #define T64_ID(n) T64_ID_##n,
 enum t64_call { T64_CALLS(T64_ID) T64_NCALLS };

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "bcast.h"
 #include "discover.h"
 #include "log.h"
 #include "fdtab.h"
@@ -50,21 +51,27 @@ static int decide_discovered(struct t64_route *r)
 /*
  * t64_route_plan decides how fd reaches sin: the DESIGN.md decision (with
  * discovery when no prefix is configured), the remembered method first,
- * IPv4 only for a socket bound to an IPv4 address. Fills *r; errno
- * preserved. No allocation, no lock on the way.
+ * IPv4 only for a socket bound to an IPv4 address, and for a subnet
+ * broadcast address of the host on a socket with SO_BROADCAST. Fills *r;
+ * errno preserved. No allocation, no lock on the way (except the broadcast
+ * list's refresh every few seconds, for SO_BROADCAST sockets only).
  */
 void t64_route_plan(int fd, const struct sockaddr_in *sin, struct t64_route *r)
 {
 	const struct t64_state *st = t64_state();
 	enum t64_method m;
+	unsigned flags = t64_fd_get(fd);
 
 	r->ip = ntohl(sin->sin_addr.s_addr);
 	r->port = ntohs(sin->sin_port);
-	r->v4only = (t64_fd_get(fd) & T64_FD_V4ONLY) != 0;
+	r->v4only = (flags & T64_FD_V4ONLY) != 0;
 	t64_decide(st->cfg, st->dflt, r->ip, r->port, &r->d);
+	/* Subnet broadcast depends on the host, not the configuration. */
+	r->bcast = (flags & T64_FD_BCAST) && t64_route_flexible(r) &&
+		   t64_bcast_is(r->ip);
 	if (r->d.reason == T64_R_NO_PREFIX && !r->v4only)
 		decide_discovered(r);
-	r->first = r->v4only ? T64_IPV4 : r->d.method;
+	r->first = r->v4only || r->bcast ? T64_IPV4 : r->d.method;
 	if (t64_route_flexible(r) && (m = t64_memo_get(r->ip)) != T64_NONE)
 		r->first = m;
 }
@@ -72,11 +79,11 @@ void t64_route_plan(int fd, const struct sockaddr_in *sin, struct t64_route *r)
 /*
  * t64_route_flexible returns 1 when r's destination may use either method
  * (path, default or no-prefix decisions on a socket not bound to an IPv4
- * address), 0 when it is IPv4 only.
+ * address, not a subnet broadcast), 0 when it is IPv4 only.
  */
 int t64_route_flexible(const struct t64_route *r)
 {
-	return !r->v4only &&
+	return !r->v4only && !r->bcast &&
 	       (r->d.reason == T64_R_PATH || r->d.reason == T64_R_DEFAULT ||
 		r->d.reason == T64_R_NO_PREFIX);
 }
@@ -235,23 +242,56 @@ int t64_addr_out(const struct sockaddr_in6 *sin6, socklen_t l6, int peer,
 }
 
 /*
- * t64_dest6 translates a destination given to sendto/sendmsg on converted
- * socket fd like connect would (first method, no fallback). Returns 1 with
- * *out filled when addr is an AF_INET address, 0 when it is to be passed
- * unchanged. errno preserved.
+ * t64_send_first plans a destination given to sendto/sendmsg/sendmmsg on
+ * converted socket fd like connect (remembered method first; a NAT64 plan
+ * without a prefix now goes over IPv4). Returns 1 with s->sin6 filled when
+ * addr is an AF_INET address, 0 when it is to be passed unchanged. errno
+ * preserved; no allocation, no lock.
  */
-int t64_dest6(int fd, const struct sockaddr *addr, socklen_t len,
-	      struct sockaddr_in6 *out)
+int t64_send_first(int fd, const struct sockaddr *addr, socklen_t len,
+		   struct t64_send *s)
 {
-	struct sockaddr_in sin;
-	struct t64_route r;
+	const struct t64_prefix *p = NULL;
 
-	if (addr == NULL || len < sizeof sin || addr->sa_family != AF_INET)
+	if (addr == NULL || len < sizeof s->sin || addr->sa_family != AF_INET)
 		return 0;
-	memcpy(&sin, addr, sizeof sin);
-	t64_route_plan(fd, &sin, &r);
-	t64_sin6(&sin, r.first == T64_NAT64 ? t64_route_prefix(&r) : NULL, out);
+	memcpy(&s->sin, addr, sizeof s->sin);
+	t64_route_plan(fd, &s->sin, &s->r);
+	s->m = s->r.first;
+	if (s->m == T64_NAT64 && (p = t64_route_prefix(&s->r)) == NULL)
+		s->m = T64_IPV4;
+	t64_sin6(&s->sin, p, &s->sin6);
 	return 1;
+}
+
+/*
+ * t64_send_second prepares the other method after a send by s->m failed
+ * with err: only for an unreachable-type err (t64_fallback_errno), a
+ * destination that may use either method, and, for NAT64, a known prefix.
+ * Returns 1 with s->sin6 and s->m changed, else 0. errno preserved.
+ */
+int t64_send_second(struct t64_send *s, int err)
+{
+	const struct t64_prefix *p = NULL;
+	enum t64_method m = s->m == T64_NAT64 ? T64_IPV4 : T64_NAT64;
+
+	if (!t64_fallback_errno(err) || !t64_route_flexible(&s->r))
+		return 0;
+	if (m == T64_NAT64 && (p = t64_route_prefix(&s->r)) == NULL)
+		return 0;
+	s->m = m;
+	t64_sin6(&s->sin, p, &s->sin6);
+	return 1;
+}
+
+/*
+ * t64_send_worked remembers s->m for the destination when it differs from
+ * the decision's own first choice (a fallback was needed). errno preserved.
+ */
+void t64_send_worked(const struct t64_send *s)
+{
+	if (s->m != s->r.first)
+		t64_memo_put(s->r.ip, s->m);
 }
 
 /*

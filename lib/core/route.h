@@ -13,6 +13,7 @@ struct t64_route {
 	uint32_t ip;     /* host order */
 	uint16_t port;   /* host order */
 	int v4only;      /* the socket is bound to an IPv4 address */
+	int bcast;       /* a subnet broadcast address of this host */
 	struct t64_decision d;
 	enum t64_method first;
 };
@@ -39,6 +40,17 @@ int t64_accept_logic(t64_fn_accept4 *real4, t64_fn_accept *real, int fd,
 		     struct sockaddr *addr, socklen_t *lenp, int flags);
 int t64_name_logic(t64_fn_getsockname *real, int peer, int fd,
 		   struct sockaddr *addr, socklen_t *lenp);
-int t64_dest6(int fd, const struct sockaddr *addr, socklen_t len,
-	      struct sockaddr_in6 *out);
+
+/* A datagram destination being sent to: the plan and the address tried. */
+struct t64_send {
+	struct sockaddr_in sin;
+	struct t64_route r;
+	enum t64_method m;         /* method of sin6 */
+	struct sockaddr_in6 sin6;
+};
+
+int t64_send_first(int fd, const struct sockaddr *addr, socklen_t len,
+		   struct t64_send *s);
+int t64_send_second(struct t64_send *s, int err);
+void t64_send_worked(const struct t64_send *s);
 #endif

@@ -1,4 +1,5 @@
-/* sendmsg(): an IPv4 destination on a converted socket (TCP Fast Open). */
+/* sendmsg(): an IPv4 destination on a converted socket (UDP, TCP Fast Open). */
+#include <errno.h>
 #include <netinet/in.h>
 
 #include "../core/fdtab.h"
@@ -8,22 +9,32 @@
 
 /*
  * sendmsg_logic sends msg on converted socket fd; an AF_INET msg_name is
- * translated as connect would (first method, no fallback) in a copy of the
- * header. Returns the bytes sent, or -1 with the kernel's errno.
+ * translated as connect would (with its fallback, see sendto) in a copy
+ * of the header. Returns the bytes sent, or -1 with the kernel's errno.
  */
 static ssize_t sendmsg_logic(t64_fn_sendmsg *real, int fd,
 			     const struct msghdr *msg, int flags)
 {
-	struct sockaddr_in6 sin6;
+	struct t64_send s;
 	struct msghdr m;
+	ssize_t rc;
 
-	T64_DEBUG(2, "sendmsg(%d, %#x)", fd, flags);
-	if (!t64_dest6(fd, msg->msg_name, msg->msg_namelen, &sin6))
+	if (!t64_send_first(fd, msg->msg_name, msg->msg_namelen, &s))
 		return real(fd, msg, flags);
 	m = *msg;
-	m.msg_name = &sin6;
-	m.msg_namelen = sizeof sin6;
-	return real(fd, &m, flags);
+	m.msg_name = &s.sin6;
+	m.msg_namelen = sizeof s.sin6;
+	rc = real(fd, &m, flags);
+	T64_DEBUG(2, "sendmsg(%d, %#x): %s -> %zd", fd, flags,
+		  t64_method_name(s.m), rc);
+	if (rc < 0 && t64_send_second(&s, errno)) {
+		rc = real(fd, &m, flags);
+		T64_DEBUG(1, "sendmsg(%d): fallback %s -> %zd", fd,
+			  t64_method_name(s.m), rc);
+	}
+	if (rc >= 0)
+		t64_send_worked(&s);
+	return rc;
 }
 
 /*

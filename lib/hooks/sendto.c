@@ -1,4 +1,5 @@
-/* sendto(): an IPv4 destination on a converted socket (TCP Fast Open). */
+/* sendto(): an IPv4 destination on a converted socket (UDP, TCP Fast Open). */
+#include <errno.h>
 #include <netinet/in.h>
 
 #include "../core/fdtab.h"
@@ -8,20 +9,31 @@
 
 /*
  * sendto_logic sends on converted socket fd; an AF_INET destination is
- * translated as connect would (first method, no fallback). Returns the
- * bytes sent, or -1 with the kernel's errno.
+ * translated as connect would, with the same fallback when the first
+ * method fails synchronously as unreachable (remembered per destination).
+ * Returns the bytes sent, or -1 with the kernel's errno.
  */
 static ssize_t sendto_logic(t64_fn_sendto *real, int fd, const void *buf,
 			    size_t n, int flags, const struct sockaddr *addr,
 			    socklen_t len)
 {
-	struct sockaddr_in6 sin6;
+	struct t64_send s;
+	ssize_t rc;
 
-	T64_DEBUG(2, "sendto(%d, %zu bytes, %#x)", fd, n, flags);
-	if (t64_dest6(fd, addr, len, &sin6))
-		return real(fd, buf, n, flags, (struct sockaddr *)&sin6,
-			    sizeof sin6);
-	return real(fd, buf, n, flags, addr, len);
+	if (!t64_send_first(fd, addr, len, &s))
+		return real(fd, buf, n, flags, addr, len);
+	rc = real(fd, buf, n, flags, (struct sockaddr *)&s.sin6, sizeof s.sin6);
+	T64_DEBUG(2, "sendto(%d, %zu bytes, %#x): %s -> %zd", fd, n, flags,
+		  t64_method_name(s.m), rc);
+	if (rc < 0 && t64_send_second(&s, errno)) {
+		rc = real(fd, buf, n, flags, (struct sockaddr *)&s.sin6,
+			  sizeof s.sin6);
+		T64_DEBUG(1, "sendto(%d): fallback %s -> %zd", fd,
+			  t64_method_name(s.m), rc);
+	}
+	if (rc >= 0)
+		t64_send_worked(&s);
+	return rc;
 }
 
 /*

@@ -1,4 +1,4 @@
-/* socket(): IPv4 TCP sockets become AF_INET6 sockets with IPV6_V6ONLY off. */
+/* socket(): IPv4 TCP and UDP sockets become AF_INET6 sockets with IPV6_V6ONLY off. */
 #include <errno.h>
 #include <netinet/in.h>
 
@@ -9,7 +9,8 @@
 
 /*
  * socket_logic creates the socket for socket(AF_INET, type, protocol): an
- * AF_INET6 one with IPV6_V6ONLY explicitly 0, marked converted, for TCP; a
+ * AF_INET6 one with IPV6_V6ONLY explicitly 0, marked converted, for TCP
+ * and UDP (SOCK_DGRAM with protocol 0 or IPPROTO_UDP, marked datagram); a
  * real AF_INET socket when that is impossible (no IPv6, sandbox, an fd
  * beyond the table). Returns the fd, or -1 with errno from the real call.
  */
@@ -17,9 +18,13 @@ static int socket_logic(t64_fn_socket *real, int domain, int type, int protocol)
 {
 	int base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
 	int saved = errno, off = 0, fd;
+	unsigned flags = T64_FD_CONVERTED;
 
 	t64_state(); /* first use reads the settings (debug level too) */
-	if (base != SOCK_STREAM || (protocol != 0 && protocol != IPPROTO_TCP))
+	if (base == SOCK_DGRAM && (protocol == 0 || protocol == IPPROTO_UDP))
+		flags |= T64_FD_DGRAM;
+	else if (base != SOCK_STREAM ||
+		 (protocol != 0 && protocol != IPPROTO_TCP))
 		goto plain;
 	fd = real(AF_INET6, type, protocol);
 	if (fd < 0) {
@@ -27,7 +32,7 @@ static int socket_logic(t64_fn_socket *real, int domain, int type, int protocol)
 			return -1;
 		goto plain;
 	}
-	if (t64_fd_set(fd, T64_FD_CONVERTED) < 0 ||
+	if (t64_fd_set(fd, flags) < 0 ||
 	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off) < 0) {
 		t64_fn_close *real_close = T64_REAL(close);
 

@@ -186,9 +186,29 @@ static void case_flags(void)
 			close(fd);
 		}
 	}
-	int u = socket(AF_INET, SOCK_DGRAM, 0);
-	CHECK(real_domain(u) == AF_INET, "UDP left alone (issue 3)");
-	close(u);
+	for (int i = 0; i < 4; i++) {
+		for (int proto = 0; proto <= IPPROTO_UDP; proto += IPPROTO_UDP) {
+			int u = socket(AF_INET, SOCK_DGRAM | combos[i], proto);
+			int dom = 0, type = 0;
+			socklen_t l = sizeof dom;
+
+			CHECK(u >= 0 && real_domain(u) == AF_INET6,
+			      "UDP %#x %d converted", combos[i], proto);
+			getsockopt(u, SOL_SOCKET, SO_DOMAIN, &dom, &l);
+			CHECK(dom == AF_INET, "UDP SO_DOMAIN %d", dom);
+			l = sizeof type;
+			getsockopt(u, SOL_SOCKET, SO_TYPE, &type, &l);
+			CHECK(type == SOCK_DGRAM, "UDP SO_TYPE %d", type);
+			CHECK(!!(fcntl(u, F_GETFL) & O_NONBLOCK) ==
+				      !!(combos[i] & SOCK_NONBLOCK),
+			      "UDP O_NONBLOCK");
+			close(u);
+		}
+	}
+	int raw = socket(AF_INET, SOCK_RAW, IPPROTO_UDP);
+	CHECK(raw < 0 || real_domain(raw) == AF_INET, "raw left alone");
+	if (raw >= 0)
+		close(raw);
 	int r = socket(AF_INET, SOCK_STREAM, IPPROTO_UDP);
 	CHECK(r < 0, "bad protocol still fails");
 }

@@ -1,0 +1,71 @@
+#include "bcast.h"
+
+#include <errno.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdatomic.h>
+
+#include "common.h"
+#include "memo.h"
+
+/*
+ * The subnet broadcast addresses of the host's IPv4 interfaces (host
+ * order), as last read by getifaddrs. Entries are single atomic words: a
+ * reader racing a refresh sees an older or a newer address, both real.
+ */
+static _Atomic uint32_t addrs[T64_BCAST_MAX];
+static atomic_uint count;
+static atomic_uint stamp; /* t64_now() of the last refresh, 0: never */
+
+/*
+ * t64_bcast_refresh reads the interfaces' broadcast addresses again
+ * (getifaddrs: a netlink socket and an allocation, so it is called from
+ * setsockopt(SO_BROADCAST) and when the cache is stale, never for sockets
+ * without SO_BROADCAST). Returns nothing; errno preserved.
+ */
+void t64_bcast_refresh(void)
+{
+	struct ifaddrs *list, *i;
+	unsigned n = 0;
+	int saved = errno;
+
+	t64_busy++;
+	if (getifaddrs(&list) == 0) {
+		for (i = list; i != NULL && n < T64_BCAST_MAX; i = i->ifa_next) {
+			const struct sockaddr_in *b =
+				(const struct sockaddr_in *)i->ifa_broadaddr;
+
+			if (i->ifa_addr == NULL ||
+			    i->ifa_addr->sa_family != AF_INET ||
+			    !(i->ifa_flags & IFF_BROADCAST) || b == NULL)
+				continue;
+			atomic_store_explicit(&addrs[n++],
+					      ntohl(b->sin_addr.s_addr),
+					      memory_order_relaxed);
+		}
+		freeifaddrs(list);
+	}
+	atomic_store_explicit(&count, n, memory_order_release);
+	atomic_store_explicit(&stamp, t64_now(), memory_order_release);
+	t64_busy--;
+	errno = saved;
+}
+
+/*
+ * t64_bcast_is returns 1 when ip (host order) is the subnet broadcast
+ * address of one of the host's IPv4 interfaces, else 0; the list is read
+ * again when older than T64_BCAST_TTL seconds. errno preserved.
+ */
+int t64_bcast_is(uint32_t ip)
+{
+	unsigned s = atomic_load_explicit(&stamp, memory_order_acquire), n;
+
+	if (s == 0 || t64_now() - s > T64_BCAST_TTL)
+		t64_bcast_refresh();
+	n = atomic_load_explicit(&count, memory_order_acquire);
+	for (unsigned k = 0; k < n; k++)
+		if (atomic_load_explicit(&addrs[k], memory_order_relaxed) == ip)
+			return 1;
+	return 0;
+}

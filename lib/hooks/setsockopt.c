@@ -1,0 +1,91 @@
+/* setsockopt(): IPv4 options of a converted UDP socket also set their IPv6 twins. */
+#include <errno.h>
+#include <netinet/in.h>
+#include <string.h>
+
+#include "../core/bcast.h"
+#include "../core/fdtab.h"
+#include "../core/log.h"
+#include "../core/real.h"
+
+/*
+ * twin returns the IPPROTO_IPV6 option that does for NAT64 traffic what
+ * IPPROTO_IP option opt does for IPv4 traffic, or -1. *cmsg is set when
+ * it makes the kernel deliver ancillary data (translated on receive).
+ */
+static int twin(int opt, int *cmsg)
+{
+	*cmsg = 1;
+	switch (opt) {
+	case IP_PKTINFO:
+		return IPV6_RECVPKTINFO;
+	case IP_RECVTTL:
+		return IPV6_RECVHOPLIMIT;
+	case IP_RECVTOS:
+		return IPV6_RECVTCLASS;
+	case IP_RECVERR:
+		return IPV6_RECVERR;
+	}
+	*cmsg = 0;
+	switch (opt) {
+	case IP_TTL:
+		return IPV6_UNICAST_HOPS;
+	case IP_TOS:
+		return IPV6_TCLASS;
+	}
+	return -1;
+}
+
+/*
+ * setsockopt_logic sets an option of converted datagram socket fd through
+ * real: as asked (the kernel takes IPPROTO_IP options on a dual-stack
+ * socket and applies them to IPv4 traffic), then, when it worked, the
+ * IPv6 twin (see twin) with the same value, so that NAT64 traffic gets
+ * the same treatment; SO_BROADCAST is noted for the run-time planning of
+ * subnet broadcasts. Returns 0, or -1 with the kernel's errno for the
+ * program's option (a twin's failure is ignored).
+ */
+static int setsockopt_logic(t64_fn_setsockopt *real, int fd, int level,
+			    int opt, const void *val, socklen_t len)
+{
+	int rc = real(fd, level, opt, val, len), saved = errno, t, cmsg, v = 0;
+
+	if (rc < 0)
+		return rc;
+	if (level == SOL_SOCKET && opt == SO_BROADCAST && val != NULL &&
+	    len >= sizeof v) {
+		memcpy(&v, val, sizeof v);
+		if (v)
+			t64_bcast_refresh();
+		(v ? t64_fd_or : t64_fd_clear)(fd, T64_FD_BCAST);
+		return rc;
+	}
+	if (level != IPPROTO_IP || (t = twin(opt, &cmsg)) < 0 || val == NULL ||
+	    len == 0)
+		return rc;
+	if (len >= sizeof v)
+		memcpy(&v, val, sizeof v);
+	else
+		v = *(const unsigned char *)val;
+	if (real(fd, IPPROTO_IPV6, t, &v, sizeof v) == 0 && cmsg && v)
+		t64_fd_or(fd, T64_FD_TWIN);
+	T64_DEBUG(2, "setsockopt(%d, IP %d = %d): IPv6 twin %d", fd, opt, v, t);
+	errno = saved;
+	return rc;
+}
+
+/*
+ * setsockopt sets like the real setsockopt(); converted datagram sockets
+ * go through setsockopt_logic. Returns 0, or -1 with errno.
+ */
+T64_EXPORT T64_RET_setsockopt setsockopt(T64_SIG_setsockopt)
+{
+	t64_fn_setsockopt *real = T64_REAL(setsockopt);
+
+	if (real == NULL)
+		return -1;
+	if (t64_busy || (t64_fd_get(fd) & (T64_FD_CONVERTED | T64_FD_DGRAM)) !=
+				(T64_FD_CONVERTED | T64_FD_DGRAM))
+		return real(fd, level, optname, optval, optlen);
+	return setsockopt_logic(real, fd, level, optname, optval, optlen);
+}
