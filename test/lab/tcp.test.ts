@@ -310,6 +310,32 @@ describe('more programs and patterns', () => {
     },
   );
 
+  test('debug logging at level 2 never reaches the program\'s stdout', async () => {
+    const r = await lab.run(tn('curl', '-sS', '--max-time', '5', `http://${SERVER_IPV4}/`), { env: { ...env, TNAT64_DEBUG: '2' } });
+    assert.equal(r.code, 0, show(r));
+    assert.equal(r.stdout, HTTP_BODY);
+  });
+
+  test('net.ipv6.bindv6only=1 on the host changes nothing (the library sets IPV6_V6ONLY itself)', async () => {
+    const set = (v: number) => lab.run(['sysctl', '-q', '-w', `net.ipv6.bindv6only=${v}`]);
+    assert.equal((await set(1)).code, 0);
+    try {
+      const c = await lab.run(tn('curl', '-sS', '--max-time', '5', `http://${SERVER_IPV4}/whoami`), { env });
+      assert.equal(c.code, 0, show(c));
+      assert.equal(lab.poolOf(c.stdout), 0);
+      const srv = await lab.run(tn(...py(`
+        import json, socket
+        s = socket.socket(); s.bind(("0.0.0.0", 0)); s.listen(1)
+        c = socket.create_connection(("127.0.0.1", s.getsockname()[1]), timeout=5)
+        a, peer = s.accept()
+        print(json.dumps([s.getsockname()[0], peer[0]]))`)), { env });
+      assert.equal(srv.code, 0, show(srv));
+      assert.deepEqual(lastJson(srv), ['0.0.0.0', '127.0.0.1']);
+    } finally {
+      await set(0);
+    }
+  });
+
   // The fd table does not survive execve(): a connected socket handed to a new program (inetd style, a shell's
   // redirection, socat EXEC) is then a plain AF_INET6 socket to it.
   test(
