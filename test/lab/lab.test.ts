@@ -268,6 +268,12 @@ describe('tnat64 lab', () => {
     assert.equal(await namespaces(), before);
   });
 
+  test('the user\'s TNAT64_* variables reach CMD', async () => {
+    const { io: x } = io();
+    x.env = { ...process.env, TNAT64_DEBUG_FILE: '/tmp/x' };
+    assert.equal(await command.run(['--', 'sh', '-c', 'test "$TNAT64_DEBUG_FILE" = /tmp/x'], x), 0);
+  });
+
   test('options are checked', async () => {
     const { io: x } = io();
     await assert.rejects(command.run(['--bogus'], x), { name: 'UsageError' });

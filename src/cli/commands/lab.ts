@@ -16,7 +16,8 @@ connected to this host's own network. Everything is removed afterwards, also on 
 Without CMD, runs a short demonstration: an IPv4-only program fails on the IPv6-only client, then works
 under tnat64. With CMD, runs it in the client host (the terminal is passed through) and exits with its
 status. CMD runs without tnat64 unless you write it: \`tnat64 lab -- tnat64 curl http://203.0.113.2/\`
-(the repository's bin/ is first on PATH in the lab). \`tnat64 lab -- bash\` gives a shell to explore.
+(the repository's bin/ is first on PATH in the lab; your TNAT64_* variables are passed on).
+\`tnat64 lab -- bash\` gives a shell to explore.
 
 Options:
   --prefix P      the NAT64 prefix, any RFC 6052 length (default ${DEFAULT_PREFIX})
@@ -104,7 +105,10 @@ export const command: Command = {
     }
     try {
       if (p.cmd.length === 0) return await demonstrate(lab, io);
-      const r = await lab.run(p.cmd, { stdio: 'inherit', timeoutMs: p.timeoutSec * 1000 });
+      // The lab strips TNAT64_* from what commands inherit (tests must not see the developer's); here the user set
+      // them for this command on purpose: `TNAT64_DEBUG=1 tnat64 lab -- tnat64 curl …`.
+      const mine = Object.fromEntries(Object.entries(io.env).filter(([k]) => k.startsWith('TNAT64_')));
+      const r = await lab.run(p.cmd, { stdio: 'inherit', timeoutMs: p.timeoutSec * 1000, env: mine });
       if (r.code === 127 && r.stderr) io.err(r.stderr);
       if (r.signal) return 128 + (constants.signals[r.signal] ?? 0);
       return r.code ?? EXIT_PROBLEM;
