@@ -83,16 +83,23 @@ describe('default lab', () => {
     assert.equal(lab.poolOf(who.stdout.split(' ')[0]!), 0, show(who));
   });
 
-  test('UDP echo, UDP whoami and the authoritative DNS answer through TAYGA', async () => {
+  test('UDP echo, UDP whoami, a closed UDP port and the authoritative DNS answer through TAYGA', async () => {
     const target = lab.synthesize(SERVER_IPV4);
     const r = await lab.run(py(`
       import json, socket
       s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); s.settimeout(3)
       s.sendto(b"udp echo", ("${target}", ${PORTS.echo})); echo, frm = s.recvfrom(100)
       s.sendto(b"?", ("${target}", ${PORTS.whoami})); who, _ = s.recvfrom(100)
-      print(json.dumps({"echo": echo.decode(), "from": frm[0], "who": who.decode().split()[0]}))`));
+      c = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); c.settimeout(3)
+      c.connect(("${target}", ${PORTS.closed})); c.send(b"anyone?")
+      try:
+          c.recv(100); refused = "answered"
+      except ConnectionRefusedError:
+          refused = "ECONNREFUSED"
+      print(json.dumps({"echo": echo.decode(), "from": frm[0], "who": who.decode().split()[0], "closed": refused}))`));
     assert.equal(r.code, 0, show(r));
-    const o = lastJson<{ echo: string; from: string; who: string }>(r);
+    const o = lastJson<{ echo: string; from: string; who: string; closed: string }>(r);
+    assert.equal(o.closed, 'ECONNREFUSED', 'the ICMP port unreachable comes back through TAYGA');
     assert.equal(o.echo, 'udp echo');
     assert.equal(o.from, target);
     assert.equal(lab.poolOf(o.who), 0);
