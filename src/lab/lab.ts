@@ -182,7 +182,7 @@ export class Lab {
       clientIPv4: false,
       nameservers: [],
       readyTimeoutMs: 20_000,
-      ...opts,
+      ...(Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) as LabOptions),
     };
     if (!options.clientIPv6 && !options.clientIPv4) throw new Error('lab: the client needs IPv6, IPv4 or both');
     if (options.extraPrefixes.length > 3) throw new Error('lab: at most 3 extra prefixes');
