@@ -275,7 +275,7 @@ describe('more programs and patterns', () => {
     assert.equal(lab.poolOf(c.stdout), 0);
   });
 
-  test('errno sequences match a native IPv6 program to the synthesized address (refused, retry, EALREADY, reconnect)', async () => {
+  test('errno sequences match a native IPv6 program to the synthesized address (refused, retry, in progress, connected)', async () => {
     // The same steps on one socket: an IPv4 program under tnat64 must see what an IPv6 program sees natively.
     const steps = (family: string, host: string) =>
       py(`
@@ -287,7 +287,7 @@ describe('more programs and patterns', () => {
             out += [e(s.connect_ex(("${host}", ${PORTS.closed}))), e(s.connect_ex(("${host}", ${PORTS.whoami})))]
             s.close()
         s = socket.socket(socket.${family}); s.setblocking(False)
-        out += [e(s.connect_ex(("${host}", ${PORTS.echo}))), e(s.connect_ex(("${host}", ${PORTS.echo})))]
+        out += [e(s.connect_ex(("${host}", ${PORTS.echo})))]
         select.select([], [s], [], 5)
         out += [e(s.connect_ex(("${host}", ${PORTS.echo}))), e(s.connect_ex(("${host}", ${PORTS.echo})))]
         print(json.dumps(out))`);
@@ -296,7 +296,8 @@ describe('more programs and patterns', () => {
     assert.equal(native.code, 0, show(native));
     assert.equal(under.code, 0, show(under));
     assert.deepEqual(lastJson(under), lastJson(native));
-    assert.deepEqual(lastJson(native), ['ECONNREFUSED', 'ECONNABORTED', 'ECONNREFUSED', 0, 'EINPROGRESS', 'EALREADY', 0, 'EISCONN']);
+    // (A second connect() right after EINPROGRESS is a race, EALREADY or 0, on a fast network: not asserted.)
+    assert.deepEqual(lastJson(native), ['ECONNREFUSED', 'ECONNABORTED', 'ECONNREFUSED', 0, 'EINPROGRESS', 0, 'EISCONN']);
   });
 
   // DESIGN.md: bind(0.0.0.0:P) makes the socket IPv4-only, so a client that picks its source port cannot use NAT64.
