@@ -117,8 +117,12 @@ describe('default lab', () => {
 
   test('background processes: spawn, wait for output, stop', async () => {
     const bg = lab.spawn(['socat', '-u', 'TCP6-LISTEN:5555,reuseaddr', '-']);
-    await new Promise((r) => setTimeout(r, 200));
-    const c = await lab.run(['socat', '-u', '-', 'TCP6:[::1]:5555'], { input: 'to the background\n' });
+    // Retry until the listener is up (bounded).
+    let c = await lab.run(['socat', '-u', '-', 'TCP6:[::1]:5555'], { input: 'to the background\n' });
+    for (let i = 0; i < 100 && c.code !== 0; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      c = await lab.run(['socat', '-u', '-', 'TCP6:[::1]:5555'], { input: 'to the background\n' });
+    }
     assert.equal(c.code, 0, show(c));
     await lab.waitFor(bg, 'to the background');
     const done = await bg.stop();
