@@ -19,12 +19,11 @@ static atomic_uint count;
 static atomic_uint stamp; /* t64_now() of the last refresh, 0: never */
 
 /*
- * t64_bcast_refresh reads the interfaces' broadcast addresses again
- * (getifaddrs: a netlink socket and an allocation, so it is called from
- * setsockopt(SO_BROADCAST) and when the cache is stale, never for sockets
- * without SO_BROADCAST). Returns nothing; errno preserved.
+ * refresh reads the interfaces' broadcast addresses again (getifaddrs: a
+ * netlink socket and an allocation, so never on a send path). Returns
+ * nothing; errno preserved.
  */
-void t64_bcast_refresh(void)
+static void refresh(void)
 {
 	struct ifaddrs *list, *i;
 	unsigned n = 0;
@@ -53,17 +52,28 @@ void t64_bcast_refresh(void)
 }
 
 /*
+ * t64_bcast_refresh reads the list again when it is older than
+ * T64_BCAST_TTL seconds (or was never read). Called where allocation is
+ * fine: socket(AF_INET, SOCK_DGRAM), setsockopt(SO_BROADCAST). errno
+ * preserved.
+ */
+void t64_bcast_refresh(void)
+{
+	unsigned s = atomic_load_explicit(&stamp, memory_order_acquire);
+
+	if (s == 0 || t64_now() - s > T64_BCAST_TTL)
+		refresh();
+}
+
+/*
  * t64_bcast_is returns 1 when ip (host order) is the subnet broadcast
- * address of one of the host's IPv4 interfaces, else 0; the list is read
- * again when older than T64_BCAST_TTL seconds. errno preserved.
+ * address of one of the host's IPv4 interfaces as last read, else 0.
+ * Atomic loads only; errno preserved.
  */
 int t64_bcast_is(uint32_t ip)
 {
-	unsigned s = atomic_load_explicit(&stamp, memory_order_acquire), n;
+	unsigned n = atomic_load_explicit(&count, memory_order_acquire);
 
-	if (s == 0 || t64_now() - s > T64_BCAST_TTL)
-		t64_bcast_refresh();
-	n = atomic_load_explicit(&count, memory_order_acquire);
 	for (unsigned k = 0; k < n; k++)
 		if (atomic_load_explicit(&addrs[k], memory_order_relaxed) == ip)
 			return 1;

@@ -150,7 +150,12 @@ static int translate(const struct cmsghdr *c, int v4traffic, int *type,
 		memcpy(&off, in + sizeof ee, sizeof off);
 		if (ee.ee_origin == SO_EE_ORIGIN_ICMP6)
 			icmp4(&ee);
-		if (off.sin6_family == AF_INET6)
+		if (off.sin6_family == AF_INET6 &&
+		    IN6_IS_ADDR_LOOPBACK(&off.sin6_addr))
+			o4 = (struct sockaddr_in){ .sin_family = AF_INET,
+						   .sin_addr.s_addr =
+							   htonl(INADDR_LOOPBACK) };
+		else if (off.sin6_family == AF_INET6)
 			t64_sa_out(&off, 1, (struct sockaddr *)&o4, &l4);
 		*type = IP_RECVERR;
 		*len = sizeof ee + sizeof o4;

@@ -51,10 +51,9 @@ static int decide_discovered(struct t64_route *r)
 /*
  * t64_route_plan decides how fd reaches sin: the DESIGN.md decision (with
  * discovery when no prefix is configured), the remembered method first,
- * IPv4 only for a socket bound to an IPv4 address, and for a subnet
- * broadcast address of the host on a socket with SO_BROADCAST. Fills *r;
- * errno preserved. No allocation, no lock on the way (except the broadcast
- * list's refresh every few seconds, for SO_BROADCAST sockets only).
+ * IPv4 only for a socket bound to an IPv4 address, and for a datagram to
+ * a subnet broadcast address of the host (see bcast.c). Fills *r; errno
+ * preserved. No allocation, no lock on the way.
  */
 void t64_route_plan(int fd, const struct sockaddr_in *sin, struct t64_route *r)
 {
@@ -67,7 +66,8 @@ void t64_route_plan(int fd, const struct sockaddr_in *sin, struct t64_route *r)
 	r->v4only = (flags & T64_FD_V4ONLY) != 0;
 	t64_decide(st->cfg, st->dflt, r->ip, r->port, &r->d);
 	/* Subnet broadcast depends on the host, not the configuration. */
-	r->bcast = (flags & T64_FD_BCAST) && t64_route_flexible(r) &&
+	r->bcast = 0; /* read by t64_route_flexible just below */
+	r->bcast = (flags & T64_FD_DGRAM) && t64_route_flexible(r) &&
 		   t64_bcast_is(r->ip);
 	if (r->d.reason == T64_R_NO_PREFIX && !r->v4only)
 		decide_discovered(r);

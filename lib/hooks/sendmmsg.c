@@ -51,6 +51,7 @@ static int sendmmsg_logic(t64_fn_sendmmsg *real, int fd, struct mmsghdr *vec,
 	struct mmsghdr m[CHUNK];
 	struct t64_send s[CHUNK];
 	unsigned done = 0;
+	int saved = errno;
 
 	while (done < vlen) {
 		unsigned n = vlen - done < CHUNK ? vlen - done : CHUNK;
@@ -78,7 +79,9 @@ static int sendmmsg_logic(t64_fn_sendmmsg *real, int fd, struct mmsghdr *vec,
 			}
 			if (k == 0)
 				errno = err;
-			return done > 0 ? (int)done : -1;
+			if (done == 0)
+				return -1;
+			break;
 		}
 		for (int i = 0; i < rc; i++) {
 			vec[done + i].msg_len = m[i].msg_len;
@@ -89,6 +92,7 @@ static int sendmmsg_logic(t64_fn_sendmmsg *real, int fd, struct mmsghdr *vec,
 		if ((unsigned)rc < n)
 			break;
 	}
+	errno = saved;
 	return (int)done;
 }
 

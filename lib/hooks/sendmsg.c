@@ -16,6 +16,7 @@ static ssize_t sendmsg_logic(t64_fn_sendmsg *real, int fd,
 			     const struct msghdr *msg, int flags)
 {
 	struct t64_send s;
+	int saved = errno;
 	struct msghdr m;
 	ssize_t rc;
 
@@ -32,8 +33,10 @@ static ssize_t sendmsg_logic(t64_fn_sendmsg *real, int fd,
 		T64_DEBUG(1, "sendmsg(%d): fallback %s -> %zd", fd,
 			  t64_method_name(s.m), rc);
 	}
-	if (rc >= 0)
+	if (rc >= 0) {
 		t64_send_worked(&s);
+		errno = saved;
+	}
 	return rc;
 }
 

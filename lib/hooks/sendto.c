@@ -18,6 +18,7 @@ static ssize_t sendto_logic(t64_fn_sendto *real, int fd, const void *buf,
 			    socklen_t len)
 {
 	struct t64_send s;
+	int saved = errno;
 	ssize_t rc;
 
 	if (!t64_send_first(fd, addr, len, &s))
@@ -31,8 +32,10 @@ static ssize_t sendto_logic(t64_fn_sendto *real, int fd, const void *buf,
 		T64_DEBUG(1, "sendto(%d): fallback %s -> %zd", fd,
 			  t64_method_name(s.m), rc);
 	}
-	if (rc >= 0)
+	if (rc >= 0) {
 		t64_send_worked(&s);
+		errno = saved;
+	}
 	return rc;
 }
 

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 
+#include "../core/bcast.h"
 #include "../core/fdtab.h"
 #include "../core/log.h"
 #include "../core/real.h"
@@ -41,6 +42,8 @@ static int socket_logic(t64_fn_socket *real, int domain, int type, int protocol)
 			real_close(fd);
 		goto plain;
 	}
+	if (flags & T64_FD_DGRAM)
+		t64_bcast_refresh(); /* subnet broadcasts stay IPv4 */
 	errno = saved;
 	T64_DEBUG(2, "socket(AF_INET, %#x, %d) = %d (AF_INET6)", type,
 		  protocol, fd);

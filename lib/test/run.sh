@@ -67,7 +67,7 @@ hook() {
 	# shellcheck disable=SC2086
 	unshare -n sh -c "$setup"' && exec "$@"' sh env LD_PRELOAD="$PRE" \
 		TNAT64_CONF_FILE=/nonexistent/tnat64.conf TNAT64_DISCOVERY=0 $vars \
-		$WRAP "$TBIN/hooks" "$@" >"$T/out" 2>"$T/err"
+		$WRAP "$TBIN/${PROG:-hooks}" "$@" >"$T/out" 2>"$T/err"
 	record "$name" $?
 }
 
@@ -191,6 +191,40 @@ if [ -z "${SANITIZE:-}${VALGRIND:-}" ]; then
 		record "AT_SECURE ignores the environment" $status
 	fi
 fi
+
+# 12. UDP (lib/test/udp.c): the same namespaces, datagrams both ways.
+PROG=udp
+hook "udp sendto/recvfrom nat64 and loopback" "$NET" $P -- sendrecv \
+	$D 64:ff9b:1::c633:6407 127.0.0.1 ::ffff:127.0.0.1
+while read -r pfx want; do
+	hook "udp $pfx" "$NET" TNAT64_PREFIX="$pfx" -- sendrecv 192.0.2.33 "$want"
+done <<LENGTHS
+2001:db8::/32 2001:db8:c000:221::
+2001:db8:100::/40 2001:db8:1c0:2:21::
+2001:db8:122::/48 2001:db8:122:c000:2:2100::
+2001:db8:122:300::/56 2001:db8:122:3c0:0:221::
+2001:db8:122:344::/64 2001:db8:122:344:c0:2:2100:0
+2001:db8:122:344::/96 2001:db8:122:344::c000:221
+LENGTHS
+hook "udp cmsg nat64" "$NET" $P -- cmsg $D 192.0.0.2
+hook "udp cmsg loopback" "$NET" $P -- cmsg 127.0.0.1 127.0.0.1
+hook "udp cmsg nat64 /40" "$NET" TNAT64_PREFIX=2001:db8:100::/40 -- cmsg $D 192.0.0.2
+hook "udp sendmmsg/recvmmsg" "$NET" $P -- mmsg $D 64:ff9b:1::c633:6407 127.0.0.1 ::ffff:127.0.0.1
+hook "udp sendmmsg/recvmmsg /64" "$NET" TNAT64_PREFIX=2001:db8:122:344::/64 -- mmsg \
+	$D 2001:db8:122:344:c6:3364:700:0 127.0.0.1 ::ffff:127.0.0.1
+hook "udp connected, re-connect, AF_UNSPEC, ECONNREFUSED" "$NET" $P -- connected $D 64:ff9b:1::c633:6407
+# The lo route answers from ::1 itself: the offender is this host.
+hook "udp IP_RECVERR nat64" "$NET" $P -- recverr $D 127.0.0.1
+hook "udp IP_RECVERR loopback" "$NET" $P -- recverr 127.0.0.1
+hook "udp bind 0.0.0.0:P" "$NET" $P -- bind $D 64:ff9b:1::c633:6407
+hook "udp fallback to IPv4" "ip link set lo up && ip addr add 192.0.2.1/24 dev lo" \
+	TNAT64_PREFIX=2001:db8:122::/48 -- sendrecv 192.0.2.1 ::ffff:192.0.2.1 192.0.2.1 ::ffff:192.0.2.1
+V4NET="$NET && ip link add d0 type veth peer name d1 && ip link set d1 up && ip addr add 192.0.2.1/24 brd 192.0.2.255 dev d0 && ip link set d0 up && ip route add 224.0.0.0/4 dev d0"
+hook "udp broadcast, IPv4 host" "$V4NET" $P -- bcast 192.0.2.255 255.255.255.255
+hook "udp broadcast, IPv6-only host" "$NET" $P -- bcast 255.255.255.255
+hook "udp multicast, IPv4 host" "$V4NET" $P -- mcast 239.1.2.3 192.0.2.1
+hook "udp multicast, IPv6-only host" "$NET" $P -- mcast 239.1.2.3 -
+PROG=hooks
 
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]
