@@ -134,6 +134,20 @@ for (const prefix of ['2001:db8:64::/96', '2001:db8:122::/48']) {
   });
 }
 
+describe('glibc\'s resolver cannot reach an IPv4-only nameserver from an IPv6-only host', () => {
+  test('resolution fails even under tnat64, and tnat64 discover warns about it', () =>
+    withLab({ nameservers: [SERVER_IPV4] }, async (lab) => {
+      const env = { TNAT64_PREFIX: lab.addresses.prefix, TNAT64_CONF_FILE: join(lab.dir, 'absent.conf') };
+      const g = await lab.run(tn('getent', 'ahostsv4', lab.addresses.server.name), { env, timeoutMs: 15_000 });
+      assert.equal(g.code, 2, show(g)); // glibc's own socket calls are out of the interposer's reach
+      const d = await lab.run(tn('discover', '--json'), { env });
+      const o = JSON.parse(d.stdout) as { resolvers: string[]; warnings: string[] };
+      assert.deepEqual(o.resolvers, [SERVER_IPV4]);
+      assert.ok(o.warnings.length > 0, `no warning: ${d.stdout}`);
+    }),
+  );
+});
+
 describe('broadcast and multicast never go through NAT64', () => {
   // Sender and receiver in the client, both under tnat64; the kernel loops broadcast and (IP_MULTICAST_LOOP)
   // multicast back to local listeners.

@@ -1,0 +1,306 @@
+/**
+ * Issue 3, the interposer's side: unmodified IPv4-only UDP programs under tnat64 on the lab's IPv6-only client,
+ * through TAYGA to the IPv4-only server (UDP echo 7, whoami 9000, DNS 53, port 9 closed), with a /96 and with
+ * /40 and /64 prefixes: DNS64 discovery, AF_UNSPEC, 192.0.0.2 in IP_PKTINFO, sendmmsg/recvmmsg, IP_RECVERR,
+ * subnet broadcast without SO_BROADCAST. (udp.test.ts holds the program-level cases.) Assertions are about what
+ * programs observe.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Lab, PATHS, SERVER_IPV4, SERVER_NAME } from '../../src/lab/lab.js';
+import { PORTS } from '../../src/lab/services.js';
+import { lastJson, nodeProgram, py, requireBuilt, requireTools, show } from '../../src/lab/testing.js';
+
+const tn = (...argv: string[]) => [PATHS.tnat64, ...argv];
+const PREFIXES = ['2001:db8:64::/96', '2001:db8:100::/40', '2001:db8:122:344::/64'];
+
+/** The sendmmsg/recvmmsg helper (fixtures/mmsg.c), compiled once. */
+let bin: string;
+let mmsg: string;
+before(async () => {
+  await requireTools('dig', 'python3', 'socat', 'gcc', 'tayga', 'unbound');
+  requireBuilt();
+  bin = mkdtempSync(join(tmpdir(), 'tnat64-udp-'));
+  mmsg = join(bin, 'mmsg');
+  execFileSync('gcc', ['-O2', '-o', mmsg, join(PATHS.repo, 'test/lab/fixtures/mmsg.c')]);
+});
+after(() => rmSync(bin, { recursive: true, force: true }));
+
+for (const prefix of PREFIXES) {
+  describe(`UDP through NAT64 (library details), prefix ${prefix}`, () => {
+    let lab: Lab;
+    let env: NodeJS.ProcessEnv;
+
+    before(async () => {
+      lab = await Lab.create({ prefix });
+      env = { TNAT64_PREFIX: prefix, TNAT64_CONF_FILE: join(lab.dir, 'absent.conf') };
+    });
+    after(async () => lab?.destroy());
+
+    test('dig @203.0.113.2: fails without tnat64; works with the prefix given and with it discovered', async () => {
+      const argv = ['dig', `@${SERVER_IPV4}`, SERVER_NAME, 'A', '+short', '+time=2', '+tries=1'];
+      const without = await lab.run(argv);
+      assert.notEqual(without.stdout.trim(), SERVER_IPV4, show(without));
+      const r = await lab.run(tn(...argv), { env });
+      assert.equal(r.code, 0, show(r));
+      assert.equal(r.stdout.trim(), SERVER_IPV4, show(r));
+      const d = await lab.run(tn(...argv), { env: { TNAT64_CONF_FILE: join(lab.dir, 'absent.conf') } });
+      assert.equal(d.code, 0, show(d));
+      assert.equal(d.stdout.trim(), SERVER_IPV4, show(d));
+    });
+
+    test('python sendto/recvfrom: sender (203.0.113.2, 7), 16-byte names; the server sees TAYGA\'s pool', async () => {
+      const r = await lab.run(tn(...py(`
+        import json, socket
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.settimeout(5)
+        s.sendto(b"ping", ("${SERVER_IPV4}", ${PORTS.echo}))
+        data, addr = s.recvfrom(100)
+        s.sendto(b"who", ("${SERVER_IPV4}", ${PORTS.whoami}))
+        who, addr2 = s.recvfrom(100)
+        print(json.dumps({"data": data.decode(), "addr": list(addr), "who": who.decode().split()[0],
+                          "addr2": list(addr2), "name": list(s.getsockname())}))`)), { env });
+      assert.equal(r.code, 0, show(r));
+      const o = lastJson<{ data: string; addr: [string, number]; who: string; addr2: [string, number]; name: [string, number] }>(r);
+      assert.equal(o.data, 'ping');
+      assert.deepEqual(o.addr, [SERVER_IPV4, PORTS.echo]);
+      assert.deepEqual(o.addr2, [SERVER_IPV4, PORTS.whoami]);
+      assert.equal(lab.poolOf(o.who), 0, `server saw ${o.who}`);
+      assert.equal(o.name[0], '0.0.0.0');
+    });
+
+    test('python connected UDP: send/recv, getpeername; re-connect; AF_UNSPEC disconnects', async () => {
+      const r = await lab.run(tn(...py(`
+        import ctypes, errno, json, socket
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.settimeout(5)
+        s.connect(("${SERVER_IPV4}", ${PORTS.echo}))
+        s.send(b"one")
+        one = s.recv(100).decode()
+        peer1 = list(s.getpeername())
+        s.connect(("${SERVER_IPV4}", ${PORTS.whoami}))
+        s.send(b"x")
+        who = s.recv(100).decode().split()[0]
+        peer2 = list(s.getpeername())
+        libc = ctypes.CDLL(None, use_errno=True)
+        rc = libc.connect(s.fileno(), (ctypes.c_char * 16)(), 16)  # AF_UNSPEC: disconnect
+        try:
+            s.getpeername(); disc = "still connected"
+        except OSError as e:
+            disc = errno.errorcode[e.errno]
+        s.sendto(b"two", ("${SERVER_IPV4}", ${PORTS.echo}))
+        two, addr = s.recvfrom(100)
+        print(json.dumps({"one": one, "peer1": peer1, "who": who, "peer2": peer2, "rc": rc, "disc": disc,
+                          "two": two.decode(), "addr": list(addr)}))`)), { env });
+      assert.equal(r.code, 0, show(r));
+      const o = lastJson<{
+        one: string; peer1: [string, number]; who: string; peer2: [string, number]; rc: number; disc: string; two: string;
+        addr: [string, number];
+      }>(r);
+      assert.equal(o.one, 'one');
+      assert.deepEqual(o.peer1, [SERVER_IPV4, PORTS.echo]);
+      assert.deepEqual(o.peer2, [SERVER_IPV4, PORTS.whoami]);
+      assert.equal(lab.poolOf(o.who), 0, `server saw ${o.who}`);
+      assert.equal(o.rc, 0);
+      assert.equal(o.disc, 'ENOTCONN');
+      assert.equal(o.two, 'two');
+      assert.deepEqual(o.addr, [SERVER_IPV4, PORTS.echo]);
+    });
+
+    test('python recvmsg with IP_PKTINFO, IP_RECVTTL, IP_RECVTOS: IPv4 forms only, 192.0.0.2 as our address', async () => {
+      const r = await lab.run(tn(...py(`
+        import json, socket, struct
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.settimeout(5)
+        for opt in (socket.IP_PKTINFO, socket.IP_RECVTTL, socket.IP_RECVTOS):
+            s.setsockopt(socket.IPPROTO_IP, opt, 1)
+        s.sendto(b"ping", ("${SERVER_IPV4}", ${PORTS.echo}))
+        data, anc, flags, addr = s.recvmsg(100, 256)
+        out = {"data": data.decode(), "addr": list(addr), "flags": flags, "cmsgs": []}
+        for level, typ, d in anc:
+            c = {"level": level, "type": typ, "len": len(d)}
+            if level == socket.IPPROTO_IP and typ == socket.IP_PKTINFO:
+                ifindex, spec, dst = struct.unpack("=i4s4s", d[:12])
+                c.update(name="IP_PKTINFO", ifindex=ifindex, spec=socket.inet_ntoa(spec), addr=socket.inet_ntoa(dst))
+            elif level == socket.IPPROTO_IP and typ == socket.IP_TTL:
+                c.update(name="IP_TTL", value=struct.unpack("=i", d[:4])[0])
+            elif level == socket.IPPROTO_IP and typ == socket.IP_TOS:
+                c.update(name="IP_TOS", value=d[0])
+            out["cmsgs"].append(c)
+        print(json.dumps(out))`)), { env });
+      assert.equal(r.code, 0, show(r));
+      type C = { level: number; name?: string; ifindex?: number; spec?: string; addr?: string; value?: number };
+      const o = lastJson<{ data: string; addr: [string, number]; flags: number; cmsgs: C[] }>(r);
+      assert.equal(o.data, 'ping');
+      assert.deepEqual(o.addr, [SERVER_IPV4, PORTS.echo]);
+      assert.deepEqual(o.cmsgs.map((c) => c.name).sort(), ['IP_PKTINFO', 'IP_TOS', 'IP_TTL'], r.stdout);
+      const pi = o.cmsgs.find((c) => c.name === 'IP_PKTINFO')!;
+      assert.equal(pi.addr, '192.0.0.2', r.stdout);
+      assert.equal(pi.spec, '192.0.0.2', r.stdout);
+      assert.ok(pi.ifindex! > 0);
+      const ttl = o.cmsgs.find((c) => c.name === 'IP_TTL')!.value!;
+      assert.ok(ttl > 0 && ttl < 256, `TTL ${ttl}`);
+    });
+
+    test('node dgram udp4 and dns.Resolver (c-ares) with setServers([203.0.113.2])', async () => {
+      const r = await lab.run(tn(...nodeProgram(`
+        import dgram from 'node:dgram';
+        import dns from 'node:dns';
+        const t = setTimeout(() => { console.log('timeout'); process.exit(1); }, 5000);
+        const s = dgram.createSocket('udp4');
+        const echo = await new Promise((resolve) => {
+          s.once('message', (msg, rinfo) => resolve({ msg: msg.toString(), address: rinfo.address, family: rinfo.family, port: rinfo.port }));
+          s.send('hello', ${PORTS.echo}, '${SERVER_IPV4}');
+        });
+        s.close();
+        const res = new dns.promises.Resolver({ timeout: 2000, tries: 1 });
+        res.setServers(['${SERVER_IPV4}']);
+        const answers = await res.resolve4('${SERVER_NAME}');
+        clearTimeout(t);
+        console.log(JSON.stringify({ echo, answers }));`)), { env });
+      assert.equal(r.code, 0, show(r));
+      assert.deepEqual(lastJson(r), {
+        echo: { msg: 'hello', address: SERVER_IPV4, family: 'IPv4', port: PORTS.echo },
+        answers: [SERVER_IPV4],
+      });
+    });
+
+    test('socat UDP4 to whoami: the server sees TAYGA\'s pool', async () => {
+      const w = await lab.run(tn('socat', '-T', '3', '-', `UDP4:${SERVER_IPV4}:${PORTS.whoami}`), { env, input: 'x\n' });
+      assert.equal(w.code, 0, show(w));
+      assert.equal(lab.poolOf(w.stdout.trim().split(' ')[0]!), 0, show(w));
+    });
+
+    test('sendmmsg/recvmmsg: 40 datagrams out and back, every sender 203.0.113.2:7', async () => {
+      const r = await lab.run(tn(mmsg, SERVER_IPV4, String(PORTS.echo), '40'), { env });
+      assert.equal(r.code, 0, show(r));
+      const o = lastJson<{ sent: number; received: number; ok: boolean; senders: string[] }>(r);
+      assert.equal(o.sent, 40, r.stdout);
+      assert.equal(o.received, 40, r.stdout);
+      assert.ok(o.ok, r.stdout);
+      assert.deepEqual(o.senders, [`${SERVER_IPV4}:${PORTS.echo}`]);
+    });
+
+    test('closed port behind the NAT64: ECONNREFUSED on a connected socket; IP_RECVERR in IPv4 form', async () => {
+      const r = await lab.run(tn(...py(`
+        import json, socket, struct, select
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.settimeout(5)
+        s.connect(("${SERVER_IPV4}", ${PORTS.closed}))
+        s.send(b"x")
+        try:
+            s.recv(100); refused = "received"
+        except ConnectionRefusedError:
+            refused = "ECONNREFUSED"
+        except socket.timeout:
+            refused = "timeout"
+        e = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        e.setsockopt(socket.IPPROTO_IP, socket.IP_RECVERR, 1)
+        e.connect(("${SERVER_IPV4}", ${PORTS.closed}))
+        e.send(b"x")
+        select.select([], [], [e], 5)
+        data, anc, flags, addr = e.recvmsg(100, 256, socket.MSG_ERRQUEUE)
+        errs = []
+        for level, typ, d in anc:
+            if level == socket.IPPROTO_IP and typ == socket.IP_RECVERR:
+                eno, origin, typ_, code = struct.unpack("=IBBB", d[:7])
+                fam, port, a = struct.unpack("=HH4s", d[16:24])
+                errs.append({"errno": eno, "origin": origin, "type": typ_, "code": code, "family": fam,
+                             "offender": socket.inet_ntoa(a)})
+            else:
+                errs.append({"level": level, "type": typ})
+        print(json.dumps({"refused": refused, "addr": list(addr), "errs": errs}))`)), { env });
+      assert.equal(r.code, 0, show(r));
+      const o = lastJson<{ refused: string; addr: [string, number]; errs: Array<Record<string, number | string>> }>(r);
+      assert.equal(o.refused, 'ECONNREFUSED', r.stdout);
+      assert.deepEqual(o.addr, [SERVER_IPV4, PORTS.closed]);
+      // ICMP port unreachable (3/3) from the server: TAYGA made it ICMPv6 1/4, the library makes it ICMP again.
+      assert.deepEqual(o.errs, [{ errno: 111, origin: 2, type: 3, code: 3, family: 2, offender: SERVER_IPV4 }], r.stdout);
+    });
+  });
+}
+
+describe('broadcast and multicast stay IPv4 (library details)', () => {
+  const program = py(`
+    import json, socket, sys
+    out = {}
+    def attempt(name, fn):
+        try:
+            fn(); out[name] = "ok"
+        except OSError as e:
+            out[name] = e.errno
+    r = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    r.bind(("", 0)); r.settimeout(2); port = r.getsockname()[1]
+    b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    attempt("subnet-no-SO_BROADCAST", lambda: b.sendto(b"n", ("192.0.2.255", port)))
+    b.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
+    for name, dst in (("subnet", "192.0.2.255"), ("limited", "255.255.255.255")):
+        attempt(name, lambda: b.sendto(name.encode(), (dst, port)))
+        if out[name] == "ok":
+            try:
+                data, addr = r.recvfrom(100); out[name + "-from"] = [data.decode(), addr[0]]
+            except socket.timeout:
+                out[name + "-from"] = "timeout"
+    m = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    m.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    m.bind(("", 0)); m.settimeout(2); mport = m.getsockname()[1]
+    me = sys.argv[1] if len(sys.argv) > 1 else "0.0.0.0"
+    mreq = socket.inet_aton("239.1.2.3") + socket.inet_aton(me)
+    attempt("join", lambda: m.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, mreq))
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    attempt("mcast-if", lambda: s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton(me)))
+    attempt("mcast-ttl", lambda: s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 1))
+    attempt("mcast-loop", lambda: s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_LOOP, 1))
+    attempt("mcast-send", lambda: s.sendto(b"group", ("239.1.2.3", mport)))
+    if out["mcast-send"] == "ok" and out["join"] == "ok":
+        try:
+            data, addr = m.recvfrom(100); out["mcast-from"] = [data.decode(), addr[0]]
+        except socket.timeout:
+            out["mcast-from"] = "timeout"
+    print(json.dumps(out))`);
+
+  for (const prefix of ['2001:db8:100::/40', '2001:db8:122:344::/64']) {
+    test(`IPv4-capable client, prefix ${prefix}: same as without tnat64, received over IPv4`, async () => {
+      const lab = await Lab.create({ prefix, clientIPv4: true });
+      try {
+        const env = { TNAT64_PREFIX: prefix, TNAT64_CONF_FILE: join(lab.dir, 'absent.conf') };
+        const plain = await lab.run([...program, '192.0.2.2']);
+        const under = await lab.run(tn(...program, '192.0.2.2'), { env });
+        assert.equal(under.code, 0, show(under));
+        const o = lastJson(under);
+        assert.deepEqual(o, lastJson(plain), `without tnat64: ${plain.stdout}`);
+        assert.equal(o['subnet-no-SO_BROADCAST'], 13); // EACCES, as an AF_INET socket
+        assert.deepEqual(o['subnet-from'], ['subnet', '192.0.2.2']);
+        assert.deepEqual(o['mcast-from'], ['group', '192.0.2.2']);
+      } finally {
+        await lab.destroy();
+      }
+    });
+  }
+
+  test('IPv6-only client, prefix /40: the same errors as a real AF_INET socket', async () => {
+    const lab = await Lab.create({ prefix: '2001:db8:100::/40' });
+    try {
+      const env = { TNAT64_PREFIX: lab.addresses.prefix, TNAT64_CONF_FILE: join(lab.dir, 'absent.conf') };
+      const plain = await lab.run(program);
+      const under = await lab.run(tn(...program), { env });
+      assert.equal(under.code, 0, show(under));
+      const o = lastJson(under);
+      const p = lastJson(plain);
+      // 192.0.2.255 is an ordinary remote address here (no IPv4 interface): tnat64 may send it through NAT64.
+      for (const k of ['subnet-no-SO_BROADCAST', 'subnet', 'subnet-from']) {
+        delete o[k];
+        delete p[k];
+      }
+      assert.deepEqual(o, p, `under: ${under.stdout}\nwithout: ${plain.stdout}`);
+      assert.notEqual(o.limited, 'ok');
+      assert.notEqual(o['mcast-send'], 'ok');
+    } finally {
+      await lab.destroy();
+    }
+  });
+});
