@@ -31,17 +31,30 @@ static void refresh(void)
 
 	t64_busy++;
 	if (getifaddrs(&list) == 0) {
-		for (i = list; i != NULL && n < T64_BCAST_MAX; i = i->ifa_next) {
-			const struct sockaddr_in *b =
-				(const struct sockaddr_in *)i->ifa_broadaddr;
+		for (i = list; i != NULL && n + 2 <= T64_BCAST_MAX;
+		     i = i->ifa_next) {
+			const struct sockaddr_in *a = (const void *)i->ifa_addr;
+			const struct sockaddr_in *m = (const void *)i->ifa_netmask;
+			const struct sockaddr_in *b = (const void *)i->ifa_broadaddr;
+			uint32_t mask;
 
-			if (i->ifa_addr == NULL ||
-			    i->ifa_addr->sa_family != AF_INET ||
-			    !(i->ifa_flags & IFF_BROADCAST) || b == NULL)
+			if (a == NULL || a->sin_family != AF_INET ||
+			    (i->ifa_flags & IFF_LOOPBACK))
 				continue;
-			atomic_store_explicit(&addrs[n++],
-					      ntohl(b->sin_addr.s_addr),
-					      memory_order_relaxed);
+			/* What the interface says (ip addr ... brd X) */
+			if ((i->ifa_flags & IFF_BROADCAST) && b != NULL &&
+			    b->sin_addr.s_addr != 0)
+				atomic_store_explicit(&addrs[n++],
+						      ntohl(b->sin_addr.s_addr),
+						      memory_order_relaxed);
+			/* and the subnet's, which the kernel always routes as
+			 * broadcast for prefixes shorter than /31. */
+			mask = m != NULL ? ntohl(m->sin_addr.s_addr) : ~0u;
+			if (~mask > 1u)
+				atomic_store_explicit(
+					&addrs[n++],
+					ntohl(a->sin_addr.s_addr) | ~mask,
+					memory_order_relaxed);
 		}
 		freeifaddrs(list);
 	}

@@ -114,21 +114,22 @@ for (const prefix of PREFIXES) {
     test('python recvmsg with IP_PKTINFO, IP_RECVTTL, IP_RECVTOS: IPv4 forms only, 192.0.0.2 as our address', async () => {
       const r = await lab.run(tn(...py(`
         import json, socket, struct
+        IP_TOS, IP_TTL, IP_PKTINFO, IP_RECVTTL, IP_RECVTOS = 1, 2, 8, 12, 13  # not all in python's socket module
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         s.settimeout(5)
-        for opt in (socket.IP_PKTINFO, socket.IP_RECVTTL, socket.IP_RECVTOS):
+        for opt in (IP_PKTINFO, IP_RECVTTL, IP_RECVTOS):
             s.setsockopt(socket.IPPROTO_IP, opt, 1)
         s.sendto(b"ping", ("${SERVER_IPV4}", ${PORTS.echo}))
         data, anc, flags, addr = s.recvmsg(100, 256)
         out = {"data": data.decode(), "addr": list(addr), "flags": flags, "cmsgs": []}
         for level, typ, d in anc:
             c = {"level": level, "type": typ, "len": len(d)}
-            if level == socket.IPPROTO_IP and typ == socket.IP_PKTINFO:
+            if level == socket.IPPROTO_IP and typ == IP_PKTINFO:
                 ifindex, spec, dst = struct.unpack("=i4s4s", d[:12])
                 c.update(name="IP_PKTINFO", ifindex=ifindex, spec=socket.inet_ntoa(spec), addr=socket.inet_ntoa(dst))
-            elif level == socket.IPPROTO_IP and typ == socket.IP_TTL:
+            elif level == socket.IPPROTO_IP and typ == IP_TTL:
                 c.update(name="IP_TTL", value=struct.unpack("=i", d[:4])[0])
-            elif level == socket.IPPROTO_IP and typ == socket.IP_TOS:
+            elif level == socket.IPPROTO_IP and typ == IP_TOS:
                 c.update(name="IP_TOS", value=d[0])
             out["cmsgs"].append(c)
         print(json.dumps(out))`)), { env });
@@ -188,6 +189,7 @@ for (const prefix of PREFIXES) {
     test('closed port behind the NAT64: ECONNREFUSED on a connected socket; IP_RECVERR in IPv4 form', async () => {
       const r = await lab.run(tn(...py(`
         import json, socket, struct, select
+        IP_RECVERR, MSG_ERRQUEUE = 11, 0x2000
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         s.settimeout(5)
         s.connect(("${SERVER_IPV4}", ${PORTS.closed}))
@@ -199,14 +201,14 @@ for (const prefix of PREFIXES) {
         except socket.timeout:
             refused = "timeout"
         e = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        e.setsockopt(socket.IPPROTO_IP, socket.IP_RECVERR, 1)
+        e.setsockopt(socket.IPPROTO_IP, IP_RECVERR, 1)
         e.connect(("${SERVER_IPV4}", ${PORTS.closed}))
         e.send(b"x")
         select.select([], [], [e], 5)
-        data, anc, flags, addr = e.recvmsg(100, 256, socket.MSG_ERRQUEUE)
+        data, anc, flags, addr = e.recvmsg(100, 256, MSG_ERRQUEUE)
         errs = []
         for level, typ, d in anc:
-            if level == socket.IPPROTO_IP and typ == socket.IP_RECVERR:
+            if level == socket.IPPROTO_IP and typ == IP_RECVERR:
                 eno, origin, typ_, code = struct.unpack("=IBBB", d[:7])
                 fam, port, a = struct.unpack("=HH4s", d[16:24])
                 errs.append({"errno": eno, "origin": origin, "type": typ_, "code": code, "family": fam,
