@@ -15,6 +15,7 @@ enum {
 	T64_FD_V4ONLY = 2,    /* bound to an IPv4 address: no NAT64 */
 	T64_FD_DGRAM = 4,     /* SOCK_DGRAM */
 	T64_FD_TWIN = 8,      /* an IPv6 twin of an IPv4 cmsg option is on */
+	T64_FD_BCAST = 16,    /* SO_BROADCAST is on */
 };
 
 extern _Atomic uint8_t t64_fds[T64_FD_MAX];

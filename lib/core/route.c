@@ -1,6 +1,8 @@
 #include "route.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include "bcast.h"
@@ -52,7 +54,7 @@ static int decide_discovered(struct t64_route *r)
  * t64_route_plan decides how fd reaches sin: the DESIGN.md decision (with
  * discovery when no prefix is configured), the remembered method first,
  * IPv4 only for a socket bound to an IPv4 address, and for a datagram to
- * a subnet broadcast address of the host (see bcast.c). Fills *r; errno
+ * a subnet broadcast address (see bcast.c and below). Fills *r; errno
  * preserved. No allocation, no lock on the way.
  */
 void t64_route_plan(int fd, const struct sockaddr_in *sin, struct t64_route *r)
@@ -65,10 +67,16 @@ void t64_route_plan(int fd, const struct sockaddr_in *sin, struct t64_route *r)
 	r->port = ntohs(sin->sin_port);
 	r->v4only = (flags & T64_FD_V4ONLY) != 0;
 	t64_decide(st->cfg, st->dflt, r->ip, r->port, &r->d);
-	/* Subnet broadcast depends on the host, not the configuration. */
+	/*
+	 * Subnet broadcast depends on the host, not the configuration: a
+	 * broadcast address of one of its IPv4 interfaces, or, on a socket
+	 * with SO_BROADCAST, any a.b.c.255 (a directed broadcast; never
+	 * through NAT64, which would make it a unicast on the IPv4 side).
+	 */
 	r->bcast = 0; /* read by t64_route_flexible just below */
 	r->bcast = (flags & T64_FD_DGRAM) && t64_route_flexible(r) &&
-		   t64_bcast_is(r->ip);
+		   (((flags & T64_FD_BCAST) && (r->ip & 0xff) == 0xff) ||
+		    t64_bcast_is(r->ip));
 	if (r->d.reason == T64_R_NO_PREFIX && !r->v4only)
 		decide_discovered(r);
 	r->first = r->v4only || r->bcast ? T64_IPV4 : r->d.method;
@@ -110,6 +118,27 @@ int t64_fallback_errno(int err)
 {
 	return err == ENETUNREACH || err == EHOSTUNREACH ||
 	       err == EADDRNOTAVAIL || err == EAFNOSUPPORT;
+}
+
+/*
+ * t64_no_prefix reports once per process that nothing can reach sin. Returns
+ * -1 with errno ENETUNREACH.
+ */
+int t64_no_prefix(const struct sockaddr_in *sin)
+{
+	static atomic_int said;
+	char a[T64_ADDRSTR];
+
+	if (!atomic_exchange(&said, 1)) {
+		t64_format4(ntohl(sin->sin_addr.s_addr), a);
+		t64_log(0, "no NAT64 prefix is known and there is no IPv4 "
+			   "route to %s; set TNAT64_PREFIX=64:ff9b::/96 or "
+			   "`nat64_prefix` in /etc/tnat64.conf (see `tnat64 "
+			   "discover`)",
+			a);
+	}
+	errno = ENETUNREACH;
+	return -1;
 }
 
 /*
@@ -268,7 +297,8 @@ int t64_send_first(int fd, const struct sockaddr *addr, socklen_t len,
  * t64_send_second prepares the other method after a send by s->m failed
  * with err: only for an unreachable-type err (t64_fallback_errno), a
  * destination that may use either method, and, for NAT64, a known prefix.
- * Returns 1 with s->sin6 and s->m changed, else 0. errno preserved.
+ * Returns 1 with s->sin6 and s->m changed, else 0 (errno preserved; but
+ * ENETUNREACH and the one-time message when no prefix is known at all).
  */
 int t64_send_second(struct t64_send *s, int err)
 {
@@ -277,8 +307,11 @@ int t64_send_second(struct t64_send *s, int err)
 
 	if (!t64_fallback_errno(err) || !t64_route_flexible(&s->r))
 		return 0;
-	if (m == T64_NAT64 && (p = t64_route_prefix(&s->r)) == NULL)
+	if (m == T64_NAT64 && (p = t64_route_prefix(&s->r)) == NULL) {
+		if (s->r.d.reason == T64_R_NO_PREFIX)
+			t64_no_prefix(&s->sin);
 		return 0;
+	}
 	s->m = m;
 	t64_sin6(&s->sin, p, &s->sin6);
 	return 1;

@@ -24,6 +24,7 @@ void t64_route_plan(int fd, const struct sockaddr_in *sin, struct t64_route *r);
 const struct t64_prefix *t64_route_prefix(struct t64_route *r);
 int t64_route_flexible(const struct t64_route *r);
 int t64_fallback_errno(int err);
+int t64_no_prefix(const struct sockaddr_in *sin);
 void t64_sin6(const struct sockaddr_in *sin, const struct t64_prefix *p,
 	      struct sockaddr_in6 *out);
 int t64_sa_out(const struct sockaddr_in6 *sin6, int peer,

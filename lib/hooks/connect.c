@@ -1,7 +1,6 @@
 /* connect(): an IPv4 destination on a converted socket, through NAT64 or IPv4. */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <stdatomic.h>
 
 #include "../core/addr.h"
 #include "../core/fdtab.h"
@@ -21,27 +20,6 @@ static int try(t64_fn_connect *real, int fd, const struct sockaddr_in *sin,
 
 	t64_sin6(sin, m == T64_NAT64 ? p : NULL, &sin6);
 	return real(fd, (const struct sockaddr *)&sin6, sizeof sin6);
-}
-
-/*
- * no_prefix reports once per process that nothing can reach sin. Returns
- * -1 with errno ENETUNREACH.
- */
-static int no_prefix(const struct sockaddr_in *sin)
-{
-	static atomic_int said;
-	char a[T64_ADDRSTR];
-
-	if (!atomic_exchange(&said, 1)) {
-		t64_format4(ntohl(sin->sin_addr.s_addr), a);
-		t64_log(0, "no NAT64 prefix is known and there is no IPv4 "
-			   "route to %s; set TNAT64_PREFIX=64:ff9b::/96 or "
-			   "`nat64_prefix` in /etc/tnat64.conf (see `tnat64 "
-			   "discover`)",
-			a);
-	}
-	errno = ENETUNREACH;
-	return -1;
 }
 
 /*
@@ -81,7 +59,7 @@ static int connect_logic(t64_fn_connect *real, int fd,
 		return -1;
 	second = r.first == T64_NAT64 ? T64_IPV4 : T64_NAT64;
 	if (second == T64_NAT64 && (p = t64_route_prefix(&r)) == NULL)
-		return r.d.reason == T64_R_NO_PREFIX ? no_prefix(&sin) : -1;
+		return r.d.reason == T64_R_NO_PREFIX ? t64_no_prefix(&sin) : -1;
 	rc = try(real, fd, &sin, second, p);
 	T64_DEBUG(1, "connect(%d): fallback %s -> %d", fd,
 		  t64_method_name(second), rc < 0 ? errno : 0);

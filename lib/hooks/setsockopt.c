@@ -41,8 +41,8 @@ static int twin(int opt, int *cmsg)
  * real: as asked (the kernel takes IPPROTO_IP options on a dual-stack
  * socket and applies them to IPv4 traffic), then, when it worked, the
  * IPv6 twin (see twin) with the same value, so that NAT64 traffic gets
- * the same treatment; SO_BROADCAST refreshes the host's broadcast list
- * (run-time planning of subnet broadcasts). Returns 0, or -1 with the kernel's errno for the
+ * the same treatment; SO_BROADCAST is noted and refreshes the host's
+ * broadcast list (run-time planning of subnet broadcasts). Returns 0, or -1 with the kernel's errno for the
  * program's option (a twin's failure is ignored).
  */
 static int setsockopt_logic(t64_fn_setsockopt *real, int fd, int level,
@@ -57,6 +57,7 @@ static int setsockopt_logic(t64_fn_setsockopt *real, int fd, int level,
 		memcpy(&v, val, sizeof v);
 		if (v)
 			t64_bcast_refresh();
+		(v ? t64_fd_or : t64_fd_clear)(fd, T64_FD_BCAST);
 		errno = saved;
 		return rc;
 	}

@@ -221,9 +221,11 @@ hook "udp fallback to IPv4" "ip link set lo up && ip addr add 192.0.2.1/24 dev l
 	TNAT64_PREFIX=2001:db8:122::/48 -- sendrecv 192.0.2.1 ::ffff:192.0.2.1 192.0.2.1 ::ffff:192.0.2.1
 V4NET="$NET && ip link add d0 type veth peer name d1 && ip link set d1 up && ip addr add 192.0.2.1/24 brd 192.0.2.255 dev d0 && ip link set d0 up && ip route add 224.0.0.0/4 dev d0"
 hook "udp broadcast, IPv4 host" "$V4NET" $P -- bcast 192.0.2.255 255.255.255.255
-hook "udp broadcast, IPv6-only host" "$NET" $P -- bcast 255.255.255.255
+hook "udp broadcast, IPv6-only host" "$NET" $P -- bcast 255.255.255.255 +192.0.2.255 +198.51.100.255
 hook "udp multicast, IPv4 host" "$V4NET" $P -- mcast 239.1.2.3 192.0.2.1
 hook "udp multicast, IPv6-only host" "$NET" $P -- mcast 239.1.2.3 -
+hook "udp no prefix" "ip link set lo up" -- unreachable 203.0.113.2 10
+check "udp no prefix: one message" test "$(grep -c 'no NAT64 prefix' "$T/err")" -eq 1
 PROG=hooks
 
 echo "$PASS passed, $FAIL failed"

@@ -625,10 +625,10 @@ static int outcome(int fd, const char *ip, uint16_t port)
 }
 
 /*
- * case_bcast: ADDR...: with and without SO_BROADCAST, sendto each
- * broadcast ADDR gives the same result on a converted socket as on a real
- * AF_INET one; what was sent arrives at a real AF_INET receiver (IPv4,
- * never NAT64).
+ * case_bcast: [+]ADDR...: with and without SO_BROADCAST (+: with only),
+ * sendto each broadcast ADDR gives the same result on a converted socket
+ * as on a real AF_INET one; what was sent arrives at a real AF_INET
+ * receiver (IPv4, never NAT64).
  */
 static void case_bcast(int argc, char **argv)
 {
@@ -640,7 +640,10 @@ static void case_bcast(int argc, char **argv)
 	bind(rcv, (struct sockaddr *)&a, sizeof a);
 	port = bound_port(rcv);
 	for (int i = 0; i < argc; i++) {
-		for (int b = 0; b < 2; b++) {
+		int only = argv[i][0] == '+'; /* with SO_BROADCAST only */
+		const char *ip = argv[i] + only;
+
+		for (int b = only; b < 2; b++) {
 			int conv = udp4(), real = real_inet(), rc, rr, got = 0;
 
 			if (b) {
@@ -650,17 +653,17 @@ static void case_bcast(int argc, char **argv)
 				setsockopt(real, SOL_SOCKET, SO_BROADCAST, &on,
 					   sizeof on);
 			}
-			rr = outcome(real, argv[i], port);
+			rr = outcome(real, ip, port);
 			while (rr == 0 && readable(rcv) &&
 			       recv(rcv, buf, sizeof buf, MSG_DONTWAIT) > 0)
 				;
-			rc = outcome(conv, argv[i], port);
+			rc = outcome(conv, ip, port);
 			CHECK(rc == rr, "%s SO_BROADCAST=%d: %s, real AF_INET %s",
-			      argv[i], b, strerror(rc), strerror(rr));
+			      ip, b, strerror(rc), strerror(rr));
 			if (rc == 0 && rr == 0) {
 				got = readable(rcv) &&
 				      recv(rcv, buf, sizeof buf, 0) == 1;
-				CHECK(got, "%s: received over IPv4", argv[i]);
+				CHECK(got, "%s: received over IPv4", ip);
 			}
 			close(conv);
 			close(real);
@@ -732,6 +735,25 @@ static void case_mcast(int argc, char **argv)
 	}
 }
 
+/*
+ * case_unreachable: DEST N: with no prefix and no IPv4, N sendto calls to
+ * DEST fail at once with ENETUNREACH (run.sh counts the messages).
+ */
+static void case_unreachable(int argc, char **argv)
+{
+	int n = argc > 1 ? atoi(argv[1]) : 1, fd = udp4(), bad = 0;
+	struct timespec t0, t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (int i = 0; i < n; i++)
+		bad += outcome(fd, argc > 0 ? argv[0] : "203.0.113.2", 53) !=
+		       ENETUNREACH;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	CHECK(bad == 0, "%d of %d not ENETUNREACH", bad, n);
+	CHECK(t1.tv_sec - t0.tv_sec < 2, "fast");
+	close(fd);
+}
+
 int main(int argc, char **argv)
 {
 	const char *c = argc > 1 ? argv[1] : "";
@@ -754,6 +776,8 @@ int main(int argc, char **argv)
 		case_bcast(n, a);
 	else if (strcmp(c, "mcast") == 0)
 		case_mcast(n, a);
+	else if (strcmp(c, "unreachable") == 0)
+		case_unreachable(n, a);
 	else
 		CHECK(0, "unknown case %s", c);
 	return t_report();
