@@ -1,8 +1,10 @@
 /** Helpers shared by the lab's integration tests (test/lab/*.test.ts). */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { have } from './exec.js';
-import { PATHS, type Lab } from './lab.js';
+import { Lab, PATHS, type LabOptions } from './lab.js';
 
 /** Fail (never skip) when a program the tests need is missing: CI installs them all. */
 export async function requireTools(...programs: string[]): Promise<void> {
@@ -56,4 +58,23 @@ export async function explain(
   const d = (JSON.parse(r.stdout) as { destinations: Array<Record<string, string | null>> }).destinations[0];
   assert.ok(d, `tnat64 explain ${dest}: no destination in ${r.stdout}`);
   return { method: String(d.method), reason: String(d.reason), prefix: d.prefix ?? null, synthesized: d.synthesized ?? null };
+}
+
+export interface SharedLab {
+  lab: Lab;
+  /** tnat64 with the lab's prefix in TNAT64_PREFIX and no configuration file. */
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * Inside a describe() (or at the top of a file): one lab built before its tests and destroyed after them; `ready`
+ * receives it (one hook: node 20 does not wait for one top-level before() hook before starting the next).
+ */
+export function useLab(options: LabOptions, ready: (shared: SharedLab) => void): void {
+  let lab: Lab | undefined;
+  before(async () => {
+    lab = await Lab.create(options);
+    ready({ lab, env: { TNAT64_PREFIX: lab.addresses.prefix, TNAT64_CONF_FILE: join(lab.dir, 'absent.conf') } });
+  });
+  after(async () => lab?.destroy());
 }

@@ -2,28 +2,26 @@
  * Unmodified IPv4-only TCP programs under tnat64 on the lab's IPv6-only client, through TAYGA to the IPv4-only
  * server. Assertions are about what the programs (and the server, and the kernel) observe.
  */
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Lab, PATHS, SERVER_IPV4 } from '../../src/lab/lab.js';
+import { PATHS, SERVER_IPV4, type Lab } from '../../src/lab/lab.js';
 import { HTTP_BODY, PORTS } from '../../src/lab/services.js';
 import { parseConnects, straced } from '../../src/lab/strace.js';
-import { explain, lastJson, nodeProgram, py, requireBuilt, requireTools, show } from '../../src/lab/testing.js';
+import { explain, lastJson, nodeProgram, py, requireBuilt, requireTools, show, useLab } from '../../src/lab/testing.js';
 
 const EXTRA = '2001:db8:65::/96';
-let lab: Lab;
-/** tnat64 with the lab's prefix given explicitly and no configuration file. */
-let env: NodeJS.ProcessEnv;
 const tn = (...argv: string[]) => [PATHS.tnat64, ...argv];
 
 before(async () => {
   await requireTools('curl', 'wget', 'python3', 'socat', 'strace', 'perl', 'bash', 'tayga', 'unbound');
   requireBuilt();
-  lab = await Lab.create({ extraPrefixes: [EXTRA] });
-  env = { TNAT64_PREFIX: lab.addresses.prefix, TNAT64_CONF_FILE: join(lab.dir, 'absent.conf') };
 });
-after(async () => lab?.destroy());
+let lab: Lab;
+/** tnat64 with the lab's prefix given explicitly and no configuration file. */
+let env: NodeJS.ProcessEnv;
+useLab({ extraPrefixes: [EXTRA] }, (s) => ({ lab, env } = s));
 
 describe('without tnat64 the client cannot reach IPv4', () => {
   test('curl -4 fails, python connect gets ENETUNREACH', async () => {

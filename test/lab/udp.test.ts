@@ -3,12 +3,12 @@
  * IPv4-only server (echo and whoami on UDP, DNS), with a /96 and a non-/96 prefix; broadcast and multicast on an
  * IPv4-capable host. Assertions are about what the programs observe.
  */
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { Lab, PATHS, SERVER_IPV4, withLab } from '../../src/lab/lab.js';
+import { PATHS, SERVER_IPV4, withLab, type Lab } from '../../src/lab/lab.js';
 import { PORTS } from '../../src/lab/services.js';
-import { lastJson, nodeProgram, py, requireBuilt, requireTools, show } from '../../src/lab/testing.js';
+import { lastJson, nodeProgram, py, requireBuilt, requireTools, show, useLab } from '../../src/lab/testing.js';
 
 const tn = (...argv: string[]) => [PATHS.tnat64, ...argv];
 
@@ -21,11 +21,7 @@ for (const prefix of ['2001:db8:64::/96', '2001:db8:122::/48']) {
   describe(`UDP through NAT64, prefix ${prefix}`, () => {
     let lab: Lab;
     let env: NodeJS.ProcessEnv;
-    before(async () => {
-      lab = await Lab.create({ prefix });
-      env = { TNAT64_PREFIX: prefix, TNAT64_CONF_FILE: join(lab.dir, 'absent.conf') };
-    });
-    after(async () => lab?.destroy());
+    useLab({ prefix }, (s) => ({ lab, env } = s));
 
     test('dig @203.0.113.2 over UDP and over TCP', async () => {
       for (const transport of ['+notcp', '+tcp']) {
