@@ -91,6 +91,9 @@ const CLIENT_LINKS = ['2001:db8:1::', '3fff:1::'];
 /** Candidate /64s for TAYGA's own IPv6 addresses (its ICMPv6 source), same rule. */
 const TAYGA_NETS = ['2001:db8:ff64::', '3fff:64::'];
 const NS_PREFIX = 'tn64-';
+/** Exactly the names a lab uses (tn64-<pid>-<n>-cli|gw|srv, temp dir tn64-<pid>-<n>-XXXXXX): cleanup touches no other tn64-*. */
+const LAB_NS = /^tn64-\d+-\d+-(cli|gw|srv)$/;
+const LAB_DIR = /^tn64-\d+-\d+-[A-Za-z0-9]{6}$/;
 
 /** The repository root, from dist/src/lab/lab.js. */
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url)).replace(/\/$/, '');
@@ -348,11 +351,26 @@ export class Lab {
     const nameservers = o.nameservers.length > 0 ? o.nameservers : a.resolvers;
     writeFileSync(join(etc, 'resolv.conf'), nameservers.map((r) => `nameserver ${r}\n`).join('') + 'options timeout:1 attempts:2\n');
 
+    // The lab's daemons, by name: one that exits during the build fails it at once, with everyone's output.
+    const daemons = new Map<string, Background>();
     const services = this.spawnIn('server', ['node', PATHS.services, SERVER_IPV4], { timeoutMs: 24 * 3600_000 });
-    const authoritative = this.startUnbound('server', this.serverUnboundConf());
-    const resolver = this.startUnbound('gateway', this.gatewayUnboundConf());
-    if (o.nat64) await this.startTayga();
-    await this.waitFor(services, 'ready', Math.max(1000, deadline - Date.now()));
+    daemons.set('services (server)', services);
+    daemons.set('unbound (server)', this.startUnbound('server', this.serverUnboundConf()));
+    daemons.set('unbound (gateway)', this.startUnbound('gateway', this.gatewayUnboundConf()));
+    if (o.nat64) for (const [i, tayga] of (await this.startTayga()).entries()) daemons.set(`tayga ${i} (gateway)`, tayga);
+    const report = (why: string) => {
+      const out = [...daemons].map(([name, d]) => `${name}: ${(d.stderr() + d.stdout()).trim() || '(no output)'}`);
+      return new Error(`lab: ${why}\n${out.join('\n')}`);
+    };
+    const died = Promise.race(
+      [...daemons].map(([name, d]) => d.exited.then((r) => `${name} exited (${r.signal ?? `status ${r.code}`})`)),
+    );
+    const orDied = async <T>(p: Promise<T>): Promise<T> => {
+      const first = await Promise.race([p.then((v) => ({ v })), died.then((why) => ({ why }))]);
+      if ('why' in first) throw report(first.why);
+      return first.v;
+    };
+    await orDied(this.waitFor(services, 'ready', Math.max(1000, deadline - Date.now())));
 
     // Probe from the client: the resolver (and through it the authoritative server), and each NAT64 path.
     const checks: unknown[] = [];
@@ -366,16 +384,12 @@ export class Lab {
       }
     }
     if (o.clientIPv4) checks.push({ tcp: [SERVER_IPV4, 80] });
-    const probe = await run(
-      ['ip', 'netns', 'exec', n.client, 'node', PATHS.probe, String(Math.max(500, deadline - Date.now())), JSON.stringify(checks)],
-      { timeoutMs: Math.max(1000, deadline - Date.now()) + 3000 },
+    const probe = await orDied(
+      run(['ip', 'netns', 'exec', n.client, 'node', PATHS.probe, String(Math.max(500, deadline - Date.now())), JSON.stringify(checks)], {
+        timeoutMs: Math.max(1000, deadline - Date.now()) + 3000,
+      }),
     );
-    if (probe.code !== 0) {
-      throw new Error(
-        `lab: not ready within ${o.readyTimeoutMs} ms:\n${probe.stderr}` +
-          `services: ${services.stderr()}\nunbound (server): ${authoritative.stderr()}\nunbound (gateway): ${resolver.stderr()}`,
-      );
-    }
+    if (probe.code !== 0) throw report(`not ready within ${o.readyTimeoutMs} ms:\n${probe.stderr.trim()}`);
   }
 
   /**
@@ -461,7 +475,8 @@ export class Lab {
   }
 
   /** One TAYGA per prefix: tun nat64 (nat64-1 …), pool quarter i of 198.51.100.0/24, routes on the gateway. */
-  private async startTayga(): Promise<void> {
+  private async startTayga(): Promise<Background[]> {
+    const started: Background[] = [];
     const gw = this.addresses.namespaces.gateway;
     const prefixes = [this.prefix, ...this.extraPrefixes];
     for (const [i, p] of prefixes.entries()) {
@@ -480,8 +495,9 @@ export class Lab {
       await must(['ip', '-n', gw, '-batch', '-'], {
         input: [`link set ${tun} up`, `route add ${pool} dev ${tun}`, `route add ${p.text} dev ${tun}`, `route add ${ipv6}/128 dev ${tun}`, ''].join('\n'),
       });
-      this.spawnIn('gateway', ['tayga', '--nodetach', '-c', conf], { timeoutMs: 24 * 3600_000 });
+      started.push(this.spawnIn('gateway', ['tayga', '--nodetach', '-c', conf], { timeoutMs: 24 * 3600_000 }));
     }
+    return started;
   }
 
   /** Stop every process, remove the namespaces, /etc/netns files and the temporary directory. Idempotent. */
@@ -525,7 +541,7 @@ export class Lab {
     const names = list.stdout
       .split('\n')
       .map((l) => l.split(' ')[0]!)
-      .filter((n) => n.startsWith(NS_PREFIX));
+      .filter((n) => LAB_NS.test(n));
     const owner = (name: string) => Number(/^tn64-(\d+)-/.exec(name)?.[1] ?? 0);
     // A zombie (which a non-reaping init may keep around) is not alive.
     const alive = (pid: number) => {
@@ -541,8 +557,8 @@ export class Lab {
     // /etc/netns and temp directories without a namespace.
     const remaining = new Set(names.filter((n) => !doomed.includes(n)));
     for (const [dir, match] of [
-      ['/etc/netns', (e: string) => e.startsWith(NS_PREFIX) && !remaining.has(e)],
-      [tmpdir(), (e: string) => e.startsWith(NS_PREFIX) && (all || !alive(owner(e))) && ![...live].some((l) => l.dir.endsWith(e))],
+      ['/etc/netns', (e: string) => LAB_NS.test(e) && !remaining.has(e)],
+      [tmpdir(), (e: string) => LAB_DIR.test(e) && (all || !alive(owner(e))) && ![...live].some((l) => l.dir.endsWith(e))],
     ] as const) {
       if (!existsSync(dir)) continue;
       for (const e of readdirSync(dir)) if (match(e)) rmSync(join(dir, e), { recursive: true, force: true });

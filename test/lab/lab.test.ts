@@ -240,10 +240,14 @@ describe('teardown', () => {
   test('Lab.cleanup() removes labs whose process is gone, and only those', async () => {
     const mine = await Lab.create();
     const dead = 'tn64-999999999-0-cli';
+    const notALab = `tn64-other-${process.pid}`; // another tool's namespace (the benchmark's are tn64-bench-PID)
     await run(['ip', 'netns', 'add', dead]);
+    await run(['ip', 'netns', 'add', notALab]);
     const removed = await Lab.cleanup();
     assert.ok(removed.includes(dead), `removed ${removed.join(' ')}`);
     assert.ok(!(await namespaces()).includes(dead));
+    assert.ok((await namespaces()).includes(notALab), 'cleanup removed a namespace that is not a lab');
+    await run(['ip', 'netns', 'del', notALab]);
     assert.ok((await namespaces()).includes(mine.addresses.namespaces.client));
     await mine.destroy();
   });

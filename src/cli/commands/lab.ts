@@ -27,6 +27,7 @@ Options:
   --ipv4-only     the client has IPv4 only (no IPv6 at all)
   --timeout SEC   stop CMD after SEC seconds (default: no limit)
   --cleanup       remove namespaces and files left by lab runs whose process is gone
+                  (only tn64-PID-N-cli/gw/srv, never other tn64-* names)
   --all           with --cleanup: remove every tn64-* lab, also those of running processes
   -h, --help      show this help
 
