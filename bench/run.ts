@@ -14,6 +14,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const lib = join(root, 'build', 'libtnat64.so');
 const launcher = join(root, 'bin', 'tnat64');
 const connectBin = join(root, 'build', 'bench-connect');
+const udpBin = join(root, 'build', 'bench-udp');
 const ns = `tn64-bench-${process.pid}`;
 
 /** The prefix is routed to lo inside the namespace, so synthesized addresses reach the local listener: no gateway. */
@@ -23,6 +24,7 @@ const DEST6 = '64:ff9b:1::cb00:7102';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 const CONNECTS = Number(process.env.BENCH_CONNECTS ?? 4000);
+const DATAGRAMS = Number(process.env.BENCH_DATAGRAMS ?? 100000);
 
 function sh(cmd: string, args: string[]): string {
   return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 120_000 });
@@ -41,6 +43,10 @@ const preload = { LD_PRELOAD: lib, TNAT64_PREFIX: PREFIX, TNAT64_CONF_FILE: '/no
 
 function connectNs(family: 4 | 6, addr: string, port: number, env: NodeJS.ProcessEnv = {}): number {
   return Number(inNs([connectBin, String(family), addr, String(port), String(CONNECTS)], env).trim());
+}
+
+function udpNs(args: string[], env: NodeJS.ProcessEnv = {}): number {
+  return Number(inNs([udpBin, ...args], env).trim());
 }
 
 interface Pair {
@@ -96,6 +102,7 @@ function launchAdded(): { added: Summary; bare: Summary } {
 
 function main(): void {
   sh('gcc', ['-O2', '-Wall', '-Wextra', '-o', connectBin, join(root, 'bench', 'connect.c'), '-lpthread']);
+  sh('gcc', ['-O2', '-Wall', '-Wextra', '-o', udpBin, join(root, 'bench', 'udp.c')]);
   sh('ip', ['netns', 'add', ns]);
   const results: Pair[] = [];
   let launch: ReturnType<typeof launchAdded>;
@@ -113,6 +120,22 @@ function main(): void {
         () => connectNs(4, '127.0.0.1', port++, preload),
         () => connectNs(4, '127.0.0.1', port++)),
     );
+    const n = String(DATAGRAMS);
+    results.push(
+      pairRounds('UDP sendto via NAT64 (IPv4 program + tnat64 / native IPv6 program)', 1.10, 'ns/sendto',
+        () => udpNs(['send', '4', DEST4, String(port++), n], preload),
+        () => udpNs(['send', '6', DEST6, String(port++), n])),
+    );
+    results.push(
+      pairRounds('UDP sendto to 127.0.0.1 (with tnat64 / without)', 1.05, 'ns/sendto',
+        () => udpNs(['send', '4', '127.0.0.1', String(port++), n], preload),
+        () => udpNs(['send', '4', '127.0.0.1', String(port++), n])),
+    );
+    results.push(
+      pairRounds('UDP recvfrom from NAT64 (IPv4 program + tnat64 / native IPv6 program)', 1.10, 'ns/recvfrom',
+        () => udpNs(['recv', '4', DEST6, n], preload),
+        () => udpNs(['recv', '6', DEST6, n])),
+    );
     launch = launchAdded();
   } finally {
     spawnSync('ip', ['netns', 'del', ns]);
@@ -120,7 +143,7 @@ function main(): void {
 
   const lines: string[] = [];
   lines.push(`machine: ${cpus()[0]?.model ?? 'unknown'} x${cpus().length}, Linux ${release()}, node ${process.version}`);
-  lines.push(`rounds: ${ROUNDS} interleaved, ${CONNECTS} connects each`);
+  lines.push(`rounds: ${ROUNDS} interleaved, ${CONNECTS} connects or ${DATAGRAMS} datagrams each`);
   lines.push('');
   lines.push('| measure | tnat64 | native | ratio (median) | spread | target |');
   lines.push('|---|---|---|---|---|---|');

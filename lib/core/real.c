@@ -12,7 +12,7 @@ static const char *const names[T64_NCALLS] = { T64_CALLS(T64_NAME) };
 #undef T64_NAME
 
 /* Resolved pointers; a race only makes two threads store the same value. */
-static _Atomic(void *) syms[T64_NCALLS];
+_Atomic(void *) t64_syms[T64_NCALLS];
 static atomic_int reported;
 
 /*
@@ -31,7 +31,7 @@ static void self_marker(void)
  */
 void *t64_real_sym(enum t64_call id)
 {
-	void *p = atomic_load_explicit(&syms[id], memory_order_acquire);
+	void *p = atomic_load_explicit(&t64_syms[id], memory_order_acquire);
 	Dl_info mine, found;
 	int saved;
 
@@ -52,7 +52,7 @@ void *t64_real_sym(enum t64_call id)
 		errno = ENOSYS;
 		return NULL;
 	}
-	atomic_store_explicit(&syms[id], p, memory_order_release);
+	atomic_store_explicit(&t64_syms[id], p, memory_order_release);
 	errno = saved;
 	return p;
 }

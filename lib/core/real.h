@@ -2,6 +2,7 @@
 #ifndef T64_REAL_H
 #define T64_REAL_H
 
+#include <stdatomic.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -102,7 +103,18 @@ T64_CALLS(T64_FN)
 
 void *t64_real_sym(enum t64_call id);
 
+/* Resolved real functions (NULL: not looked up yet); see real.c. */
+extern _Atomic(void *) t64_syms[T64_NCALLS];
+
+/* t64_real returns the real function id: the stored pointer inline, else t64_real_sym. */
+static inline void *t64_real(enum t64_call id)
+{
+	void *p = atomic_load_explicit(&t64_syms[id], memory_order_acquire);
+
+	return p != NULL ? p : t64_real_sym(id);
+}
+
 /* T64_REAL(name): the real function, or NULL with errno ENOSYS. */
-#define T64_REAL(n) ((t64_fn_##n *)t64_real_sym(T64_ID_##n))
+#define T64_REAL(n) ((t64_fn_##n *)t64_real(T64_ID_##n))
 
 #endif
