@@ -58,7 +58,7 @@ export async function demonstrate(lab: Lab, io: Io): Promise<number> {
   say(before.error ? `   failed: ${before.error}` : `   connected (the client has IPv4: --ipv4): ${before.body}`);
   say('');
 
-  say(`2. The same program under tnat64 (\`tnat64 python3 …\`):`);
+  say(`2. The same program under tnat64 (\`tnat64 python3 …\`; no configuration: the prefix is discovered through DNS64):`);
   const strace = await have('strace');
   const traced = strace ? straced(['tnat64', ...argv]) : ['tnat64', ...argv];
   const r = await lab.run(traced, { timeoutMs: 15_000 });
