@@ -12,11 +12,12 @@
 
 /*
  * plain returns 1 when vec needs no translation at all: no message asks
- * for its sender and no IPv6 twin option is on (or no control room).
+ * for its sender and no IPv6 twin option is on and the error queue is not
+ * read (or no control room).
  */
-static int plain(int fd, const struct mmsghdr *vec, unsigned vlen)
+static int plain(int fd, const struct mmsghdr *vec, unsigned vlen, int flags)
 {
-	int twin = (t64_fd_get(fd) & T64_FD_TWIN) != 0;
+	int twin = (t64_fd_get(fd) & T64_FD_TWIN) || (flags & MSG_ERRQUEUE);
 
 	for (unsigned i = 0; i < vlen; i++)
 		if (vec[i].msg_hdr.msg_name != NULL ||
@@ -40,10 +41,10 @@ static int recvmmsg_logic(t64_fn_recvmmsg *real, int fd, struct mmsghdr *vec,
 	struct mmsghdr m[CHUNK];
 	struct sockaddr_in6 sin6[CHUNK];
 	_Alignas(struct cmsghdr) unsigned char ctl[CHUNK][T64_CMSG_ROOM];
-	int twin = (t64_fd_get(fd) & T64_FD_TWIN) != 0;
+	int twin = (t64_fd_get(fd) & T64_FD_TWIN) || (flags & MSG_ERRQUEUE);
 	unsigned done = 0;
 
-	if (plain(fd, vec, vlen))
+	if (plain(fd, vec, vlen, flags))
 		return real(fd, vec, vlen, flags, timeout);
 	while (done < vlen) {
 		unsigned n = vlen - done < CHUNK ? vlen - done : CHUNK;

@@ -11,8 +11,9 @@
  * recvmsg_logic receives on converted datagram socket fd through real
  * with a copy of msg: the sender into our own sockaddr_in6, then to the
  * program's msg_name as sockaddr_in (truncated as POSIX says); when an
- * IPv6 twin option is on, the control messages into our own bounded
- * buffer, rewritten into the program's in IPv4 form (t64_cmsg_out,
+ * IPv6 twin option is on or the error queue is read (the kernel reports a
+ * dual-stack socket's errors and timestamps in IPv6 form), the control
+ * messages into our own bounded buffer, rewritten into the program's in IPv4 form (t64_cmsg_out,
  * MSG_CTRUNC when they do not fit). Returns the bytes received, or -1
  * with errno: the kernel's, or EINVAL/EFAULT for a bad name buffer.
  */
@@ -21,8 +22,8 @@ static ssize_t recvmsg_logic(t64_fn_recvmsg *real, int fd, struct msghdr *msg,
 {
 	struct sockaddr_in6 sin6 = { 0 };
 	_Alignas(struct cmsghdr) unsigned char ctl[T64_CMSG_ROOM];
-	int own = (t64_fd_get(fd) & T64_FD_TWIN) && msg->msg_control != NULL &&
-		  msg->msg_controllen > 0;
+	int own = ((t64_fd_get(fd) & T64_FD_TWIN) || (flags & MSG_ERRQUEUE)) &&
+		  msg->msg_control != NULL && msg->msg_controllen > 0;
 	struct msghdr m = *msg;
 	ssize_t rc;
 

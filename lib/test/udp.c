@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/errqueue.h>
+#include <linux/net_tstamp.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -538,6 +539,65 @@ static void case_recverr(int argc, char **argv)
 	close(fd);
 }
 
+/*
+ * tstamp_kinds sends one datagram to ip:port on fd with software TX
+ * timestamps on and reads the error queue: bit 0 SCM_TIMESTAMPING, bit 1
+ * SOL_IP/IP_RECVERR of origin TIMESTAMPING, bit 2 anything at SOL_IPV6.
+ * Returns the bits, or -1.
+ */
+static int tstamp_kinds(int fd, const char *ip, uint16_t port)
+{
+	int v = SOF_TIMESTAMPING_TX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE, bits = 0;
+	struct sockaddr_in dst = sin4(ip, port);
+	_Alignas(struct cmsghdr) char ctl[512];
+	char buf[64];
+	struct iovec iov = { buf, sizeof buf };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl,
+			    .msg_controllen = sizeof ctl };
+	struct pollfd p = { .fd = fd, .events = 0 };
+
+	if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPING, &v, sizeof v) < 0 ||
+	    sendto(fd, "t", 1, 0, (struct sockaddr *)&dst, sizeof dst) != 1)
+		return -1;
+	poll(&p, 1, 2000);
+	if (recvmsg(fd, &m, MSG_ERRQUEUE) < 0)
+		return -1;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c != NULL; c = CMSG_NXTHDR(&m, c)) {
+		struct sock_extended_err ee;
+
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPING)
+			bits |= 1;
+		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_RECVERR) {
+			memcpy(&ee, CMSG_DATA(c), sizeof ee);
+			if (ee.ee_origin == SO_EE_ORIGIN_TIMESTAMPING)
+				bits |= 2;
+		}
+		if (c->cmsg_level == IPPROTO_IPV6)
+			bits |= 4;
+	}
+	return bits;
+}
+
+/*
+ * case_tstamp: DEST...: TX timestamps from the error queue arrive as on an
+ * AF_INET socket (SCM_TIMESTAMPING and SOL_IP/IP_RECVERR), for each DEST.
+ */
+static void case_tstamp(int argc, char **argv)
+{
+	uint16_t port;
+	int pfd = peer6(&port), real = real_inet();
+
+	CHECK(tstamp_kinds(real, "127.0.0.1", port) == 3, "real AF_INET");
+	for (int i = 0; i < argc; i++) {
+		int fd = udp4(), bits = tstamp_kinds(fd, argv[i], port);
+
+		CHECK(bits == 3, "%s: kinds %d", argv[i], bits);
+		close(fd);
+	}
+	close(real);
+	close(pfd);
+}
+
 /* bound_port returns the port of fd, 0 on failure. */
 static uint16_t bound_port(int fd)
 {
@@ -776,6 +836,8 @@ int main(int argc, char **argv)
 		case_bcast(n, a);
 	else if (strcmp(c, "mcast") == 0)
 		case_mcast(n, a);
+	else if (strcmp(c, "tstamp") == 0)
+		case_tstamp(n, a);
 	else if (strcmp(c, "unreachable") == 0)
 		case_unreachable(n, a);
 	else
