@@ -52,6 +52,19 @@ function dnsCode(error: unknown): string {
   return typeof code === 'string' ? code : 'EUNKNOWN';
 }
 
+/** c-ares codes in words; ECONNREFUSED is also what it says when the nameserver is unreachable (ICMP errors). */
+const NO_ANSWER_WORDS: Record<string, string> = {
+  ETIMEOUT: 'no answer before the timeout',
+  ECONNREFUSED: 'the query was refused, or the nameserver is unreachable from this host',
+  EREFUSED: 'the nameserver refused the query',
+  ESERVFAIL: 'the nameserver failed to answer (SERVFAIL)',
+};
+
+function noAnswerWords(code: string): string {
+  const words = NO_ANSWER_WORDS[code];
+  return words === undefined ? code : `${code}: ${words}`;
+}
+
 /** A warning when every nameserver is IPv4 and the host has no IPv4 default route, or undefined. */
 export function nameserverWarning(servers: readonly string[], readText: ReadText): string | undefined {
   const hosts = servers.map((server) => server.replace(/^\[(.*)\](:\d+)?$/, '$1').replace(/^(\d+\.\d+\.\d+\.\d+):\d+$/, '$1'));
@@ -60,8 +73,9 @@ export function nameserverWarning(servers: readonly string[], readText: ReadText
   const v6 = hasDefaultRoute('ipv6', readText) ? ' (it has an IPv6 one)' : '';
   return (
     `every nameserver (${hosts.join(', ')}) is an IPv4 address, and this host has no IPv4 default route${v6}: ` +
-    'DNS queries cannot reach them, and tnat64 does not help here because glibc\'s resolver uses UDP, which tnat64 does not translate. ' +
-    'Add an IPv6 nameserver (such as your DNS64 resolver) to /etc/resolv.conf'
+    'programs cannot resolve names through them, and tnat64 cannot help: glibc\'s resolver makes its socket calls ' +
+    'inside libc, where no preloaded library sees them (programs with their own DNS client, such as dig, do reach them ' +
+    'under tnat64). Add an IPv6 nameserver (such as the network\'s DNS64 resolver) to /etc/resolv.conf'
   );
 }
 
@@ -94,7 +108,7 @@ export async function discover(resolver: Resolver, readText: ReadText): Promise<
       resolvers,
       answers: [],
       errorCode,
-      message: `the resolver did not answer the AAAA query for ${DISCOVERY_NAME} (${errorCode}; asked ${asked})`,
+      message: `the resolver did not answer the AAAA query for ${DISCOVERY_NAME} (${noAnswerWords(errorCode)}; asked ${asked})`,
       hint: `check the nameservers in /etc/resolv.conf are reachable from this host, or ${SET_PREFIX_HINT}`,
       warnings,
     };

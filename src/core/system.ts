@@ -17,6 +17,8 @@ export interface World {
   exists(path: string): boolean;
   /** A resolver using the system's nameservers. */
   resolver(): Resolver;
+  /** The system's nameservers (from /etc/resolv.conf), without asking them anything. */
+  nameservers(): string[];
   resolve4: Resolve4;
   packageRoot: string;
 }
@@ -54,6 +56,7 @@ export function systemWorld(): World {
     },
     exists: existsSync,
     resolver: () => new DnsResolver(DNS_OPTIONS),
+    nameservers: () => new DnsResolver().getServers(),
     resolve4: (name) => resolve4(name),
     packageRoot: PACKAGE_ROOT,
   };

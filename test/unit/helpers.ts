@@ -92,6 +92,7 @@ export function fakeWorld(options: FakeWorldOptions = {}): World & { resolverCal
       world.resolverCalls++;
       return options.resolver ?? fakeResolver(['192.0.2.53'], dnsError('ENODATA'));
     },
+    nameservers: () => (options.resolver ?? fakeResolver(['192.0.2.53'], dnsError('ENODATA'))).getServers(),
     resolve4: async (name: string) => {
       const found = options.names?.[name];
       if (!found) throw Object.assign(new Error(`queryA ENOTFOUND ${name}`), { code: 'ENOTFOUND' });

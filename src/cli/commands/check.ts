@@ -2,6 +2,7 @@
 
 import { Command, Io, UsageError } from '../command.js';
 import { parseOptions } from '../../core/args.js';
+import { nameserverWarning } from '../../core/discover.js';
 import { configLines, decisionLines } from '../../core/report.js';
 import { systemWorld, World } from '../../core/system.js';
 import { parseTarget, Target } from '../../core/target.js';
@@ -60,10 +61,10 @@ export function create(world: World): Command {
         for (const address of addresses) lines.push(...decisionLines(address, port, await decider.decide(address, port)));
       }
       const after = await decider.prefixSource();
-      if (after.source.discovery) {
-        lines.push('', `discovery: ${after.source.detail}`);
-        for (const warning of after.source.discovery.warnings) lines.push(`warning: ${warning}`);
-      }
+      if (after.source.discovery) lines.push('', `discovery: ${after.source.detail}`);
+      // Reading resolv.conf and the route tables sends nothing, so this warning is given whether or not discovery ran.
+      const nameservers = nameserverWarning(world.nameservers(), world.readText);
+      if (nameservers !== undefined) lines.push(`warning: ${nameservers}`);
       io.out(lines.map((line) => `${line}\n`).join(''));
       return loaded.status === 'invalid' || unresolved > 0 ? 1 : 0;
     },

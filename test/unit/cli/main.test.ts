@@ -192,6 +192,19 @@ test('explain: no discovery when the decision does not need the default prefix',
   assert.match(checked.out, /discovery: no prefix: .*ETIMEOUT[^\n]*\nwarning: every nameserver/);
 });
 
+test('check warns about IPv4-only nameservers on a host without IPv4, without asking them anything', async () => {
+  const ipv4Only = fakeWorld({
+    resolver: fakeResolver(['192.0.2.53'], dnsError('ETIMEOUT')),
+    files: { '/proc/net/route': ROUTES_V4_NONE, '/proc/net/ipv6_route': ROUTES_V6_DEFAULT },
+  });
+  const { code, out } = await run(['check'], {}, ipv4Only);
+  assert.equal(code, 0);
+  assert.match(out, /warning: every nameserver \(192\.0\.2\.53\) is an IPv4 address.*inside libc/);
+  assert.equal(ipv4Only.resolverCalls, 0);
+  const dual = fakeWorld({ resolver: fakeResolver(['192.0.2.53'], dnsError('ETIMEOUT')) });
+  assert.doesNotMatch((await run(['check'], {}, dual)).out, /warning/);
+});
+
 test('explain: a name that does not resolve is a problem (exit 1)', async () => {
   const { code, out, err } = await run(['explain', 'nowhere.example:80']);
   assert.deepEqual([code, out], [1, '']);
