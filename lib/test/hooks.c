@@ -22,17 +22,7 @@
 #include <unistd.h>
 
 #include "check.h"
-
-/* real_domain asks the kernel directly (no hook) for fd's address family. */
-static int real_domain(int fd)
-{
-	int v = -1;
-	socklen_t l = sizeof v;
-
-	if (syscall(SYS_getsockopt, fd, SOL_SOCKET, SO_DOMAIN, &v, &l) < 0)
-		return -1;
-	return v;
-}
+#include "net.h"
 
 /* listener6 returns a dual-stack AF_INET6 listener on [::]:0; *port set. */
 static int listener6(uint16_t *port)
@@ -49,24 +39,6 @@ static int listener6(uint16_t *port)
 	}
 	*port = ntohs(a.sin6_port);
 	return fd;
-}
-
-/* sin4 builds an AF_INET address from text and a port. */
-static struct sockaddr_in sin4(const char *ip, uint16_t port)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
-
-	inet_pton(AF_INET, ip, &a.sin_addr);
-	return a;
-}
-
-/* same4 returns 1 when a is AF_INET ip:port. */
-static int same4(const struct sockaddr_in *a, const char *ip, uint16_t port)
-{
-	struct sockaddr_in b = sin4(ip, port);
-
-	return a->sin_family == AF_INET && a->sin_port == b.sin_port &&
-	       a->sin_addr.s_addr == b.sin_addr.s_addr;
 }
 
 /* connect4 makes a blocking converted socket connected to ip:port, or -1. */

@@ -89,16 +89,18 @@ hook fork "$NET" $P -- fork $D
 hook "fast open" "$NET" $P -- fastopen $D 64:ff9b:1::c633:6407
 hook "bound sockets" "$NET" $P -- bound $D
 
-# 3. All six prefix lengths (RFC 6052 §2.4 table) and the /96 used above.
-while read -r pfx want; do
-	hook "nat64 $pfx" "$NET" TNAT64_PREFIX="$pfx" -- nat64 192.0.2.33 "$want"
-done <<LENGTHS
-2001:db8::/32 2001:db8:c000:221::
+# 3. All six prefix lengths (RFC 6052 §2.4 table: 192.0.2.33 in each) and
+#    the /96 used above.
+SIX="2001:db8::/32 2001:db8:c000:221::
 2001:db8:100::/40 2001:db8:1c0:2:21::
 2001:db8:122::/48 2001:db8:122:c000:2:2100::
 2001:db8:122:300::/56 2001:db8:122:3c0:0:221::
 2001:db8:122:344::/64 2001:db8:122:344:c0:2:2100:0
-2001:db8:122:344::/96 2001:db8:122:344::c000:221
+2001:db8:122:344::/96 2001:db8:122:344::c000:221"
+while read -r pfx want; do
+	hook "nat64 $pfx" "$NET" TNAT64_PREFIX="$pfx" -- nat64 192.0.2.33 "$want"
+done <<LENGTHS
+$SIX
 64:ff9b:1::/96 64:ff9b:1::c000:221
 LENGTHS
 hook "nat64 twice, loopback stays IPv4" "$NET" $P -- nat64 $D 64:ff9b:1::c633:6407 $D 64:ff9b:1::c633:6407 127.0.0.1 ::ffff:127.0.0.1
@@ -199,12 +201,7 @@ hook "udp sendto/recvfrom nat64 and loopback" "$NET" $P -- sendrecv \
 while read -r pfx want; do
 	hook "udp $pfx" "$NET" TNAT64_PREFIX="$pfx" -- sendrecv 192.0.2.33 "$want"
 done <<LENGTHS
-2001:db8::/32 2001:db8:c000:221::
-2001:db8:100::/40 2001:db8:1c0:2:21::
-2001:db8:122::/48 2001:db8:122:c000:2:2100::
-2001:db8:122:300::/56 2001:db8:122:3c0:0:221::
-2001:db8:122:344::/64 2001:db8:122:344:c0:2:2100:0
-2001:db8:122:344::/96 2001:db8:122:344::c000:221
+$SIX
 LENGTHS
 hook "udp cmsg nat64" "$NET" $P -- cmsg $D 192.0.0.2
 hook "udp cmsg loopback" "$NET" $P -- cmsg 127.0.0.1 127.0.0.1

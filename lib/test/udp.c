@@ -20,17 +20,7 @@
 #include <unistd.h>
 
 #include "check.h"
-
-/* real_domain asks the kernel directly (no hook) for fd's address family. */
-static int real_domain(int fd)
-{
-	int v = -1;
-	socklen_t l = sizeof v;
-
-	if (syscall(SYS_getsockopt, fd, SOL_SOCKET, SO_DOMAIN, &v, &l) < 0)
-		return -1;
-	return v;
-}
+#include "net.h"
 
 /* real_inet returns a real AF_INET UDP socket (no hook involved). */
 static int real_inet(void)
@@ -68,24 +58,6 @@ static int peer6(uint16_t *port)
 	}
 	*port = ntohs(a.sin6_port);
 	return fd;
-}
-
-/* sin4 builds an AF_INET address from text and a port. */
-static struct sockaddr_in sin4(const char *ip, uint16_t port)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
-
-	inet_pton(AF_INET, ip, &a.sin_addr);
-	return a;
-}
-
-/* same4 returns 1 when a is AF_INET ip:port. */
-static int same4(const struct sockaddr_in *a, const char *ip, uint16_t port)
-{
-	struct sockaddr_in b = sin4(ip, port);
-
-	return a->sin_family == AF_INET && a->sin_port == b.sin_port &&
-	       a->sin_addr.s_addr == b.sin_addr.s_addr;
 }
 
 /* readable waits up to 2 s for fd to have something. */
@@ -157,6 +129,10 @@ static void peer_echo(int pfd, const struct sockaddr_in6 *from, const char *to,
 	      strerror(errno));
 }
 
+/* glibc's fortified recvfrom, what _FORTIFY_SOURCE programs call when the length is not a constant. */
+ssize_t __recvfrom_chk(int fd, void *buf, size_t n, size_t buflen, int flags,
+		       struct sockaddr *addr, socklen_t *lenp);
+
 /* The plain recvfrom, called through a pointer so it is never fortified. */
 static ssize_t (*volatile plain_recvfrom)(int, void *, size_t, int,
 					  struct sockaddr *, socklen_t *) =
@@ -203,8 +179,8 @@ static void case_sendrecv(int argc, char **argv)
 		memset(raw, 0xaa, sizeof raw);
 		l = 6;
 		CHECK(readable(fd) &&
-			      recvfrom(fd, buf, sizeof buf, 0,
-				       (struct sockaddr *)raw, &l) == 4 &&
+			      __recvfrom_chk(fd, buf, sizeof buf, sizeof buf, 0,
+					     (struct sockaddr *)raw, &l) == 4 &&
 			      l == 16 && memcmp(raw, &from, 6) == 0 &&
 			      raw[6] == 0xaa,
 		      "recvfrom short: %u", l);
