@@ -176,6 +176,44 @@ for (const prefix of PREFIXES) {
       assert.equal(lab.poolOf(w.stdout.trim().split(' ')[0]!), 0, show(w));
     });
 
+    test('nslookup and host against 203.0.113.2; python asyncio datagram endpoint', async () => {
+      const n = await lab.run(tn('nslookup', SERVER_NAME, SERVER_IPV4), { env });
+      assert.equal(n.code, 0, show(n));
+      assert.ok(n.stdout.split('\n').includes(`Address: ${SERVER_IPV4}`), show(n));
+      const h = await lab.run(tn('host', '-t', 'A', SERVER_NAME, SERVER_IPV4), { env });
+      assert.equal(h.code, 0, show(h));
+      assert.ok(h.stdout.includes(`${SERVER_NAME} has address ${SERVER_IPV4}`), show(h));
+      const a = await lab.run(tn(...py(`
+        import asyncio, json
+        class P(asyncio.DatagramProtocol):
+            def __init__(s, f): s.f = f
+            def connection_made(s, t): t.sendto(b"asyncio")
+            def datagram_received(s, d, a): s.f.set_result([d.decode(), list(a)])
+        async def main():
+            loop = asyncio.get_running_loop(); f = loop.create_future()
+            t, _ = await loop.create_datagram_endpoint(lambda: P(f), remote_addr=("${SERVER_IPV4}", ${PORTS.echo}))
+            print(json.dumps(await asyncio.wait_for(f, 5))); t.close()
+        asyncio.run(main())`)), { env });
+      assert.equal(a.code, 0, show(a));
+      assert.deepEqual(lastJson(a), ['asyncio', [SERVER_IPV4, PORTS.echo]]);
+    });
+
+    test('a socket bound to 0.0.0.0:P still goes through NAT64, from port P', async () => {
+      const r = await lab.run(tn(...py(`
+        import json, socket
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(5)
+        s.bind(("0.0.0.0", 5353))
+        s.sendto(b"?", ("${SERVER_IPV4}", ${PORTS.whoami}))
+        who, addr = s.recvfrom(100)
+        print(json.dumps({"who": who.decode().split(), "addr": list(addr), "name": list(s.getsockname())}))`)), { env });
+      assert.equal(r.code, 0, show(r));
+      const o = lastJson<{ who: [string, string]; addr: [string, number]; name: [string, number] }>(r);
+      assert.equal(lab.poolOf(o.who[0]), 0, r.stdout);
+      assert.equal(o.who[1], '5353');
+      assert.deepEqual(o.addr, [SERVER_IPV4, PORTS.whoami]);
+      assert.deepEqual(o.name, ['0.0.0.0', 5353]);
+    });
+
     test('sendmmsg/recvmmsg: 40 datagrams out and back, every sender 203.0.113.2:7', async () => {
       const r = await lab.run(tn(mmsg, SERVER_IPV4, String(PORTS.echo), '40'), { env });
       assert.equal(r.code, 0, show(r));
