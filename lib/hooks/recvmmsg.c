@@ -1,6 +1,7 @@
 /* recvmmsg(): senders and ancillary data of a converted datagram socket, in stack chunks. */
 #include <errno.h>
 #include <netinet/in.h>
+#include <sys/uio.h>
 
 #include "../core/dgram.h"
 #include "../core/fdtab.h"
@@ -44,6 +45,8 @@ static int recvmmsg_logic(t64_fn_recvmmsg *real, int fd, struct mmsghdr *vec,
 	int twin = (t64_fd_get(fd) & T64_FD_TWIN) || (flags & MSG_ERRQUEUE);
 	unsigned done = 0;
 
+	if (vlen > UIO_MAXIOV) /* as the kernel does */
+		vlen = UIO_MAXIOV;
 	if (plain(fd, vec, vlen, flags))
 		return real(fd, vec, vlen, flags, timeout);
 	while (done < vlen) {

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <string.h>
+#include <sys/uio.h>
 
 #include "../core/fdtab.h"
 #include "../core/log.h"
@@ -53,6 +54,8 @@ static int sendmmsg_logic(t64_fn_sendmmsg *real, int fd, struct mmsghdr *vec,
 	unsigned done = 0;
 	int saved = errno;
 
+	if (vlen > UIO_MAXIOV) /* as the kernel does */
+		vlen = UIO_MAXIOV;
 	while (done < vlen) {
 		unsigned n = vlen - done < CHUNK ? vlen - done : CHUNK;
 		int rc, k;

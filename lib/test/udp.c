@@ -388,6 +388,19 @@ static void case_mmsg(int argc, char **argv)
 		      same4(&from[i], argv[2 * k], port);
 	}
 	CHECK(ok == got, "recvmmsg senders right for %d of %d", ok, got);
+	/* More than UIO_MAXIOV messages: the kernel's limit, 1024. */
+	{
+		static struct mmsghdr big[1100];
+		struct iovec one = { "z", 1 };
+
+		for (int i = 0; i < 1100; i++)
+			big[i].msg_hdr = (struct msghdr){ .msg_name = &dst[1],
+							  .msg_namelen = sizeof dst[1],
+							  .msg_iov = &one,
+							  .msg_iovlen = 1 };
+		CHECK(sendmmsg(fd, big, 1100, MSG_DONTWAIT) == 1024,
+		      "sendmmsg of 1100: %s", strerror(errno));
+	}
 	close(fd);
 	close(pfd);
 }
