@@ -25,6 +25,8 @@ const DEST6 = '64:ff9b:1::cb00:7102';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 const CONNECTS = Number(process.env.BENCH_CONNECTS ?? 4000);
 const DATAGRAMS = Number(process.env.BENCH_DATAGRAMS ?? 100000);
+const NAME_CALLS = Number(process.env.BENCH_NAME_CALLS ?? 100000);
+const namesBin = join(root, 'build', 'bench-names');
 
 function sh(cmd: string, args: string[]): string {
   return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 120_000 });
@@ -43,6 +45,12 @@ const preload = { LD_PRELOAD: lib, TNAT64_PREFIX: PREFIX, TNAT64_CONF_FILE: '/no
 
 function connectNs(family: 4 | 6, addr: string, port: number, env: NodeJS.ProcessEnv = {}): number {
   return Number(inNs([connectBin, String(family), addr, String(port), String(CONNECTS)], env).trim());
+}
+
+/** [getpeername, getsockname] nanoseconds per call on one connected socket. */
+function namesNs(family: 4 | 6, addr: string, port: number, env: NodeJS.ProcessEnv = {}): [number, number] {
+  const [peer, sock] = inNs([namesBin, String(family), addr, String(port), String(NAME_CALLS)], env).trim().split(' ');
+  return [Number(peer), Number(sock)];
 }
 
 function udpNs(args: string[], env: NodeJS.ProcessEnv = {}): number {
@@ -103,6 +111,7 @@ function launchAdded(): { added: Summary; bare: Summary } {
 function main(): void {
   sh('gcc', ['-O2', '-Wall', '-Wextra', '-o', connectBin, join(root, 'bench', 'connect.c'), '-lpthread']);
   sh('gcc', ['-O2', '-Wall', '-Wextra', '-o', udpBin, join(root, 'bench', 'udp.c')]);
+  sh('gcc', ['-O2', '-Wall', '-Wextra', '-o', namesBin, join(root, 'bench', 'names.c')]);
   sh('ip', ['netns', 'add', ns]);
   const results: Pair[] = [];
   let launch: ReturnType<typeof launchAdded>;
@@ -136,6 +145,16 @@ function main(): void {
         () => udpNs(['recv', '4', DEST6, n], preload),
         () => udpNs(['recv', '6', DEST6, n])),
     );
+    results.push(
+      pairRounds('getpeername on a NAT64 socket (tnat64 / native IPv6)', NaN, 'ns/call',
+        () => namesNs(4, DEST4, port++, preload)[0],
+        () => namesNs(6, DEST6, port++)[0]),
+    );
+    results.push(
+      pairRounds('getsockname on a NAT64 socket (tnat64 / native IPv6)', NaN, 'ns/call',
+        () => namesNs(4, DEST4, port++, preload)[1],
+        () => namesNs(6, DEST6, port++)[1]),
+    );
     launch = launchAdded();
   } finally {
     spawnSync('ip', ['netns', 'del', ns]);
@@ -149,7 +168,7 @@ function main(): void {
   lines.push('|---|---|---|---|---|---|');
   for (const p of results) {
     lines.push(`| ${p.name} | ${p.ours.median.toFixed(0)} ${p.unit} | ${p.native.median.toFixed(0)} ${p.unit} | ` +
-      `${p.ratio.median.toFixed(3)} | ±${(p.ratio.spread * 100).toFixed(1)}% | ≤ ${p.target.toFixed(2)} |`);
+      `${p.ratio.median.toFixed(3)} | ±${(p.ratio.spread * 100).toFixed(1)}% | ${Number.isNaN(p.target) ? '–' : `≤ ${p.target.toFixed(2)}`} |`);
   }
   lines.push(`| launch: \`tnat64 true\` minus \`true\` | ${launch.added.median.toFixed(2)} ms added | ` +
     `${launch.bare.median.toFixed(2)} ms | – | ±${(launch.added.spread * 100).toFixed(0)}% | ≤ 80 ms |`);
