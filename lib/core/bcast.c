@@ -19,6 +19,34 @@ static atomic_uint count;
 static atomic_uint stamp; /* t64_now() of the last refresh, 0: never */
 
 /*
+ * add stores the broadcast addresses of interface address i at addrs[n]
+ * on: the interface's own (`brd`), and its subnet's all-ones address,
+ * which the kernel always routes as broadcast for prefixes shorter than
+ * /31. Needs room for two. Returns the new count.
+ */
+static unsigned add(const struct ifaddrs *i, unsigned n)
+{
+	const struct sockaddr_in *a = (const void *)i->ifa_addr;
+	const struct sockaddr_in *m = (const void *)i->ifa_netmask;
+	const struct sockaddr_in *b = (const void *)i->ifa_broadaddr;
+	uint32_t host;
+
+	if (a == NULL || a->sin_family != AF_INET ||
+	    (i->ifa_flags & IFF_LOOPBACK))
+		return n;
+	if ((i->ifa_flags & IFF_BROADCAST) && b != NULL &&
+	    b->sin_addr.s_addr != 0)
+		atomic_store_explicit(&addrs[n++], ntohl(b->sin_addr.s_addr),
+				      memory_order_relaxed);
+	host = m != NULL ? ~ntohl(m->sin_addr.s_addr) : 0;
+	if (host > 1)
+		atomic_store_explicit(&addrs[n++],
+				      ntohl(a->sin_addr.s_addr) | host,
+				      memory_order_relaxed);
+	return n;
+}
+
+/*
  * refresh reads the interfaces' broadcast addresses again (getifaddrs: a
  * netlink socket and an allocation, so never on a send path). Returns
  * nothing; errno preserved.
@@ -32,30 +60,8 @@ static void refresh(void)
 	t64_busy++;
 	if (getifaddrs(&list) == 0) {
 		for (i = list; i != NULL && n + 2 <= T64_BCAST_MAX;
-		     i = i->ifa_next) {
-			const struct sockaddr_in *a = (const void *)i->ifa_addr;
-			const struct sockaddr_in *m = (const void *)i->ifa_netmask;
-			const struct sockaddr_in *b = (const void *)i->ifa_broadaddr;
-			uint32_t mask;
-
-			if (a == NULL || a->sin_family != AF_INET ||
-			    (i->ifa_flags & IFF_LOOPBACK))
-				continue;
-			/* What the interface says (ip addr ... brd X) */
-			if ((i->ifa_flags & IFF_BROADCAST) && b != NULL &&
-			    b->sin_addr.s_addr != 0)
-				atomic_store_explicit(&addrs[n++],
-						      ntohl(b->sin_addr.s_addr),
-						      memory_order_relaxed);
-			/* and the subnet's, which the kernel always routes as
-			 * broadcast for prefixes shorter than /31. */
-			mask = m != NULL ? ntohl(m->sin_addr.s_addr) : ~0u;
-			if (~mask > 1u)
-				atomic_store_explicit(
-					&addrs[n++],
-					ntohl(a->sin_addr.s_addr) | ~mask,
-					memory_order_relaxed);
-		}
+		     i = i->ifa_next)
+			n = add(i, n);
 		freeifaddrs(list);
 	}
 	atomic_store_explicit(&count, n, memory_order_release);

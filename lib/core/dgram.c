@@ -62,9 +62,12 @@ static void icmp4(struct sock_extended_err *ee)
 	switch (t) {
 	case ICMP6_DST_UNREACH:
 		ee->ee_type = ICMP_DEST_UNREACH;
-		ee->ee_code = c == ICMP6_DST_UNREACH_NOPORT  ? ICMP_PORT_UNREACH :
-			      c == ICMP6_DST_UNREACH_ADMIN   ? ICMP_PKT_FILTERED :
-							       ICMP_HOST_UNREACH;
+		if (c == ICMP6_DST_UNREACH_NOPORT)
+			ee->ee_code = ICMP_PORT_UNREACH;
+		else if (c == ICMP6_DST_UNREACH_ADMIN)
+			ee->ee_code = ICMP_PKT_FILTERED;
+		else
+			ee->ee_code = ICMP_HOST_UNREACH;
 		break;
 	case ICMP6_PACKET_TOO_BIG:
 		ee->ee_type = ICMP_DEST_UNREACH;
@@ -151,11 +154,10 @@ static int translate(const struct cmsghdr *c, int v4traffic, int *type,
 		if (ee.ee_origin == SO_EE_ORIGIN_ICMP6)
 			icmp4(&ee);
 		if (off.sin6_family == AF_INET6 &&
-		    IN6_IS_ADDR_LOOPBACK(&off.sin6_addr))
-			o4 = (struct sockaddr_in){ .sin_family = AF_INET,
-						   .sin_addr.s_addr =
-							   htonl(INADDR_LOOPBACK) };
-		else if (off.sin6_family == AF_INET6)
+		    IN6_IS_ADDR_LOOPBACK(&off.sin6_addr)) {
+			o4.sin_family = AF_INET;
+			o4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		} else if (off.sin6_family == AF_INET6)
 			t64_sa_out(&off, 1, (struct sockaddr *)&o4, &l4);
 		*type = IP_RECVERR;
 		*len = sizeof ee + sizeof o4;
@@ -182,7 +184,8 @@ void t64_cmsg_out(const struct msghdr *mine, struct msghdr *prog,
 {
 	unsigned char *out = prog->msg_control;
 	size_t room = out ? prog->msg_controllen : 0, used = 0;
-	int v4traffic = from->sin6_family == AF_INET6 && mapped(&from->sin6_addr);
+	int v4traffic = from->sin6_family == AF_INET6 &&
+			mapped(&from->sin6_addr);
 	struct cmsghdr *c;
 
 	prog->msg_flags = mine->msg_flags;

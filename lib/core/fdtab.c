@@ -5,6 +5,7 @@
 #include "log.h"
 
 _Atomic uint8_t t64_fds[T64_FD_MAX];
+_Atomic uint64_t t64_fd_pend[T64_FD_MAX];
 
 /*
  * t64_fd_set replaces the flags of fd. Returns 0, or -1 when fd is outside
@@ -50,12 +51,13 @@ void t64_fd_forget(int fd)
 
 /*
  * t64_fd_copy gives fd `to` the state of `from` (dup): a duplicate of a
- * converted socket is converted. No errno.
+ * converted socket is converted. A pending NAT64 connect's fallback stays
+ * with `from` only (one fd re-connects). No errno.
  */
 void t64_fd_copy(int from, int to)
 {
 	t64_fd_forget(to);
-	t64_fd_set(to, t64_fd_get(from));
+	t64_fd_set(to, t64_fd_get(from) & ~(unsigned)T64_FD_PENDING);
 }
 
 /*

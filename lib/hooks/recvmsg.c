@@ -13,8 +13,8 @@
  * program's msg_name as sockaddr_in (truncated as POSIX says); when an
  * IPv6 twin option is on or the error queue is read (the kernel reports a
  * dual-stack socket's errors and timestamps in IPv6 form), the control
- * messages into our own bounded buffer, rewritten into the program's in IPv4 form (t64_cmsg_out,
- * MSG_CTRUNC when they do not fit). Returns the bytes received, or -1
+ * messages into our own bounded buffer, rewritten into the program's in
+ * IPv4 form (t64_cmsg_out, MSG_CTRUNC when they do not fit). Returns the bytes received, or -1
  * with errno: the kernel's, or EINVAL/EFAULT for a bad name buffer.
  */
 static ssize_t recvmsg_logic(t64_fn_recvmsg *real, int fd, struct msghdr *msg,

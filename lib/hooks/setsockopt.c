@@ -42,8 +42,9 @@ static int twin(int opt, int *cmsg)
  * socket and applies them to IPv4 traffic), then, when it worked, the
  * IPv6 twin (see twin) with the same value, so that NAT64 traffic gets
  * the same treatment; SO_BROADCAST is noted and refreshes the host's
- * broadcast list (run-time planning of subnet broadcasts). Returns 0, or -1 with the kernel's errno for the
- * program's option (a twin's failure is ignored).
+ * broadcast list (run-time planning of subnet broadcasts). Returns 0, or
+ * -1 with the kernel's errno for the program's option (a twin's failure is
+ * ignored).
  */
 static int setsockopt_logic(t64_fn_setsockopt *real, int fd, int level,
 			    int opt, const void *val, socklen_t len)
