@@ -161,38 +161,40 @@ void t64_sin6(const struct sockaddr_in *sin, const struct t64_prefix *p,
 	}
 }
 
-/* in_prefix: 1 and *ip when a is inside prefix p (may be NULL), else 0. */
-static int in_prefix(const struct t64_prefix *p, const uint8_t a[16],
-		     uint32_t *ip)
+/* in_prefix: p and *ip when a is inside prefix p (may be NULL), else NULL. */
+static const struct t64_prefix *in_prefix(const struct t64_prefix *p,
+					  const uint8_t a[16], uint32_t *ip)
 {
 	if (p == NULL || !t64_in_prefix(p, a))
-		return 0;
+		return NULL;
 	*ip = t64_extract(a, p->len);
-	return 1;
+	return p;
 }
 
 /*
- * known_ipv4 finds the IPv4 address a peer's IPv6 address stands for in a
- * known NAT64 prefix: TNAT64_PREFIX, the file's, its paths', discovered
- * ones (without discovering). Returns 1 and *ip (host order), or 0.
+ * t64_known_prefix finds the known NAT64 prefix a peer's IPv6 address is
+ * in: TNAT64_PREFIX, the file's, its paths', discovered ones (without
+ * discovering). Returns it with *ip (host order) embedded, or NULL.
  */
-static int known_ipv4(const uint8_t a[16], uint32_t *ip)
+const struct t64_prefix *t64_known_prefix(const uint8_t a[16], uint32_t *ip)
 {
 	const struct t64_state *st = t64_state();
 	const struct t64_config *cfg = st->cfg;
 	const struct t64_disc *disc = t64_discovered(0);
+	const struct t64_prefix *p;
 
-	if (in_prefix(st->dflt, a, ip))
-		return 1;
-	if (cfg != NULL && cfg->has_prefix && in_prefix(&cfg->prefix, a, ip))
-		return 1;
+	if ((p = in_prefix(st->dflt, a, ip)) != NULL)
+		return p;
+	if (cfg != NULL && cfg->has_prefix &&
+	    (p = in_prefix(&cfg->prefix, a, ip)) != NULL)
+		return p;
 	for (size_t i = 0; cfg != NULL && i < cfg->npath; i++)
-		if (in_prefix(&cfg->path[i].prefix, a, ip))
-			return 1;
+		if ((p = in_prefix(&cfg->path[i].prefix, a, ip)) != NULL)
+			return p;
 	for (size_t i = 0; disc != NULL && i < disc->n; i++)
-		if (in_prefix(&disc->p[i], a, ip))
-			return 1;
-	return 0;
+		if ((p = in_prefix(&disc->p[i], a, ip)) != NULL)
+			return p;
+	return NULL;
 }
 
 /*
@@ -219,9 +221,9 @@ int t64_check_out(struct sockaddr *addr, socklen_t *lenp)
 
 /*
  * t64_sa_out writes what a converted socket's address sin6 looks like to
- * the IPv4 program: ::ffff:x -> x; :: -> 0.0.0.0; a peer in a known prefix
- * -> its IPv4 address (an unknown peer -> its last 32 bits); our own real
- * IPv6 address -> 192.0.0.2 (RFC 7335). Copies min(*lenp, 16) bytes and sets
+ * the IPv4 program: ::ffff:x -> x; :: -> 0.0.0.0; any other peer as
+ * t64_peer4 says (peer 2: a peer of an accepted socket, strict); our own
+ * real IPv6 address -> 192.0.0.2 (RFC 7335). Copies min(*lenp, 16) bytes and sets
  * *lenp to 16. Returns 0, or -1 with errno as t64_check_out.
  */
 int t64_sa_out(const struct sockaddr_in6 *sin6, int peer,
@@ -241,10 +243,8 @@ int t64_sa_out(const struct sockaddr_in6 *sin6, int peer,
 		memcpy(&sin.sin_addr, a + 12, 4);
 	else if (IN6_IS_ADDR_UNSPECIFIED(&sin6->sin6_addr))
 		sin.sin_addr.s_addr = 0;
-	else if (peer && known_ipv4(a, &ip))
-		sin.sin_addr.s_addr = htonl(ip);
 	else if (peer)
-		memcpy(&sin.sin_addr, a + 12, 4);
+		sin.sin_addr.s_addr = htonl(t64_peer4(sin6, peer == 2));
 	else
 		sin.sin_addr.s_addr = htonl(0xc0000002u);
 	memcpy(addr, &sin, *lenp < sizeof sin ? *lenp : sizeof sin);
@@ -338,9 +338,9 @@ int t64_accepted(int nfd, const struct sockaddr_in6 *sin6, socklen_t l6,
 {
 	if (nfd < 0)
 		return -1;
-	t64_fd_set(nfd, T64_FD_CONVERTED);
+	t64_fd_set(nfd, T64_FD_CONVERTED | T64_FD_ACCEPTED);
 	if (addr != NULL)
-		t64_addr_out(sin6, l6, 1, addr, lenp);
+		t64_addr_out(sin6, l6, 2, addr, lenp);
 	return nfd;
 }
 
@@ -383,5 +383,7 @@ int t64_name_logic(t64_fn_getsockname *real, int peer, int fd,
 	T64_DEBUG(2, "%s(%d)", peer ? "getpeername" : "getsockname", fd);
 	if (real(fd, (struct sockaddr *)&sin6, &l6) < 0)
 		return -1;
+	if (peer && (t64_fd_get(fd) & T64_FD_ACCEPTED))
+		peer = 2;
 	return t64_addr_out(&sin6, l6, peer, addr, lenp);
 }

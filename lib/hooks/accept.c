@@ -19,6 +19,6 @@ T64_EXPORT T64_RET_accept accept(T64_SIG_accept)
 		return t64_accept_logic(NULL, real, fd, T64_SA(addr), lenp, 0);
 	nfd = real(fd, addr, lenp);
 	if (nfd >= 0 && !t64_busy)
-		t64_fd_set(nfd, 0);
+		t64_fd_set(nfd, T64_FD_KNOWN);
 	return nfd;
 }

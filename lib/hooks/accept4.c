@@ -20,6 +20,6 @@ T64_EXPORT T64_RET_accept4 accept4(T64_SIG_accept4)
 					flags);
 	nfd = real(fd, addr, lenp, flags);
 	if (nfd >= 0 && !t64_busy)
-		t64_fd_set(nfd, 0);
+		t64_fd_set(nfd, T64_FD_KNOWN);
 	return nfd;
 }

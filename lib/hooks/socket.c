@@ -52,7 +52,7 @@ plain:
 	errno = saved;
 	fd = real(domain, type, protocol);
 	if (fd >= 0)
-		t64_fd_set(fd, 0);
+		t64_fd_set(fd, T64_FD_KNOWN);
 	return fd;
 }
 
@@ -72,6 +72,6 @@ T64_EXPORT T64_RET_socket socket(T64_SIG_socket)
 		return socket_logic(real, domain, type, protocol);
 	fd = real(domain, type, protocol);
 	if (fd >= 0 && !t64_busy)
-		t64_fd_set(fd, 0);
+		t64_fd_set(fd, T64_FD_KNOWN);
 	return fd;
 }

@@ -213,6 +213,7 @@ hook "udp connected, re-connect, AF_UNSPEC, ECONNREFUSED" "$NET" $P -- connected
 # The lo route answers from ::1 itself: the offender is this host.
 hook "udp IP_RECVERR nat64" "$NET" $P -- recverr $D 127.0.0.1
 hook "udp IP_RECVERR loopback" "$NET" $P -- recverr 127.0.0.1
+hook "udp IP_TTL/IP_TOS apply through NAT64" "$NET" $P -- sendopts $D
 hook "udp TX timestamps from the error queue" "$NET" $P -- tstamp 127.0.0.1 $D
 hook "udp bind 0.0.0.0:P" "$NET" $P -- bind $D 64:ff9b:1::c633:6407
 hook "udp fallback to IPv4" "ip link set lo up && ip addr add 192.0.2.1/24 dev lo" \

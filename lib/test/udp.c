@@ -587,6 +587,44 @@ static void case_tstamp(int argc, char **argv)
 	close(pfd);
 }
 
+/*
+ * case_sendopts: DEST: IP_TTL 7 and IP_TOS 0x20 set on a converted socket
+ * also apply to what goes through NAT64: the peer sees hop limit 7 and
+ * traffic class 0x20.
+ */
+static void case_sendopts(int argc, char **argv)
+{
+	uint16_t port;
+	int pfd = peer6(&port), fd = udp4(), on = 1, ttl = 7, tos = 0x20;
+	int hops = -1, tclass = -1;
+	struct sockaddr_in dst = sin4(argc > 0 ? argv[0] : "198.51.100.7", 0);
+	_Alignas(struct cmsghdr) char ctl[256];
+	char buf[16];
+	struct iovec iov = { buf, sizeof buf };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl,
+			    .msg_controllen = sizeof ctl };
+
+	dst.sin_port = htons(port);
+	setsockopt(pfd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &on, sizeof on);
+	setsockopt(pfd, IPPROTO_IPV6, IPV6_RECVTCLASS, &on, sizeof on);
+	CHECK(setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof ttl) == 0 &&
+		      setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof tos) == 0,
+	      "IP_TTL/IP_TOS: %s", strerror(errno));
+	CHECK(sendto(fd, "o", 1, 0, (struct sockaddr *)&dst, sizeof dst) == 1,
+	      "sendto");
+	CHECK(readable(pfd) && recvmsg(pfd, &m, 0) == 1, "peer got it");
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c != NULL; c = CMSG_NXTHDR(&m, c)) {
+		if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_HOPLIMIT)
+			memcpy(&hops, CMSG_DATA(c), sizeof hops);
+		if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_TCLASS)
+			memcpy(&tclass, CMSG_DATA(c), sizeof tclass);
+	}
+	CHECK(hops == 7 && tclass == 0x20, "hop limit %d, traffic class %#x",
+	      hops, tclass);
+	close(fd);
+	close(pfd);
+}
+
 /* bound_port returns the port of fd, 0 on failure. */
 static uint16_t bound_port(int fd)
 {
@@ -825,6 +863,8 @@ int main(int argc, char **argv)
 		case_bcast(n, a);
 	else if (strcmp(c, "mcast") == 0)
 		case_mcast(n, a);
+	else if (strcmp(c, "sendopts") == 0)
+		case_sendopts(n, a);
 	else if (strcmp(c, "tstamp") == 0)
 		case_tstamp(n, a);
 	else if (strcmp(c, "unreachable") == 0)
