@@ -232,7 +232,6 @@ int t64_sa_out(const struct sockaddr_in6 *sin6, int peer,
 	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
 	const uint8_t *a = sin6->sin6_addr.s6_addr;
 	struct sockaddr_in sin;
-	uint32_t ip;
 
 	if (t64_check_out(addr, lenp) < 0)
 		return -1;

@@ -15,7 +15,7 @@ T64_EXPORT T64_RET_accept4 accept4(T64_SIG_accept4)
 
 	if (real == NULL)
 		return -1;
-	if (!t64_busy && (t64_fd_get(fd) & T64_FD_CONVERTED))
+	if (!t64_busy && (t64_fd_flags(fd) & T64_FD_CONVERTED))
 		return t64_accept_logic(real, NULL, fd, T64_SA(addr), lenp,
 					flags);
 	nfd = real(fd, addr, lenp, flags);

@@ -8,11 +8,12 @@
 #include "../core/route.h"
 
 /*
- * bind_logic binds converted socket fd: 0.0.0.0:0 -> [::]:0 (NAT64 stays
- * possible); for TCP 0.0.0.0:P -> [::ffff:0.0.0.0]:P, for UDP 0.0.0.0:P ->
- * [::]:P (it may still send through NAT64), or [::ffff:0.0.0.0]:P when
- * that gives EADDRINUSE (an IPv6 socket owns [::]:P); a.b.c.d:P ->
- * [::ffff:a.b.c.d]:P. A socket bound to an IPv4 form is IPv4 only. Returns
+ * bind_logic binds converted socket fd: 0.0.0.0:0 -> [::]:0; TCP and UDP
+ * 0.0.0.0:P -> [::]:P (dual stack: it may still connect or send through
+ * NAT64, and a server is reachable by IPv6 clients, shown as IPv4), or
+ * [::ffff:0.0.0.0]:P when that gives EADDRINUSE (an IPv6 socket owns
+ * [::]:P); a.b.c.d:P -> [::ffff:a.b.c.d]:P, never widened (127.0.0.1 stays
+ * loopback only). A socket bound to an IPv4 form is IPv4 only. Returns
  * 0, or -1 with errno: EINVAL/EAFNOSUPPORT as an AF_INET socket, else the
  * kernel's.
  */
@@ -28,8 +29,7 @@ static int bind_logic(t64_fn_bind *real, int fd, const struct sockaddr *addr,
 	if (t64_sin_in(addr, len, &sin) < 0)
 		return -1;
 	v4only = sin.sin_addr.s_addr != 0 || sin.sin_port != 0;
-	dual = sin.sin_addr.s_addr == 0 &&
-	       (sin.sin_port == 0 || (t64_fd_get(fd) & T64_FD_DGRAM));
+	dual = sin.sin_addr.s_addr == 0;
 	t64_sin6(&sin, NULL, &sin6);
 	if (dual) {
 		struct sockaddr_in6 any = sin6;

@@ -6,6 +6,7 @@
 #include "../core/fdtab.h"
 #include "../core/log.h"
 #include "../core/memo.h"
+#include "../core/pending.h"
 #include "../core/real.h"
 #include "../core/route.h"
 
@@ -26,7 +27,9 @@ static int try(t64_fn_connect *real, int fd, const struct sockaddr_in *sin,
  * connect_logic connects converted socket fd to an IPv4 address: the
  * planned method first; when it fails synchronously as unreachable, the
  * other one (NAT64 -> IPv4; IPv4 -> NAT64 when a prefix is known), which
- * is then remembered for the destination (tried first next time). Returns 0 (errno untouched), or -1 with
+ * is then remembered for the destination (tried first next time); a NAT64
+ * attempt in progress is recorded for getsockopt(SO_ERROR)'s fallback
+ * (pending.c). Returns 0 (errno untouched), or -1 with
  * the real connect's errno (EINPROGRESS passes through), EINVAL/EAFNOSUPPORT
  * for addresses an AF_INET socket would refuse, ENETUNREACH when there is no
  * way at all.
@@ -45,6 +48,8 @@ static int connect_logic(t64_fn_connect *real, int fd,
 		return real(fd, addr, len);
 	if (t64_sin_in(addr, len, &sin) < 0)
 		return -1;
+	if (t64_fd_get(fd) & T64_FD_PENDING)
+		t64_pending_clear(fd);
 	t64_route_plan(fd, &sin, &r);
 	if (r.first == T64_NAT64 && (p = t64_route_prefix(&r)) == NULL)
 		r.first = T64_IPV4; /* remembered NAT64, but no prefix now */
@@ -53,6 +58,9 @@ static int connect_logic(t64_fn_connect *real, int fd,
 		  r.ip >> 24, r.ip >> 16 & 255, r.ip >> 8 & 255, r.ip & 255,
 		  r.port, t64_method_name(r.first),
 		  t64_reason_name(r.d.reason), rc < 0 ? errno : 0);
+	if (rc < 0 && errno == EINPROGRESS && r.first == T64_NAT64 &&
+	    t64_route_flexible(&r))
+		t64_pending_set(fd, &sin); /* see getsockopt.c */
 	if (rc == 0 || errno == EINPROGRESS)
 		goto out;
 	if (!t64_fallback_errno(errno) || !t64_route_flexible(&r))

@@ -311,7 +311,8 @@ static void case_nonblock(int argc, char **argv)
 
 /*
  * case_server: a TCP server on 127.0.0.1 and on 0.0.0.0 behaves as without
- * tnat64: IPv4 names everywhere, IPv6 clients do not reach it.
+ * tnat64 for IPv4 clients: IPv4 names everywhere; 0.0.0.0:P also accepts
+ * IPv6 clients, shown as IPv4 stand-ins.
  */
 static void case_server(void)
 {
@@ -355,9 +356,14 @@ static void case_server(void)
 	CHECK(c >= 0 && n >= 0 && p.sin_family == AF_INET && p.sin_addr.s_addr == htonl(INADDR_LOOPBACK), "0.0.0.0 accepts IPv4");
 	close(n);
 	close(c);
+	/* An IPv6 client is accepted too (issue 4), shown as a stand-in. */
 	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6, .sin6_port = htons(port), .sin6_addr = IN6ADDR_LOOPBACK_INIT };
 	int c6 = socket(AF_INET6, SOCK_STREAM, 0);
-	CHECK(connect(c6, (struct sockaddr *)&a6, sizeof a6) < 0 && errno == ECONNREFUSED, "IPv6 client refused");
+	CHECK(connect(c6, (struct sockaddr *)&a6, sizeof a6) == 0, "IPv6 client accepted: %s", strerror(errno));
+	l = sizeof p;
+	n = accept(s, (struct sockaddr *)&p, &l);
+	CHECK(n >= 0 && l == 16 && p.sin_family == AF_INET && (ntohl(p.sin_addr.s_addr) >> 16) == 0xc613, "::1 shown as a 198.19/16 stand-in: %s", inet_ntoa(p.sin_addr));
+	close(n);
 	close(c6);
 	close(s);
 

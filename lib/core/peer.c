@@ -1,0 +1,59 @@
+/* Peers that are not IPv4: what an IPv4 program is shown (docs/DESIGN.md, "Peers"). */
+#include <netinet/in.h>
+
+#include "addr.h"
+#include "decide.h"
+#include "route.h"
+#include "state.h"
+
+/* Stand-ins: 198.19.0.0/16, the upper half of the RFC 2544 benchmarking block. */
+#define T64_STANDIN_NET 0xc6130000u
+
+/*
+ * t64_standin returns the stand-in IPv4 address (host order) for IPv6
+ * address a: 198.19.x.y from a 32-bit FNV-1a hash of the 16 bytes folded
+ * to 16 bits (x.y never 0.0 or 255.255). Stable for a given address, but not
+ * yet reversible (two peers may share one; a reply cannot be mapped back).
+ * No errno.
+ */
+uint32_t t64_standin(const uint8_t a[16])
+{
+	uint32_t h = 2166136261u;
+
+	for (int i = 0; i < 16; i++)
+		h = (h ^ a[i]) * 16777619u;
+	h = (h ^ h >> 16) & 0xffff;
+	if (h == 0 || h == 0xffff)
+		h = 1;
+	return T64_STANDIN_NET | h;
+}
+
+/*
+ * t64_peer4 returns the IPv4 address (host order) an IPv4 program is shown
+ * for a peer sin6 that is not ::ffff:x: the IPv4 embedded in a known NAT64
+ * prefix when it is believable, else the stand-in. Believable: with strict
+ * (a peer that reached an accepted socket: a stranger) only a global IPv4
+ * (never 127.0.0.1, 10.x, ...); otherwise an address the decision would
+ * itself reach through NAT64 with that prefix (a reply to what the program
+ * sent; loopback, special, `local` and non-global-in-64:ff9b::/96 are not).
+ * errno preserved.
+ */
+uint32_t t64_peer4(const struct sockaddr_in6 *sin6, int strict)
+{
+	const uint8_t *a = sin6->sin6_addr.s6_addr;
+	const struct t64_prefix *p;
+	struct t64_decision d;
+	uint32_t ip;
+
+	if ((p = t64_known_prefix(a, &ip)) != NULL) {
+		if (strict && t64_ipv4_global(ip))
+			return ip;
+		if (!strict) {
+			t64_decide(t64_state()->cfg, p, ip,
+				   ntohs(sin6->sin6_port), &d);
+			if (d.method == T64_NAT64)
+				return ip;
+		}
+	}
+	return t64_standin(a);
+}

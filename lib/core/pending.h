@@ -1,0 +1,11 @@
+/* The IPv4 fallback of a NAT64 connect that fails after EINPROGRESS. */
+#ifndef T64_PENDING_H
+#define T64_PENDING_H
+
+#include <netinet/in.h>
+
+void t64_pending_set(int fd, const struct sockaddr_in *sin);
+void t64_pending_clear(int fd);
+int t64_pending_error(int fd, int err);
+
+#endif
