@@ -43,7 +43,9 @@ void t64_pending_clear(int fd)
  * t64_pending_error is called with the error err that getsockopt(SO_ERROR)
  * just read (and so cleared) on converted socket fd. When fd has a pending
  * NAT64 connect: a fallback errno makes it connect again to ::ffff:X
- * (Linux allows a new connect after a failed one) and remember IPv4 for X;
+ * (Linux allows a new connect after a failed one; the first call after the
+ * failure only resets the socket, with ECONNABORTED, so it is made twice)
+ * and remember IPv4 for X;
  * the answer is then 0 when that connect returned 0 or EINPROGRESS (the
  * socket is connecting again: send gives EAGAIN, poll reports writability
  * once connected, a later failure shows up in the next SO_ERROR/send/recv,
@@ -79,6 +81,8 @@ int t64_pending_error(int fd, int err)
 	sin.sin_port = htons((uint16_t)v);
 	t64_sin6(&sin, NULL, &sin6);
 	rc = real(fd, (const struct sockaddr *)&sin6, sizeof sin6);
+	if (rc < 0 && errno == ECONNABORTED) /* it only reset the socket */
+		rc = real(fd, (const struct sockaddr *)&sin6, sizeof sin6);
 	if (rc == 0 || errno == EINPROGRESS) {
 		t64_memo_put((uint32_t)(v >> 16), T64_IPV4);
 		err = 0;
