@@ -2,6 +2,7 @@
 #ifndef T64_REAL_H
 #define T64_REAL_H
 
+#include <poll.h>
 #include <stdatomic.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -80,6 +81,8 @@
 #define T64_SIG_recvmmsg                                           \
 	int fd, struct mmsghdr *vec, unsigned int vlen, int flags, \
 		struct timespec *timeout
+#define T64_RET_poll int
+#define T64_SIG_poll struct pollfd *fds, nfds_t nfds, int timeout
 
 #define T64_CALLS(X)                                                    \
 	X(socket)                                                       \
@@ -90,7 +93,8 @@
 					X(setsockopt) X(recvfrom)       \
 						X(__recvfrom_chk)       \
 							X(recvmsg)      \
-								X(recvmmsg)
+								X(recvmmsg)     \
+									X(poll)
 
 #define T64_ID(n) T64_ID_##n,
 enum t64_call { T64_CALLS(T64_ID) T64_NCALLS };
