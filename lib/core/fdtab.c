@@ -3,6 +3,7 @@
 #include <fcntl.h>
 
 #include "log.h"
+#include "pending.h"
 
 _Atomic uint8_t t64_fds[T64_FD_MAX];
 _Atomic uint64_t t64_fd_pend[T64_FD_MAX];
@@ -44,6 +45,8 @@ void t64_fd_forget(int fd)
 {
 	int logfd = fd;
 
+	if (t64_fd_get(fd) & T64_FD_PENDING)
+		t64_pending_clear(fd, 0);
 	t64_fd_set(fd, 0);
 	if (atomic_load_explicit(&t64_log_fd, memory_order_relaxed) == fd)
 		atomic_compare_exchange_strong(&t64_log_fd, &logfd, -1);

@@ -49,7 +49,7 @@ static int connect_logic(t64_fn_connect *real, int fd,
 	if (t64_sin_in(addr, len, &sin) < 0)
 		return -1;
 	if (t64_fd_get(fd) & T64_FD_PENDING)
-		t64_pending_clear(fd);
+		t64_pending_clear(fd, 0);
 	t64_route_plan(fd, &sin, &r);
 	if (r.first == T64_NAT64 && (p = t64_route_prefix(&r)) == NULL)
 		r.first = T64_IPV4; /* remembered NAT64, but no prefix now */
