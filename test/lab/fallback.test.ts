@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { PATHS, SERVER_IPV4, withLab, type Lab, type LabOptions } from '../../src/lab/lab.js';
 import { PORTS } from '../../src/lab/services.js';
-import { lastJson, py, requireBuilt, requireTools, show } from '../../src/lab/testing.js';
+import { lastJson, nodeProgram, py, requireBuilt, requireTools, show } from '../../src/lab/testing.js';
 
 const tn = (...argv: string[]) => [PATHS.tnat64, ...argv];
 const CLIENT_V4 = '192.0.2.2';
@@ -67,11 +67,10 @@ describe('fallback to IPv4', () => {
     }),
   );
 
-  // The ICMPv6 "unreachable" arrives after connect() returned EINPROGRESS, as SO_ERROR: the library does not see it
-  // (it would have to in getsockopt/poll), so non-blocking programs (curl, python with a timeout) get ENETUNREACH.
+  // The ICMPv6 "unreachable" arrives after connect() returned EINPROGRESS; the program reads it with
+  // getsockopt(SO_ERROR) (curl, python, node's libuv all do), where the library connects again over IPv4.
   test(
     'a dual-stack host whose NAT64 is down: non-blocking connects (curl, python with a timeout) fall back too',
-    { todo: 'library: no fallback when NAT64 fails asynchronously (SO_ERROR after EINPROGRESS)' },
     () =>
       withLab({ clientIPv4: true, nat64: false }, async (lab) => {
         const env = { TNAT64_PREFIX: lab.addresses.prefix, TNAT64_CONF_FILE: join(lab.dir, 'absent.conf') };
@@ -79,6 +78,27 @@ describe('fallback to IPv4', () => {
         const p = await lab.run(tn(...whoamiLoop(3)), { env, timeoutMs: 30_000 });
         assert.deepEqual(lastJson<{ seen: string[] }>(p).seen, Array(3).fill(CLIENT_V4), show(p));
       }),
+  );
+
+  // curl fails on poll()'s POLLERR before it reads SO_ERROR (the library settles it in poll); python asyncio and
+  // node (libuv) wait with epoll and decide on SO_ERROR alone. Each program is a new process: nothing remembered.
+  test('a dual-stack host whose NAT64 is down: python asyncio and node (epoll, then SO_ERROR) fall back too', () =>
+    withLab({ clientIPv4: true, nat64: false }, async (lab) => {
+      const env = { TNAT64_PREFIX: lab.addresses.prefix, TNAT64_CONF_FILE: join(lab.dir, 'absent.conf') };
+      const a = await lab.run(tn(...py(`
+        import asyncio, json
+        async def main():
+            r, w = await asyncio.wait_for(asyncio.open_connection("${SERVER_IPV4}", ${PORTS.whoami}), 5)
+            print(json.dumps((await asyncio.wait_for(r.read(100), 5)).decode().split()[0]))
+        asyncio.run(main())`)), { env, timeoutMs: 30_000 });
+      assert.equal(lastJson(a), CLIENT_V4, show(a));
+      const n = await lab.run(tn(...nodeProgram(`
+        import net from 'node:net';
+        const s = net.connect({ host: '${SERVER_IPV4}', port: ${PORTS.whoami}, family: 4, timeout: 5000 });
+        s.once('data', (d) => { console.log(JSON.stringify(String(d).split(' ')[0])); s.destroy(); });
+        s.on('error', (e) => console.log(JSON.stringify(e.code)));`)), { env, timeoutMs: 30_000 });
+      assert.equal(lastJson(n), CLIENT_V4, show(n));
+    }),
   );
 
   // [what, lab, whether TNAT64_PREFIX is set, who the server should see: the client's IPv4 or TAYGA's pool]

@@ -298,10 +298,9 @@ describe('more programs and patterns', () => {
     assert.deepEqual(lastJson(native), ['ECONNREFUSED', 'ECONNABORTED', 'ECONNREFUSED', 0, 'EINPROGRESS', 0, 'EISCONN']);
   });
 
-  // DESIGN.md: bind(0.0.0.0:P) makes the socket IPv4-only, so a client that picks its source port cannot use NAT64.
+  // DESIGN.md: bind(0.0.0.0:P) binds [::]:P dual stack, so a client that picks its source port can still use NAT64.
   test(
     'curl --local-port (bind to a fixed source port, then connect) reaches the server through NAT64',
-    { todo: 'library: bind(0.0.0.0:P) before connect makes the socket IPv4-only; on an IPv6-only host the connect fails' },
     async () => {
       const r = await lab.run(tn('curl', '-sS', '--max-time', '5', '--local-port', '40000-40100', `http://${SERVER_IPV4}/whoami`), { env });
       assert.equal(r.code, 0, show(r));
@@ -335,11 +334,10 @@ describe('more programs and patterns', () => {
     }
   });
 
-  // The fd table does not survive execve(): a connected socket handed to a new program (inetd style, a shell's
-  // redirection, socat EXEC) is then a plain AF_INET6 socket to it.
+  // The fd table does not survive execve(): the new program's library probes a socket it never saw on first use
+  // (DESIGN.md, "Inherited sockets"), so a connected socket handed over (inetd style, socat EXEC) still looks IPv4.
   test(
     'python3: a socket inherited across exec still looks IPv4 to the new program',
-    { todo: 'library: converted sockets inherited across execve() answer getpeername/getsockname in AF_INET6' },
     async () => {
       const r = await lab.run(tn(...py(`
         import os, socket
