@@ -13,6 +13,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -148,6 +149,46 @@ static void case_async(int argc, char **argv)
 	e = so_error(fd);
 	CHECK(e == ENETUNREACH, "unrouted: SO_ERROR %s", strerror(e));
 	close(fd);
+}
+
+/* epoll_events waits up to ms for EPOLLOUT on fd with epoll; returns the events (0: timeout). */
+static unsigned epoll_events(int fd, int ms)
+{
+	struct epoll_event ev = { .events = EPOLLOUT, .data.fd = fd };
+	int ep = epoll_create1(EPOLL_CLOEXEC), n;
+
+	epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+	n = epoll_wait(ep, &ev, 1, ms);
+	close(ep);
+	return n == 1 ? ev.events : 0;
+}
+
+/*
+ * case_epoll DEST: the same failure seen through epoll (libuv, asyncio):
+ * the kernel reports EPOLLERR, getsockopt(SO_ERROR) falls back and says 0,
+ * and the socket becomes writable over IPv4.
+ */
+static void case_epoll(int argc, char **argv)
+{
+	uint16_t port = 0;
+	int lfd = listen6("::", &port), err, fd, n, e;
+	char text[INET6_ADDRSTRLEN];
+	unsigned ev;
+
+	(void)argc;
+	fd = start(argv[0], port, &err);
+	CHECK(err == EINPROGRESS, "NAT64 connect in progress: %s", strerror(err));
+	ev = epoll_events(fd, 5000);
+	CHECK(ev & EPOLLERR, "epoll reports the failure: %#x", ev);
+	e = so_error(fd);
+	CHECK(e == 0, "SO_ERROR after the fallback: %s", strerror(e));
+	ev = epoll_events(fd, 3000);
+	CHECK(ev == EPOLLOUT, "connected over IPv4: %#x", ev);
+	n = local_of(lfd, text);
+	CHECK(n >= 0 && strstr(text, argv[0]) != NULL, "the kernel saw IPv4: %s", text);
+	close(n);
+	close(fd);
+	close(lfd);
 }
 
 /*
@@ -399,6 +440,8 @@ int main(int argc, char **argv)
 
 	if (strcmp(c, "async") == 0 && n >= 1)
 		case_async(n, a);
+	else if (strcmp(c, "epoll") == 0 && n >= 1)
+		case_epoll(n, a);
 	else if (strcmp(c, "refused") == 0 && n >= 1)
 		case_refused(n, a);
 	else if (strcmp(c, "blocking") == 0 && n >= 1)
@@ -412,7 +455,7 @@ int main(int argc, char **argv)
 		t_fail = atoi(a[1]);
 		check_inherited(n - 2, a + 2);
 	} else {
-		fprintf(stderr, "usage: lifecycle async|refused|blocking|bind|exec ARGS...\n");
+		fprintf(stderr, "usage: lifecycle async|epoll|refused|blocking|bind|exec ARGS...\n");
 		return 2;
 	}
 	return t_report();
