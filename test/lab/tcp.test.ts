@@ -409,6 +409,31 @@ describe('servers under tnat64 keep their IPv4 behaviour', () => {
       assert.deepEqual(lastJson(plain), { listen: bindTo, reply: 'ABC', client_peer: '127.0.0.1', accepted_from: '127.0.0.1', server_sock: '127.0.0.1' });
     });
   }
+
+  // DESIGN.md, "Peers that are not IPv4": 0.0.0.0:P is bound dual stack, 127.0.0.1:P is never widened.
+  test('bound to 0.0.0.0 it also accepts IPv6 clients, shown as 198.19/16 stand-ins (never ::1 as 0.0.0.1); 127.0.0.1 stays IPv4 only', async () => {
+    const r = await lab.run(tn(...py(`
+      import errno, json, socket
+      out = {}
+      for bind_to in ("0.0.0.0", "127.0.0.1"):
+          srv = socket.socket(); srv.bind((bind_to, 0)); srv.listen(4); port = srv.getsockname()[1]
+          seen = []
+          for _ in range(2):
+              c = socket.socket(socket.AF_INET6); c.settimeout(5)
+              try:
+                  c.connect(("::1", port)); a, peer = srv.accept(); seen.append([peer[0], a.getpeername()[0], a.family.name])
+              except OSError as e:
+                  seen.append(errno.errorcode.get(e.errno, str(e.errno)))
+          out[bind_to] = seen
+      print(json.dumps(out))`)), { env });
+    assert.equal(r.code, 0, show(r));
+    const o = lastJson<Record<string, Array<string[] | string>>>(r);
+    const [first, second] = o['0.0.0.0'] as string[][];
+    assert.match(first![0]!, /^198\.19\.\d+\.\d+$/, show(r));
+    assert.deepEqual(first, [first![0], first![0], 'AF_INET'], 'accept and getpeername agree, the socket is AF_INET');
+    assert.deepEqual(second, first, 'the stand-in is stable');
+    assert.deepEqual(o['127.0.0.1'], ['ECONNREFUSED', 'ECONNREFUSED']);
+  });
 });
 
 describe('the kernel and the tools agree with the program', () => {
