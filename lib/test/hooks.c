@@ -24,23 +24,6 @@
 #include "check.h"
 #include "net.h"
 
-/* listener6 returns a dual-stack AF_INET6 listener on [::]:0; *port set. */
-static int listener6(uint16_t *port)
-{
-	struct sockaddr_in6 a = { .sin6_family = AF_INET6 };
-	socklen_t l = sizeof a;
-	int off = 0, fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
-	if (bind(fd, (struct sockaddr *)&a, sizeof a) < 0 || listen(fd, 1024) < 0 ||
-	    getsockname(fd, (struct sockaddr *)&a, &l) < 0) {
-		perror("listener6");
-		exit(2);
-	}
-	*port = ntohs(a.sin6_port);
-	return fd;
-}
-
 /* connect4 makes a blocking converted socket connected to ip:port, or -1. */
 static int connect4(const char *ip, uint16_t port)
 {

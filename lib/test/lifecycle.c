@@ -21,25 +21,6 @@
 #include "check.h"
 #include "net.h"
 
-/* listen6 returns a dual-stack AF_INET6 listener on [addr]:port (0: any); *port set. */
-static int listen6(const char *addr, uint16_t *port)
-{
-	struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_port = htons(*port) };
-	socklen_t l = sizeof a;
-	int off = 0, one = 1, fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	inet_pton(AF_INET6, addr, &a.sin6_addr);
-	setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-	if (bind(fd, (struct sockaddr *)&a, sizeof a) < 0 || listen(fd, 64) < 0 ||
-	    getsockname(fd, (struct sockaddr *)&a, &l) < 0) {
-		perror("listen6");
-		exit(2);
-	}
-	*port = ntohs(a.sin6_port);
-	return fd;
-}
-
 /* local_of accepts the next connection on lfd (3 s) and writes its local address as text; returns the fd or -1. */
 static int local_of(int lfd, char text[INET6_ADDRSTRLEN])
 {
@@ -103,7 +84,7 @@ static int writable(int fd, int ms)
 static void case_async(int argc, char **argv)
 {
 	uint16_t port = 0;
-	int lfd = listen6("::", &port), err, fd, n, e;
+	int lfd = listener6(&port), err, fd, n, e;
 	char text[INET6_ADDRSTRLEN];
 	struct sockaddr_in p;
 	socklen_t l = sizeof p;
@@ -171,7 +152,7 @@ static unsigned epoll_events(int fd, int ms)
 static void case_epoll(int argc, char **argv)
 {
 	uint16_t port = 0;
-	int lfd = listen6("::", &port), err, fd, n, e;
+	int lfd = listener6(&port), err, fd, n, e;
 	char text[INET6_ADDRSTRLEN];
 	unsigned ev;
 
@@ -219,7 +200,7 @@ static void case_refused(int argc, char **argv)
 static void case_blocking(int argc, char **argv)
 {
 	uint16_t port = 0;
-	int lfd = listen6("::", &port), n;
+	int lfd = listener6(&port), n;
 	struct sockaddr_in a = sin4(argv[0], port);
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 	char text[INET6_ADDRSTRLEN];
@@ -274,7 +255,7 @@ static int standin(const char *text)
 static void case_bind(int argc, char **argv)
 {
 	uint16_t port = 0, lp = 0;
-	int lfd = listen6("::", &lp), one = 1, s, n, v6, c6;
+	int lfd = listener6(&lp), one = 1, s, n, v6, c6;
 	struct sockaddr_in a = sin4("0.0.0.0", 40123), to = sin4(argv[0], lp), p;
 	socklen_t l = sizeof p;
 	char text[INET6_ADDRSTRLEN], x[INET_ADDRSTRLEN], y[INET_ADDRSTRLEN];
@@ -394,7 +375,7 @@ static void inheritable(int fd)
 static void case_exec(int argc, char **argv)
 {
 	uint16_t port = 0;
-	int lfd = listen6("::", &port), g, u, ls, c1, c2;
+	int lfd = listener6(&port), g, u, ls, c1, c2;
 	struct sockaddr_in a = sin4(argv[0], 53), any = sin4("127.0.0.1", 0);
 	struct sockaddr_in6 lo6 = { .sin6_family = AF_INET6, .sin6_port = htons(port), .sin6_addr = IN6ADDR_LOOPBACK_INIT };
 	char b[8][16];

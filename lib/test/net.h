@@ -4,6 +4,8 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -36,6 +38,26 @@ static inline int same4(const struct sockaddr_in *a, const char *ip,
 
 	return a->sin_family == AF_INET && a->sin_port == b.sin_port &&
 	       a->sin_addr.s_addr == b.sin_addr.s_addr;
+}
+
+/*
+ * listener6 returns a plain dual-stack AF_INET6 TCP listener (the library
+ * leaves it alone) on [::]:0; *port set. Exits with 2 when impossible.
+ */
+static inline int listener6(uint16_t *port)
+{
+	struct sockaddr_in6 a = { .sin6_family = AF_INET6 };
+	socklen_t l = sizeof a;
+	int off = 0, fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
+	if (bind(fd, (struct sockaddr *)&a, sizeof a) < 0 || listen(fd, 1024) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&a, &l) < 0) {
+		perror("listener6");
+		exit(2);
+	}
+	*port = ntohs(a.sin6_port);
+	return fd;
 }
 
 #endif
