@@ -143,9 +143,9 @@ int t64_pending_error(int fd, int err)
  * poll() gave it revents: writable without error means connected (the
  * state ends); POLLERR/POLLHUP means the connect failed, so the error is
  * read and a fallback errno retried over IPv4 as in t64_pending_error.
- * Returns 1 when the socket is connecting again (its revents are to be
- * dropped: it will become writable), else 0; any other error is kept for
- * the next getsockopt(SO_ERROR). errno preserved.
+ * Returns 1 when the socket is connecting again over IPv4 (its revents
+ * are to be dropped: it will become writable), else 0; any other error is
+ * kept for the next getsockopt(SO_ERROR). errno preserved.
  */
 int t64_pending_poll(int fd, short revents)
 {
@@ -160,11 +160,13 @@ int t64_pending_poll(int fd, short revents)
 	}
 	if (gso == NULL || gso(fd, SOL_SOCKET, SO_ERROR, &err, &l) < 0)
 		goto out;
+	again = t64_fallback_errno(err) &&
+		(atomic_load(&t64_fd_pend[fd]) & T64_PEND_DEST);
 	err = take(fd, err);
-	if (err == 0)
-		again = 1;
-	else
+	if (err != 0) {
+		again = 0;
 		mark(fd, T64_PEND_ERR | (uint32_t)err);
+	}
 out:
 	errno = saved;
 	return again;
