@@ -48,8 +48,6 @@ static int connect_logic(t64_fn_connect *real, int fd,
 		return real(fd, addr, len);
 	if (t64_sin_in(addr, len, &sin) < 0)
 		return -1;
-	if (t64_fd_get(fd) & T64_FD_PENDING)
-		t64_pending_clear(fd, 0);
 	t64_route_plan(fd, &sin, &r);
 	if (r.first == T64_NAT64 && (p = t64_route_prefix(&r)) == NULL)
 		r.first = T64_IPV4; /* remembered NAT64, but no prefix now */
@@ -58,6 +56,10 @@ static int connect_logic(t64_fn_connect *real, int fd,
 		  r.ip >> 24, r.ip >> 16 & 255, r.ip >> 8 & 255, r.ip & 255,
 		  r.port, t64_method_name(r.first),
 		  t64_reason_name(r.d.reason), rc < 0 ? errno : 0);
+	if (rc < 0 && errno == EALREADY)
+		return -1; /* still the same attempt: a pending one stays */
+	if (t64_fd_get(fd) & T64_FD_PENDING)
+		t64_pending_clear(fd, 0);
 	if (rc < 0 && errno == EINPROGRESS && r.first == T64_NAT64 &&
 	    t64_route_flexible(&r))
 		t64_pending_set(fd, &sin); /* see getsockopt.c */

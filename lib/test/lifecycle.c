@@ -176,6 +176,34 @@ static void case_epoll(int argc, char **argv)
 }
 
 /*
+ * case_again DEST: connect() called again while the NAT64 attempt is in
+ * progress (EALREADY) keeps the fallback; the late failure still ends
+ * connected over IPv4.
+ */
+static void case_again(int argc, char **argv)
+{
+	uint16_t port = 0;
+	int lfd = listener6(&port), err, fd, n, e;
+	struct sockaddr_in a;
+	char text[INET6_ADDRSTRLEN];
+
+	(void)argc;
+	fd = start(argv[0], port, &err);
+	a = sin4(argv[0], port);
+	CHECK(err == EINPROGRESS, "NAT64 connect in progress: %s", strerror(err));
+	CHECK(connect(fd, (struct sockaddr *)&a, sizeof a) < 0 && errno == EALREADY, "again: EALREADY: %s", strerror(errno));
+	CHECK(writable(fd, 5000) != 0, "poll");
+	e = so_error(fd);
+	CHECK(e == 0, "SO_ERROR after the fallback: %s", strerror(e));
+	CHECK(writable(fd, 3000) == POLLOUT, "connected over IPv4");
+	n = local_of(lfd, text);
+	CHECK(n >= 0 && strstr(text, argv[0]) != NULL, "the kernel saw IPv4: %s", text);
+	close(n);
+	close(fd);
+	close(lfd);
+}
+
+/*
  * case_refused DEST: as case_async, to a closed port of DEST: SO_ERROR 0
  * (the IPv4 connect is in progress), then the refusal in the next
  * SO_ERROR, as an AF_INET socket would report it.
@@ -427,6 +455,8 @@ int main(int argc, char **argv)
 		case_async(n, a);
 	else if (strcmp(c, "epoll") == 0 && n >= 1)
 		case_epoll(n, a);
+	else if (strcmp(c, "again") == 0 && n >= 1)
+		case_again(n, a);
 	else if (strcmp(c, "refused") == 0 && n >= 1)
 		case_refused(n, a);
 	else if (strcmp(c, "blocking") == 0 && n >= 1)
@@ -440,7 +470,7 @@ int main(int argc, char **argv)
 		t_fail = atoi(a[1]);
 		check_inherited(n - 2, a + 2);
 	} else {
-		fprintf(stderr, "usage: lifecycle async|epoll|refused|blocking|bind|exec ARGS...\n");
+		fprintf(stderr, "usage: lifecycle async|epoll|again|refused|blocking|bind|exec ARGS...\n");
 		return 2;
 	}
 	return t_report();

@@ -234,6 +234,7 @@ PROG=lifecycle
 DEAD="ip link set lo up && ip addr add 192.0.2.1/24 dev lo && ip link add d0 type veth peer name d1 && ip link set d1 up && ip link set d0 up && sysctl -qw net.ipv6.neigh.d0.mcast_solicit=1 net.ipv6.neigh.d0.retrans_time_ms=200 && ip -6 addr add 2001:db8:1::1/64 dev d0 nodad && ip -6 route add 64:ff9b:1::/96 via 2001:db8:1::99 dev d0"
 hook "async fallback seen through poll" "$DEAD" $P -- async 192.0.2.1 198.51.100.7
 hook "async fallback seen through epoll" "$DEAD" $P -- epoll 192.0.2.1
+hook "async fallback after connect() again (EALREADY)" "$DEAD" $P -- again 192.0.2.1
 hook "async fallback, refused over IPv4" "$DEAD" $P -- refused 192.0.2.1
 hook "blocking connect, late unreachable" "$DEAD" $P -- blocking 192.0.2.1
 hook "bind 0.0.0.0:P, dual-stack server peers" "$NET && sysctl -qw net.ipv6.ip_nonlocal_bind=1" $P -- bind $D 64:ff9b:1::c633:6407
