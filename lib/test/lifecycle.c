@@ -148,6 +148,25 @@ static unsigned epoll_events(int fd, int ms)
 }
 
 /*
+ * fell_back checks the end of a late fallback on fd (connect to dest, a
+ * listener lfd): SO_ERROR said 0 (e), the socket then became writable
+ * (connected), and lfd's connection came over IPv4. Closes fd and lfd.
+ */
+static void fell_back(int fd, int lfd, const char *dest, int e, int connected)
+{
+	char text[INET6_ADDRSTRLEN];
+	int n;
+
+	CHECK(e == 0, "SO_ERROR after the fallback: %s", strerror(e));
+	CHECK(connected, "connected over IPv4");
+	n = local_of(lfd, text);
+	CHECK(n >= 0 && strstr(text, dest) != NULL, "the kernel saw IPv4: %s", text);
+	close(n);
+	close(fd);
+	close(lfd);
+}
+
+/*
  * case_epoll DEST: the same failure seen through epoll (libuv, asyncio):
  * the kernel reports EPOLLERR, getsockopt(SO_ERROR) falls back and says 0,
  * and the socket becomes writable over IPv4.
@@ -155,8 +174,7 @@ static unsigned epoll_events(int fd, int ms)
 static void case_epoll(int argc, char **argv)
 {
 	uint16_t port = 0;
-	int lfd = listener6(&port), err, fd, n, e;
-	char text[INET6_ADDRSTRLEN];
+	int lfd = listener6(&port), err, fd, e;
 	unsigned ev;
 
 	(void)argc;
@@ -165,14 +183,7 @@ static void case_epoll(int argc, char **argv)
 	ev = epoll_events(fd, 5000);
 	CHECK(ev & EPOLLERR, "epoll reports the failure: %#x", ev);
 	e = so_error(fd);
-	CHECK(e == 0, "SO_ERROR after the fallback: %s", strerror(e));
-	ev = epoll_events(fd, 3000);
-	CHECK(ev == EPOLLOUT, "connected over IPv4: %#x", ev);
-	n = local_of(lfd, text);
-	CHECK(n >= 0 && strstr(text, argv[0]) != NULL, "the kernel saw IPv4: %s", text);
-	close(n);
-	close(fd);
-	close(lfd);
+	fell_back(fd, lfd, argv[0], e, epoll_events(fd, 3000) == EPOLLOUT);
 }
 
 /*
@@ -183,9 +194,8 @@ static void case_epoll(int argc, char **argv)
 static void case_again(int argc, char **argv)
 {
 	uint16_t port = 0;
-	int lfd = listener6(&port), err, fd, n, e;
+	int lfd = listener6(&port), err, fd, e;
 	struct sockaddr_in a;
-	char text[INET6_ADDRSTRLEN];
 
 	(void)argc;
 	fd = start(argv[0], port, &err);
@@ -194,13 +204,7 @@ static void case_again(int argc, char **argv)
 	CHECK(connect(fd, (struct sockaddr *)&a, sizeof a) < 0 && errno == EALREADY, "again: EALREADY: %s", strerror(errno));
 	CHECK(writable(fd, 5000) != 0, "poll");
 	e = so_error(fd);
-	CHECK(e == 0, "SO_ERROR after the fallback: %s", strerror(e));
-	CHECK(writable(fd, 3000) == POLLOUT, "connected over IPv4");
-	n = local_of(lfd, text);
-	CHECK(n >= 0 && strstr(text, argv[0]) != NULL, "the kernel saw IPv4: %s", text);
-	close(n);
-	close(fd);
-	close(lfd);
+	fell_back(fd, lfd, argv[0], e, writable(fd, 3000) == POLLOUT);
 }
 
 /*
