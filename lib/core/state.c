@@ -53,6 +53,27 @@ static int open_debug_file(const char *path)
  * read_all fills state and config from the environment and the file,
  * reporting each problem once. Returns nothing; errno preserved.
  */
+/*
+ * v6only_off returns 1 when net.ipv6.bindv6only is 0, so a new AF_INET6
+ * socket already has IPV6_V6ONLY off and socket() can skip a system call;
+ * 0 when it is set or cannot be read (then socket() clears it explicitly).
+ * errno preserved.
+ */
+static int v6only_off(void)
+{
+	int saved = errno, fd;
+	char c = '1';
+
+	fd = open("/proc/sys/net/ipv6/bindv6only", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (read(fd, &c, 1) != 1)
+			c = '1';
+		close(fd);
+	}
+	errno = saved;
+	return c == '0';
+}
+
 static void read_all(void)
 {
 	int secure = getauxval(AT_SECURE) != 0;
@@ -85,6 +106,7 @@ static void read_all(void)
 	}
 	v = env("TNAT64_DISCOVERY", secure);
 	state.discovery = v == NULL || strcmp(v, "0") != 0;
+	state.v6only_off = v6only_off();
 	T64_DEBUG(1, "configuration %s%s, discovery %s", file,
 		  state.cfg ? "" : " (not used)",
 		  state.discovery ? "on" : "off");

@@ -11,6 +11,7 @@ struct t64_state {
 	const struct t64_prefix *dflt; /* TNAT64_PREFIX, else the file's */
 	struct t64_prefix env_prefix;
 	int discovery; /* RFC 7050 discovery allowed */
+	int v6only_off; /* known: new AF_INET6 sockets start with IPV6_V6ONLY off */
 };
 
 const struct t64_state *t64_state(void);

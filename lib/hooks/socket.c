@@ -20,8 +20,8 @@ static int socket_logic(t64_fn_socket *real, int domain, int type, int protocol)
 	int base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
 	int saved = errno, off = 0, fd;
 	unsigned flags = T64_FD_CONVERTED;
+	const struct t64_state *st = t64_state(); /* first use reads the settings */
 
-	t64_state(); /* first use reads the settings (debug level too) */
 	if (base == SOCK_DGRAM && (protocol == 0 || protocol == IPPROTO_UDP))
 		flags |= T64_FD_DGRAM;
 	else if (base != SOCK_STREAM ||
@@ -33,8 +33,10 @@ static int socket_logic(t64_fn_socket *real, int domain, int type, int protocol)
 			return -1;
 		goto plain;
 	}
+	/* Explicit only where the kernel's default (bindv6only) is not already off. */
 	if (t64_fd_set(fd, flags) < 0 ||
-	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off) < 0) {
+	    (!st->v6only_off &&
+	     setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off) < 0)) {
 		t64_fn_close *real_close = T64_REAL(close);
 
 		t64_fd_set(fd, 0);
