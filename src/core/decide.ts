@@ -41,7 +41,7 @@ const SPECIAL: readonly Net[] = [
 ];
 
 const RUNTIME_NAT64 =
-  'at run time NAT64 is tried first; if that fails with ENETUNREACH, EHOSTUNREACH, EADDRNOTAVAIL or EAFNOSUPPORT the same connect is made over IPv4, and that fallback is remembered for this address for 300 s, so later connects go straight to IPv4 (a socket the program bound to a specific address or port always connects over IPv4)';
+  'at run time NAT64 is tried first; if that fails with ENETUNREACH, EHOSTUNREACH, EADDRNOTAVAIL or EAFNOSUPPORT the same connect is made over IPv4, and that fallback is remembered for this address for 300 s, so later connects go straight to IPv4; a non-blocking connect whose NAT64 attempt fails later (after EINPROGRESS) is retried over IPv4 when the program polls or reads SO_ERROR (a socket the program bound to a specific IPv4 address always connects over IPv4)';
 const RUNTIME_NO_PREFIX =
   'at run time IPv4 is tried; if IPv4 is unreachable, discovery is asked again and with a prefix NAT64 is tried (remembered for this address for 300 s); with still no prefix the connect fails with ENETUNREACH and one message saying how to set a prefix';
 const RUNTIME_IPV4 = 'at run time the connect goes over plain IPv4 and never through NAT64';
