@@ -241,5 +241,19 @@ hook "bind 0.0.0.0:P, dual-stack server peers" "$NET && sysctl -qw net.ipv6.ip_n
 hook "inherited across execve" "$NET" $P -- exec $D
 PROG=hooks
 
+# 14. Fuzzing smoke run (npm run fuzz runs 10 million): the configuration
+#     parser and the DNS answer reader, 20 000 inputs each, from the seeds.
+if [ -z "${SANITIZE:-}${VALGRIND:-}" ]; then
+	if command -v clang >/dev/null; then
+		fuzz_smoke() {
+			RUNS=20000 FUZZ_OUT="$T/fuzz" sh "$HERE/../../fuzz/run.sh" >"$T/out" 2>"$T/err" ||
+				{ tail -n 30 "$T/err"; return 1; }
+		}
+		check "fuzz smoke, config and dns (20000 runs each)" fuzz_smoke
+	else
+		echo "skip fuzz smoke (no clang)"
+	fi
+fi
+
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]
