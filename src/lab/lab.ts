@@ -40,6 +40,13 @@ export interface LabOptions {
   nameservers?: string[];
   /** Bound on building the lab and waiting for every service. Default 20 s. */
   readyTimeoutMs?: number;
+  /**
+   * A 464XLAT CLAT on the client (the alternative to tnat64): a second TAYGA in the client namespace, tun `clat`,
+   * client IPv4 192.0.0.2/29 on it with the IPv4 default route into it; TAYGA maps 192.0.0.2 to the client's CLAT
+   * IPv6 address (in its own /64, routed to the client by the gateway) and everything else into the lab prefix.
+   * Needs clientIPv6 and nat64, excludes clientIPv4. Default false.
+   */
+  clat?: boolean;
 }
 
 export type Host = 'client' | 'gateway' | 'server';
@@ -52,6 +59,8 @@ export interface LabAddresses {
   /** Client addresses (absent when that family is off). */
   client: { ipv6?: string; ipv4?: string; ipv6Link?: string };
   gateway: { ipv6?: string; ipv4?: string; serverSide: string };
+  /** With `clat`: the client's IPv4 address on the CLAT tun and the IPv6 address TAYGA maps it to. */
+  clat?: { ipv4: string; ipv6: string; tayga: string };
   /** The resolver the client's resolv.conf names (the gateway's unbound). */
   resolvers: string[];
   /** TAYGA's dynamic pools, in prefix order: the source the server sees for NAT64 traffic. */
@@ -88,6 +97,11 @@ const GATEWAY_IPV4 = '192.0.2.1';
  * the second is in 3fff::/20 (documentation too, RFC 9637; TAYGA rejects sources in 0::/8, so not 64:ff9b:1::/48).
  */
 const CLIENT_LINKS = ['2001:db8:1::', '3fff:1::'];
+/** Candidate /64s for the CLAT's IPv6 side (::1 its TAYGA, ::2 the address 192.0.0.2 maps to), same rule. */
+const CLAT_NETS = ['2001:db8:464::', '3fff:464::'];
+/** RFC 7335's IPv4 service continuity prefix, 192.0.0.0/29: the CLAT's host side and TAYGA's own address. */
+const CLAT_IPV4 = '192.0.0.2';
+const CLAT_TAYGA_IPV4 = '192.0.0.1';
 /** Candidate /64s for TAYGA's own IPv6 addresses (its ICMPv6 source), same rule. */
 const TAYGA_NETS = ['2001:db8:ff64::', '3fff:64::'];
 const NS_PREFIX = 'tn64-';
@@ -132,6 +146,10 @@ export class Lab {
   readonly dir: string;
   /** The /64 TAYGA's own IPv6 addresses come from (::1, ::2 … one per instance). */
   private readonly taygaNet: bigint;
+  /** The /64 of the CLAT's IPv6 side (clat only). */
+  private readonly clatNet: bigint;
+  /** The client's TAYGA (clat only): its pid is what a benchmark reads the CLAT's CPU time from. */
+  clatTayga?: Background;
   private readonly children = new Set<ChildProcess>();
   private readonly created: string[] = [];
   private destroyed = false;
@@ -171,6 +189,10 @@ export class Lab {
       namespaces: { client: ns('cli'), gateway: ns('gw'), server: ns('srv') },
     };
     this.taygaNet = free(TAYGA_NETS, 'TAYGA address');
+    this.clatNet = options.clat ? free(CLAT_NETS, 'CLAT network') : 0n;
+    if (options.clat) {
+      this.addresses.clat = { ipv4: CLAT_IPV4, ipv6: formatIPv6(this.clatNet + 2n), tayga: formatIPv6(this.clatNet + 1n) };
+    }
     this.dir = mkdtempSync(join(tmpdir(), `${NS_PREFIX}${id}-`));
   }
 
@@ -185,10 +207,14 @@ export class Lab {
       clientIPv4: false,
       nameservers: [],
       readyTimeoutMs: 20_000,
+      clat: false,
       ...(Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) as LabOptions),
     };
     if (!options.clientIPv6 && !options.clientIPv4) throw new Error('lab: the client needs IPv6, IPv4 or both');
     if (options.extraPrefixes.length > 3) throw new Error('lab: at most 3 extra prefixes');
+    if (options.clat && (!options.clientIPv6 || !options.nat64 || options.clientIPv4)) {
+      throw new Error('lab: clat needs clientIPv6 and nat64, and no clientIPv4');
+    }
     installHandlers();
     const lab = new Lab(options, `${process.pid}-${counter++}`);
     live.add(lab);
@@ -315,7 +341,13 @@ export class Lab {
     const sysctl = (ns: string, ...kv: string[]) => must(['ip', 'netns', 'exec', ns, 'sysctl', '-q', ...kv.flatMap((x) => ['-w', x])]);
     const noDad = ['net.ipv6.conf.all.accept_dad=0', 'net.ipv6.conf.default.accept_dad=0'];
     await Promise.all([
-      sysctl(n.client, ...noDad, ...(o.clientIPv6 ? [] : ['net.ipv6.conf.default.disable_ipv6=1'])),
+      sysctl(
+        n.client,
+        ...noDad,
+        ...(o.clientIPv6 ? [] : ['net.ipv6.conf.default.disable_ipv6=1']),
+        // The CLAT's IPv6 packets come out of its tun and go on to eth0: the client forwards IPv6.
+        ...(o.clat ? ['net.ipv6.conf.all.forwarding=1'] : []),
+      ),
       sysctl(n.gateway, ...noDad, 'net.ipv4.ip_forward=1', 'net.ipv6.conf.all.forwarding=1'),
       sysctl(n.server, 'net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1'),
     ]);
@@ -335,6 +367,7 @@ export class Lab {
       ...(o.clientIPv6 ? [`addr add ${a.gateway.ipv6}/64 dev to-cli nodad`] : []),
       ...(o.clientIPv4 ? [`addr add ${GATEWAY_IPV4}/24 dev to-cli`] : []),
       `addr add ${GATEWAY_SERVER_SIDE}/24 dev to-srv`,
+      ...(o.clat ? [`route add ${formatIPv6(this.clatNet)}/64 via ${a.client.ipv6} dev to-cli`] : []),
     ]);
     await batch(n.server, [
       'link set lo up',
@@ -358,6 +391,7 @@ export class Lab {
     daemons.set('unbound (server)', this.startUnbound('server', this.serverUnboundConf()));
     daemons.set('unbound (gateway)', this.startUnbound('gateway', this.gatewayUnboundConf()));
     if (o.nat64) for (const [i, tayga] of (await this.startTayga()).entries()) daemons.set(`tayga ${i} (gateway)`, tayga);
+    if (o.clat) daemons.set('tayga CLAT (client)', (this.clatTayga = await this.startClat()));
     const report = (why: string) => {
       const out = [...daemons].map(([name, d]) => `${name}: ${(d.stderr() + d.stdout()).trim() || '(no output)'}`);
       return new Error(`lab: ${why}\n${out.join('\n')}`);
@@ -383,7 +417,7 @@ export class Lab {
         if (p.text !== '64:ff9b::/96') checks.push({ tcp: [synthesize(p, SERVER_IPV4), 80] });
       }
     }
-    if (o.clientIPv4) checks.push({ tcp: [SERVER_IPV4, 80] });
+    if (o.clientIPv4 || o.clat) checks.push({ tcp: [SERVER_IPV4, 80] });
     const probe = await orDied(
       run(['ip', 'netns', 'exec', n.client, 'node', PATHS.probe, String(Math.max(500, deadline - Date.now())), JSON.stringify(checks)], {
         timeoutMs: Math.max(1000, deadline - Date.now()) + 3000,
@@ -498,6 +532,31 @@ export class Lab {
       started.push(this.spawnIn('gateway', ['tayga', '--nodetach', '-c', conf], { timeoutMs: 24 * 3600_000 }));
     }
     return started;
+  }
+
+  /** The CLAT: TAYGA in the client namespace, 192.0.0.2 <-> the client's CLAT IPv6 address, the rest via the prefix. */
+  private async startClat(): Promise<Background> {
+    const cli = this.addresses.namespaces.client;
+    const c = this.addresses.clat!;
+    const dataDir = join(this.dir, 'tayga-clat');
+    mkdirSync(dataDir);
+    const conf = join(this.dir, 'tayga-clat.conf');
+    writeFileSync(
+      conf,
+      ['tun-device clat', `ipv4-addr ${CLAT_TAYGA_IPV4}`, `ipv6-addr ${c.tayga}`, `prefix ${this.prefix.text}`, `map ${c.ipv4} ${c.ipv6}`, `data-dir ${dataDir}`, ''].join('\n'),
+    );
+    await must(['ip', 'netns', 'exec', cli, 'tayga', '--mktun', '-c', conf]);
+    await must(['ip', '-n', cli, '-batch', '-'], {
+      input: [
+        // The IPv6 link's MTU minus the 20 bytes IPv6 adds: no fragmentation or PMTU round trip.
+        'link set clat mtu 1480 up',
+        `addr add ${c.ipv4}/29 dev clat`,
+        `route add 0.0.0.0/0 via ${CLAT_TAYGA_IPV4} dev clat`,
+        `route add ${formatIPv6(this.clatNet)}/64 dev clat`,
+        '',
+      ].join('\n'),
+    });
+    return this.spawnIn('client', ['tayga', '--nodetach', '-c', conf], { timeoutMs: 24 * 3600_000 });
   }
 
   /** Stop every process, remove the namespaces, /etc/netns files and the temporary directory. Idempotent. */
