@@ -241,3 +241,69 @@ ssize_t t64_recvfrom_logic(t64_fn_recvfrom *real, int fd, void *buf, size_t n,
 		return -1;
 	return rc;
 }
+
+/*
+ * t64_cmsg_in writes into buf (room bytes, T64_CMSG_ROOM at most needed)
+ * the control messages of prog, a message going to an IPv6 (NAT64 or
+ * stand-in) destination, with the IPv4 ones the kernel would ignore there
+ * in their IPv6 forms: IP_TOS -> IPV6_TCLASS, IP_TTL -> IPV6_HOPLIMIT,
+ * IP_PKTINFO -> IPV6_PKTINFO (ifindex kept, source :: : left to the
+ * kernel, an IPv4 source means nothing on the IPv6 side); the rest is
+ * copied. Returns the bytes used, 0 when there is nothing to translate
+ * (send prog as it is), or -1 when the result does not fit (the same).
+ * No allocation; no errno.
+ */
+ssize_t t64_cmsg_in(const struct msghdr *prog, unsigned char *buf, size_t room)
+{
+	struct cmsghdr *c;
+	size_t used = 0;
+	int changed = 0;
+
+	if (prog->msg_control == NULL || prog->msg_controllen < sizeof *c)
+		return 0;
+	for (c = CMSG_FIRSTHDR(prog); c != NULL;
+	     c = CMSG_NXTHDR((struct msghdr *)prog, c)) {
+		size_t n = c->cmsg_len - CMSG_LEN(0), len = n;
+		const unsigned char *src = CMSG_DATA(c);
+		int level = c->cmsg_level, type = c->cmsg_type, v = 0;
+		struct in6_pktinfo p6 = { .ipi6_addr = IN6ADDR_ANY_INIT };
+		struct in_pktinfo p4;
+		struct cmsghdr h;
+
+		if (c->cmsg_len < CMSG_LEN(0) ||
+		    c->cmsg_len > (size_t)((unsigned char *)prog->msg_control +
+					   prog->msg_controllen -
+					   (unsigned char *)c))
+			return 0; /* the kernel will say EINVAL */
+		if (level == SOL_IP && (type == IP_TOS || type == IP_TTL) &&
+		    n >= 1) {
+			if (n >= sizeof v)
+				memcpy(&v, src, sizeof v);
+			else
+				v = *src;
+			level = SOL_IPV6;
+			type = type == IP_TOS ? IPV6_TCLASS : IPV6_HOPLIMIT;
+			src = (const unsigned char *)&v;
+			len = sizeof v;
+		} else if (level == SOL_IP && type == IP_PKTINFO &&
+			   n >= sizeof p4) {
+			memcpy(&p4, src, sizeof p4);
+			p6.ipi6_ifindex = (unsigned)p4.ipi_ifindex;
+			level = SOL_IPV6;
+			type = IPV6_PKTINFO;
+			src = (const unsigned char *)&p6;
+			len = sizeof p6;
+		}
+		changed |= level != c->cmsg_level;
+		if (used + CMSG_SPACE(len) > room)
+			return -1;
+		memset(buf + used, 0, CMSG_SPACE(len));
+		h.cmsg_len = CMSG_LEN(len);
+		h.cmsg_level = level;
+		h.cmsg_type = type;
+		memcpy(buf + used, &h, sizeof h);
+		memcpy(buf + used + CMSG_LEN(0), src, len);
+		used += CMSG_SPACE(len);
+	}
+	return changed ? (ssize_t)used : 0;
+}

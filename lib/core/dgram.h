@@ -14,6 +14,7 @@
 int t64_name_in(const struct sockaddr_in6 *sin6, socklen_t l6,
 		struct sockaddr *addr, socklen_t *lenp);
 size_t t64_cmsg_room(size_t controllen);
+ssize_t t64_cmsg_in(const struct msghdr *prog, unsigned char *buf, size_t room);
 void t64_cmsg_out(const struct msghdr *mine, struct msghdr *prog,
 		  const struct sockaddr_in6 *from);
 

@@ -6,30 +6,9 @@
 #include "addr.h"
 #include "decide.h"
 #include "discover.h"
+#include "pool.h"
 #include "route.h"
 #include "state.h"
-
-/* Stand-ins: 198.19.0.0/16, the upper half of the RFC 2544 benchmarking block. */
-#define T64_STANDIN_NET 0xc6130000u
-
-/*
- * t64_standin returns the stand-in IPv4 address (host order) for IPv6
- * address a: 198.19.x.y from a 32-bit FNV-1a hash of the 16 bytes folded
- * to 16 bits (x.y never 0.0 or 255.255). Stable for a given address, but not
- * yet reversible (two peers may share one; a reply cannot be mapped back).
- * No errno.
- */
-uint32_t t64_standin(const uint8_t a[16])
-{
-	uint32_t h = 2166136261u;
-
-	for (int i = 0; i < 16; i++)
-		h = (h ^ a[i]) * 16777619u;
-	h = (h ^ h >> 16) & 0xffff;
-	if (h == 0 || h == 0xffff)
-		h = 1;
-	return T64_STANDIN_NET | h;
-}
 
 /*
  * peer4_decide is t64_peer4 without the memo: the decision for one peer.
@@ -52,7 +31,7 @@ static uint32_t peer4_decide(const struct sockaddr_in6 *sin6, int strict)
 				return ip;
 		}
 	}
-	return t64_standin(a);
+	return t64_pool_get(a);
 }
 
 /*
@@ -80,7 +59,8 @@ static __thread struct {
  * (never 127.0.0.1, 10.x, ...); otherwise an address the decision would
  * itself reach through NAT64 with that prefix (a reply to what the program
  * sent; loopback, special, `local` and non-global-in-64:ff9b::/96 are not).
- * errno preserved.
+ * The stand-in comes from the pool (pool.c): kept for good, so the memo
+ * never goes stale. errno preserved.
  */
 uint32_t t64_peer4(const struct sockaddr_in6 *sin6, int strict)
 {

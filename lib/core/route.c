@@ -10,6 +10,7 @@
 #include "log.h"
 #include "fdtab.h"
 #include "memo.h"
+#include "pool.h"
 #include "state.h"
 
 /*
@@ -270,20 +271,55 @@ int t64_addr_out(const struct sockaddr_in6 *sin6, socklen_t l6, int peer,
 }
 
 /*
+ * t64_standin_sin6 builds in *out the real IPv6 address behind stand-in
+ * sin (see pool.c), port kept. Returns 1; 0 when sin is no stand-in in use
+ * (an ordinary IPv4 destination); -1 with errno EHOSTUNREACH for
+ * 198.19.0.0, the address peers are shown as when the pool is full (no
+ * way back to them). No allocation, no lock; one load.
+ */
+int t64_standin_sin6(const struct sockaddr_in *sin, struct sockaddr_in6 *out)
+{
+	uint32_t ip = ntohl(sin->sin_addr.s_addr);
+
+	if (!t64_pool_is(ip))
+		return 0;
+	memset(out, 0, sizeof *out);
+	out->sin6_family = AF_INET6;
+	out->sin6_port = sin->sin_port;
+	if (t64_pool_addr(ip, out->sin6_addr.s6_addr))
+		return 1;
+	if (ip != T64_POOL_NONE)
+		return 0;
+	errno = EHOSTUNREACH;
+	return -1;
+}
+
+/*
  * t64_send_first plans a destination given to sendto/sendmsg/sendmmsg on
  * converted socket fd like connect (remembered method first; a NAT64 plan
- * without a prefix now goes over IPv4). Returns 1 with s->sin6 filled when
- * addr is an AF_INET address, 0 when it is to be passed unchanged. errno
- * preserved; no allocation, no lock.
+ * without a prefix now goes over IPv4); a stand-in in use goes to its IPv6
+ * peer (t64_standin_sin6). Returns 1 with s->sin6 filled when addr is an
+ * AF_INET address, 0 when it is to be passed unchanged, -1 with errno
+ * EHOSTUNREACH for the full pool's 198.19.0.0. errno otherwise preserved;
+ * no allocation, no lock.
  */
 int t64_send_first(int fd, const struct sockaddr *addr, socklen_t len,
 		   struct t64_send *s)
 {
 	const struct t64_prefix *p = NULL;
 
+	int k;
+
 	if (addr == NULL || len < sizeof s->sin || addr->sa_family != AF_INET)
 		return 0;
 	memcpy(&s->sin, addr, sizeof s->sin);
+	if ((k = t64_standin_sin6(&s->sin, &s->sin6)) != 0) {
+		/* The IPv6 peer itself: no plan, no fallback, nothing to remember. */
+		memset(&s->r, 0, sizeof s->r);
+		s->r.v4only = 1;
+		s->m = s->r.first = T64_NAT64;
+		return k;
+	}
 	t64_route_plan(fd, &s->sin, &s->r);
 	s->m = s->r.first;
 	if (s->m == T64_NAT64 && (p = t64_route_prefix(&s->r)) == NULL)

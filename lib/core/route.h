@@ -32,7 +32,7 @@ int t64_sa_out(const struct sockaddr_in6 *sin6, int peer,
 int t64_check_out(struct sockaddr *addr, socklen_t *lenp);
 const struct t64_prefix *t64_known_prefix(const uint8_t a[16], uint32_t *ip);
 uint32_t t64_peer4(const struct sockaddr_in6 *sin6, int strict);
-uint32_t t64_standin(const uint8_t a[16]);
+int t64_standin_sin6(const struct sockaddr_in *sin, struct sockaddr_in6 *out);
 
 
 

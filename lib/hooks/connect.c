@@ -29,16 +29,18 @@ static int try(t64_fn_connect *real, int fd, const struct sockaddr_in *sin,
  * other one (NAT64 -> IPv4; IPv4 -> NAT64 when a prefix is known), which
  * is then remembered for the destination (tried first next time); a NAT64
  * attempt in progress is recorded for getsockopt(SO_ERROR)'s fallback
- * (pending.c). Returns 0 (errno untouched), or -1 with
+ * (pending.c); a stand-in in use (198.19/16) connects to its IPv6 peer.
+ * Returns 0 (errno untouched), or -1 with
  * the real connect's errno (EINPROGRESS passes through), EINVAL/EAFNOSUPPORT
  * for addresses an AF_INET socket would refuse, ENETUNREACH when there is no
- * way at all.
+ * way at all, EHOSTUNREACH for 198.19.0.0 (the full pool's stand-in).
  */
 static int connect_logic(t64_fn_connect *real, int fd,
 			 const struct sockaddr *addr, socklen_t len)
 {
 	int saved = errno, rc;
 	struct sockaddr_in sin;
+	struct sockaddr_in6 sin6;
 	struct t64_route r;
 	enum t64_method second;
 	const struct t64_prefix *p = NULL;
@@ -48,6 +50,15 @@ static int connect_logic(t64_fn_connect *real, int fd,
 		return real(fd, addr, len);
 	if (t64_sin_in(addr, len, &sin) < 0)
 		return -1;
+	if ((rc = t64_standin_sin6(&sin, &sin6)) != 0) {
+		/* A stand-in: the IPv6 peer itself, no fallback (pool.c). */
+		if (rc < 0)
+			return -1;
+		if (t64_fd_get(fd) & T64_FD_PENDING)
+			t64_pending_clear(fd, 0);
+		rc = real(fd, (const struct sockaddr *)&sin6, sizeof sin6);
+		goto out;
+	}
 	t64_route_plan(fd, &sin, &r);
 	if (r.first == T64_NAT64 && (p = t64_route_prefix(&r)) == NULL)
 		r.first = T64_IPV4; /* remembered NAT64, but no prefix now */

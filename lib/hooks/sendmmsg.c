@@ -42,9 +42,11 @@ static int one_fallback(struct t64_send *s, struct mmsghdr *vec, int flags,
  * sendmmsg_logic sends vlen messages on converted socket fd: AF_INET
  * names translated as connect would, CHUNK messages per real call in
  * copies on the stack; a message whose first method fails as unreachable
- * is sent by the other one (sendto's fallback) and the rest continues.
- * Returns the number of messages sent (msg_len set in vec), or -1 with
- * errno when the first one failed.
+ * is sent by the other one (sendto's fallback) and the rest continues; a
+ * stand-in goes to its IPv6 peer, and 198.19.0.0 (full pool) ends the
+ * batch before it. Returns the number of messages sent (msg_len set in
+ * vec), or -1 with errno when the first one failed (EHOSTUNREACH for
+ * 198.19.0.0).
  */
 static int sendmmsg_logic(t64_fn_sendmmsg *real, int fd, struct mmsghdr *vec,
 			  unsigned vlen, int flags)
@@ -62,8 +64,17 @@ static int sendmmsg_logic(t64_fn_sendmmsg *real, int fd, struct mmsghdr *vec,
 
 		for (unsigned i = 0; i < n; i++) {
 			m[i] = vec[done + i];
-			if (t64_send_first(fd, m[i].msg_hdr.msg_name,
-					   m[i].msg_hdr.msg_namelen, &s[i])) {
+			k = t64_send_first(fd, m[i].msg_hdr.msg_name,
+					   m[i].msg_hdr.msg_namelen, &s[i]);
+			if (k < 0) { /* unreachable stand-in: stop before it */
+				if (i == 0 && done == 0)
+					return -1;
+				if (i == 0)
+					goto out;
+				n = i;
+				break;
+			}
+			if (k > 0) {
 				m[i].msg_hdr.msg_name = &s[i].sin6;
 				m[i].msg_hdr.msg_namelen = sizeof s[i].sin6;
 			} else {
@@ -95,6 +106,7 @@ static int sendmmsg_logic(t64_fn_sendmmsg *real, int fd, struct mmsghdr *vec,
 		if ((unsigned)rc < n)
 			break;
 	}
+out:
 	errno = saved;
 	return (int)done;
 }

@@ -10,8 +10,9 @@
 /*
  * sendto_logic sends on converted socket fd; an AF_INET destination is
  * translated as connect would, with the same fallback when the first
- * method fails synchronously as unreachable (remembered per destination).
- * Returns the bytes sent, or -1 with the kernel's errno.
+ * method fails synchronously as unreachable (remembered per destination);
+ * a stand-in goes to its IPv6 peer. Returns the bytes sent, or -1 with the
+ * kernel's errno (EHOSTUNREACH for the full pool's 198.19.0.0).
  */
 static ssize_t sendto_logic(t64_fn_sendto *real, int fd, const void *buf,
 			    size_t n, int flags, const struct sockaddr *addr,
@@ -20,9 +21,10 @@ static ssize_t sendto_logic(t64_fn_sendto *real, int fd, const void *buf,
 	struct t64_send s;
 	int saved = errno;
 	ssize_t rc;
+	int k = t64_send_first(fd, addr, len, &s);
 
-	if (!t64_send_first(fd, addr, len, &s))
-		return real(fd, buf, n, flags, addr, len);
+	if (k <= 0)
+		return k < 0 ? -1 : real(fd, buf, n, flags, addr, len);
 	rc = real(fd, buf, n, flags, (struct sockaddr *)&s.sin6, sizeof s.sin6);
 	T64_DEBUG(2, "sendto(%d, %zu bytes, %#x): %s -> %zd", fd, n, flags,
 		  t64_method_name(s.m), rc);

@@ -1,4 +1,4 @@
-/* setsockopt(): IPv4 options of a converted UDP socket also set their IPv6 twins. */
+/* setsockopt(): IPv4 options of a converted socket also set their IPv6 twins. */
 #include <errno.h>
 #include <netinet/in.h>
 #include <string.h>
@@ -7,6 +7,10 @@
 #include "../core/fdtab.h"
 #include "../core/log.h"
 #include "../core/real.h"
+
+#ifndef IPV6_FREEBIND
+#define IPV6_FREEBIND 78 /* linux/in6.h; glibc's netinet/in.h lacks it */
+#endif
 
 /*
  * twin returns the IPPROTO_IPV6 option that does for NAT64 traffic what
@@ -32,16 +36,47 @@ static int twin(int opt, int *cmsg)
 		return IPV6_UNICAST_HOPS;
 	case IP_TOS:
 		return IPV6_TCLASS;
+	case IP_MTU_DISCOVER:
+		return IPV6_MTU_DISCOVER;
+	case IP_FREEBIND:
+		return IPV6_FREEBIND;
 	}
 	return -1;
 }
 
 /*
- * setsockopt_logic sets an option of converted datagram socket fd through
- * real: as asked (the kernel takes IPPROTO_IP options on a dual-stack
- * socket and applies them to IPv4 traffic), then, when it worked, the
- * IPv6 twin (see twin) with the same value, so that NAT64 traffic gets
- * the same treatment; SO_BROADCAST is noted and refreshes the host's
+ * twin_value returns the value of IPv6 twin t for IPv4 value v: IP_MTU_DISCOVER
+ * modes map one to one (IP_PMTUDISC_DONT..OMIT and IPV6_PMTUDISC_DONT..OMIT,
+ * spelled out in case the numbers ever part); the rest are the same number.
+ */
+static int twin_value(int t, int v)
+{
+	if (t != IPV6_MTU_DISCOVER)
+		return v;
+	switch (v) {
+	case IP_PMTUDISC_DONT:
+		return IPV6_PMTUDISC_DONT;
+	case IP_PMTUDISC_WANT:
+		return IPV6_PMTUDISC_WANT;
+	case IP_PMTUDISC_DO:
+		return IPV6_PMTUDISC_DO;
+	case IP_PMTUDISC_PROBE:
+		return IPV6_PMTUDISC_PROBE;
+	case IP_PMTUDISC_INTERFACE:
+		return IPV6_PMTUDISC_INTERFACE;
+	case IP_PMTUDISC_OMIT:
+		return IPV6_PMTUDISC_OMIT;
+	}
+	return v;
+}
+
+/*
+ * setsockopt_logic sets an option of converted socket fd (TCP or UDP)
+ * through real: as asked (the kernel takes IPPROTO_IP options on a
+ * dual-stack socket, applies them to IPv4 traffic and getsockopt reads
+ * them back as set), then, when it worked, the IPv6 twin (see twin and
+ * twin_value), so that NAT64 traffic gets the same treatment;
+ * SO_BROADCAST of a datagram socket is noted and refreshes the host's
  * broadcast list (run-time planning of subnet broadcasts). Returns 0, or
  * -1 with the kernel's errno for the program's option (a twin's failure is
  * ignored).
@@ -53,7 +88,8 @@ static int setsockopt_logic(t64_fn_setsockopt *real, int fd, int level,
 
 	if (rc < 0)
 		return rc;
-	if (level == SOL_SOCKET && opt == SO_BROADCAST && val != NULL &&
+	if (level == SOL_SOCKET && opt == SO_BROADCAST &&
+	    (t64_fd_get(fd) & T64_FD_DGRAM) && val != NULL &&
 	    len >= sizeof v) {
 		memcpy(&v, val, sizeof v);
 		if (v)
@@ -69,6 +105,7 @@ static int setsockopt_logic(t64_fn_setsockopt *real, int fd, int level,
 		memcpy(&v, val, sizeof v);
 	else
 		v = *(const unsigned char *)val;
+	v = twin_value(t, v);
 	if (real(fd, IPPROTO_IPV6, t, &v, sizeof v) == 0 && cmsg && v)
 		t64_fd_or(fd, T64_FD_TWIN);
 	T64_DEBUG(2, "setsockopt(%d, IP %d = %d): IPv6 twin %d", fd, opt, v, t);
@@ -77,8 +114,8 @@ static int setsockopt_logic(t64_fn_setsockopt *real, int fd, int level,
 }
 
 /*
- * setsockopt sets like the real setsockopt(); converted datagram sockets
- * go through setsockopt_logic. Returns 0, or -1 with errno.
+ * setsockopt sets like the real setsockopt(); IPv4 and socket-level
+ * options of converted sockets go through setsockopt_logic. Returns 0, or -1 with errno.
  */
 T64_EXPORT T64_RET_setsockopt setsockopt(T64_SIG_setsockopt)
 {
@@ -86,8 +123,8 @@ T64_EXPORT T64_RET_setsockopt setsockopt(T64_SIG_setsockopt)
 
 	if (real == NULL)
 		return -1;
-	if (t64_busy || (t64_fd_get(fd) & (T64_FD_CONVERTED | T64_FD_DGRAM)) !=
-				(T64_FD_CONVERTED | T64_FD_DGRAM))
+	if (t64_busy || !(t64_fd_get(fd) & T64_FD_CONVERTED) ||
+	    (level != IPPROTO_IP && level != SOL_SOCKET))
 		return real(fd, level, optname, optval, optlen);
 	return setsockopt_logic(real, fd, level, optname, optval, optlen);
 }

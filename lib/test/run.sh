@@ -241,6 +241,17 @@ hook "bind 0.0.0.0:P, dual-stack server peers" "$NET && sysctl -qw net.ipv6.ip_n
 hook "inherited across execve" "$NET" $P -- exec $D
 PROG=hooks
 
+# 13b. Stand-in pool and IPv4 options (lib/test/standin.c).
+$WRAP "$TBIN/standin" unit >"$T/out" 2>"$T/err"
+record "stand-in pool: stable, reversible, shared by fork, full" $?
+PROG=standin
+hook "stand-ins: replies and TCP reach IPv6 peers" "$NET" $P -- reply
+hook "stand-ins: pre-forked child and parent agree" "$NET" $P -- fork
+hook "IPv4 options: read back, IPv6 twins on" "$NET" $P -- opts
+hook "sendmsg IPv4 cmsgs through NAT64" "$NET" $P -- cmsg $D 64:ff9b:1::c633:6407
+hook "sendmsg IPv4 cmsgs over loopback" "$NET" $P -- cmsg 127.0.0.1 ::ffff:127.0.0.1
+PROG=hooks
+
 # 14. Fuzzing smoke run (npm run fuzz runs 10 million): the configuration
 #     parser and the DNS answer reader, 20 000 inputs each, from the seeds.
 if [ -z "${SANITIZE:-}${VALGRIND:-}" ]; then
