@@ -252,7 +252,43 @@ hook "sendmsg IPv4 cmsgs through NAT64" "$NET" $P -- cmsg $D 64:ff9b:1::c633:640
 hook "sendmsg IPv4 cmsgs over loopback" "$NET" $P -- cmsg 127.0.0.1 ::ffff:127.0.0.1
 PROG=hooks
 
-# 14. Fuzzing smoke run (npm run fuzz runs 10 million): the configuration
+# 14. Robustness (lib/test/robust.c): fork while another thread is inside a
+#     hook (a NAT64 connect to a dead neighbour; a discovery query nobody
+#     answers), vfork/posix_spawn children, SCM_RIGHTS, raw syscall connect,
+#     no AF_INET6, 32 threads x 1000 connects.
+PROG=robust
+hook "fork while a thread is in a NAT64 connect" "$DEAD" $P -- forkhook 192.0.2.1
+printf 'nameserver 127.0.0.1\noptions timeout:2 attempts:1\n' >"$T/resolv.conf"
+rm -f "$T/ready"
+SILENT="ip link set lo up && ip addr add 192.0.2.1/24 dev lo && mount --bind $T/resolv.conf /etc/resolv.conf && { timeout 10 python3 -c 'import socket, time; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind((\"127.0.0.1\", 53)); open(\"$T/ready\", \"w\").close(); time.sleep(10)' & } && for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do [ -e $T/ready ] && break; sleep 0.1; done"
+unshare() { "$unshare_n" -m "$@"; }
+hook "fork while a thread is in discovery" "$SILENT" TNAT64_DISCOVERY=1 -- forkhook 192.0.2.1
+unset -f unshare
+hook "vfork + execve and posix_spawn children" "$NET" $P -- spawn $D
+hook "SCM_RIGHTS-passed sockets" "$NET" $P -- scm $D
+hook "syscall(SYS_connect) bypasses the library" "$NET" $P -- rawconnect $D
+# No AF_INET6: a seccomp sandbox (the prefix is routed, but no socket can
+# use it), and a namespace where IPv6 is disabled; and the sandbox without
+# tnat64, the reference the library must equal.
+NOV6="ip link set lo up && sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 net.ipv6.conf.lo.disable_ipv6=1"
+WRAP_SAVED=$WRAP
+WRAP="$TBIN/noinet6 $WRAP"
+hook "no AF_INET6 (seccomp): plain IPv4" "$NET" $P -- noinet6 $D sandbox
+PRE_SAVED=$PRE
+PRE=""
+hook "no AF_INET6 (seccomp), without tnat64" "$NET" $P -- noinet6 $D sandbox
+PRE=$PRE_SAVED
+WRAP=$WRAP_SAVED
+hook "IPv6 disabled: plain IPv4" "$NOV6" $P -- noinet6 $D
+# Under SANITIZE=1 LeakSanitizer checks this run; VALGRIND=1 runs fewer.
+N=1000
+[ "${VALGRIND:-}" = 1 ] && N=50
+LEAKS=
+[ "${SANITIZE:-}" = 1 ] && LEAKS=ASAN_OPTIONS=detect_leaks=1
+hook "stress: 32 threads x $N connects, NAT64 and loopback" "$NET" $P $LEAKS -- stress $D 32 $N
+PROG=hooks
+
+# 15. Fuzzing smoke run (npm run fuzz runs 10 million): the configuration
 #     parser and the DNS answer reader, 20 000 inputs each, from the seeds.
 if [ -z "${SANITIZE:-}${VALGRIND:-}" ]; then
 	if command -v clang >/dev/null; then
