@@ -174,23 +174,46 @@ unset -f unshare
 # 11. A setuid program (AT_SECURE) ignores every TNAT64_* variable and reads
 #     /etc/tnat64.conf. LD_PRELOAD does not reach setuid programs, so a
 #     private /etc (overlay, private mount namespace) gets ld.so.preload.
-if [ -z "${SANITIZE:-}${VALGRIND:-}" ]; then
-	mkdir -p "$T/up" "$T/work"
-	chmod 755 "$T"
-	cp "$TBIN/hooks" "$T/suid" && chmod 4755 "$T/suid"
+#     The same for a program with file capabilities (setcap), and the debug
+#     variables too: no debug file, nothing on stderr. A plain copy run the
+#     same way shows the variables would have been used.
+# secure NAME FILE WANT: runs FILE (already setuid or setcap) as nobody with
+# TNAT64_* set, expecting the NAT64 address WANT.
+secure() {
+	rm -f "$T/dbg/secure.log"
 	unshare -mn sh -c "$NET"' &&
 		mount -t overlay overlay -o "lowerdir=/etc,upperdir=$1/up,workdir=$1/work" /etc || exit 77
 		echo "$2" >/etc/ld.so.preload
 		echo "nat64_prefix = 2001:db8:122::/48" >/etc/tnat64.conf
 		exec setpriv --reuid=65534 --regid=65534 --clear-groups env \
 			TNAT64_PREFIX=64:ff9b:1::/96 TNAT64_CONF_FILE=/nonexistent \
-			"$1/suid" nat64 198.51.100.7 2001:db8:122:c633:64:700::' \
-		sh "$T" "$LIB" >"$T/out" 2>"$T/err"
+			TNAT64_DEBUG=2 TNAT64_DEBUG_FILE="$1/dbg/secure.log" \
+			"$3" nat64 198.51.100.7 "$4"' \
+		sh "$T" "$LIB" "$2" "$3" >"$T/out" 2>"$T/err"
 	status=$?
 	if [ $status -eq 77 ]; then
-		echo "skip AT_SECURE (no overlayfs here)"
+		echo "skip $1 (no overlayfs here)"
+		return
+	fi
+	record "$1" $status
+}
+if [ -z "${SANITIZE:-}${VALGRIND:-}" ]; then
+	mkdir -p "$T/up" "$T/work" "$T/dbg"
+	chmod 755 "$T"
+	chmod 1777 "$T/dbg"
+	cp "$TBIN/hooks" "$T/plain"
+	secure "control: a plain program uses the variables" "$T/plain" 64:ff9b:1::c633:6407
+	check "control: debug file written" test -s "$T/dbg/secure.log"
+	cp "$TBIN/hooks" "$T/suid" && chmod 4755 "$T/suid"
+	secure "AT_SECURE (setuid) ignores the environment" "$T/suid" 2001:db8:122:c633:64:700::
+	check "setuid: no debug file" test ! -e "$T/dbg/secure.log"
+	check "setuid: no debug output on stderr" test "$(grep -c '^tnat64: ' "$T/err")" -eq 0
+	if command -v setcap >/dev/null && cp "$TBIN/hooks" "$T/cap" && setcap cap_net_raw+ep "$T/cap" 2>/dev/null; then
+		secure "AT_SECURE (file capability) ignores the environment" "$T/cap" 2001:db8:122:c633:64:700::
+		check "file capability: no debug file" test ! -e "$T/dbg/secure.log"
+		check "file capability: no debug output on stderr" test "$(grep -c '^tnat64: ' "$T/err")" -eq 0
 	else
-		record "AT_SECURE ignores the environment" $status
+		echo "skip file capability (no setcap, or no xattrs on $T)"
 	fi
 fi
 
