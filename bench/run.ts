@@ -2,12 +2,21 @@
  * `npm run bench`: what tnat64 costs, as ratios against the native call measured in the same run. The two sides of
  * every ratio are interleaved round by round (the machine is noisy), and the median ratio is reported with its spread.
  * Not part of `npm test`: benchmarks report, tests assert behaviour.
+ *
+ * Parts: per-call and bulk ratios in a namespace with the prefix routed to lo; user-space instructions per call
+ * (callgrind); resident memory and launch time; then, in the lab (src/lab), tnat64 against a 464XLAT CLAT (a TAYGA on
+ * the client host) for a bulk transfer and a connect loop, and the first connect with the prefix discovered or known.
+ *
+ * Knobs (environment): BENCH_ROUNDS, BENCH_CONNECTS, BENCH_DATAGRAMS, BENCH_NAME_CALLS, BENCH_BULK_BYTES,
+ * BENCH_BULK_ROUNDS, BENCH_LAB_BYTES, BENCH_LAB_ROUNDS, BENCH_LAB_CONNECTS, BENCH_DISCOVERY_ROUNDS;
+ * BENCH_SKIP=lab,callgrind,bulk (comma-separated parts to leave out).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, release } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, release, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Lab } from '../src/lab/lab.js';
 import { summarize, type Summary } from './stats.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -27,6 +36,18 @@ const CONNECTS = Number(process.env.BENCH_CONNECTS ?? 4000);
 const DATAGRAMS = Number(process.env.BENCH_DATAGRAMS ?? 100000);
 const NAME_CALLS = Number(process.env.BENCH_NAME_CALLS ?? 100000);
 const namesBin = join(root, 'build', 'bench-names');
+const bulkBin = join(root, 'build', 'bench-bulk');
+const memBin = join(root, 'build', 'bench-mem');
+const GiB = 1 << 30;
+const BULK_BYTES = Number(process.env.BENCH_BULK_BYTES ?? GiB);
+const BULK_ROUNDS = Number(process.env.BENCH_BULK_ROUNDS ?? 7);
+const LAB_BYTES = Number(process.env.BENCH_LAB_BYTES ?? 256 << 20);
+const LAB_ROUNDS = Number(process.env.BENCH_LAB_ROUNDS ?? 5);
+const LAB_CONNECTS = Number(process.env.BENCH_LAB_CONNECTS ?? 1000);
+const DISCOVERY_ROUNDS = Number(process.env.BENCH_DISCOVERY_ROUNDS ?? 21);
+const SKIP = new Set((process.env.BENCH_SKIP ?? '').split(',').filter(Boolean));
+/** The lab server's TCP sink (bench/bulk.c sink), for the bulk transfer against the CLAT. */
+const SINK_PORT = 5001;
 
 function sh(cmd: string, args: string[]): string {
   return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 120_000 });
@@ -59,18 +80,26 @@ function udpNs(args: string[], env: NodeJS.ProcessEnv = {}): number {
 
 interface Pair {
   name: string;
-  target: number;
+  /** A ratio's upper bound (NaN: none), or the text of another kind of target. */
+  target: number | string;
   ours: Summary;
   native: Summary;
   ratio: Summary;
   unit: string;
 }
 
-function pairRounds(name: string, target: number, unit: string, ours: () => number, native: () => number): Pair {
+function pairRounds(
+  name: string,
+  target: number | string,
+  unit: string,
+  ours: () => number,
+  native: () => number,
+  rounds = ROUNDS,
+): Pair {
   const a: number[] = [];
   const b: number[] = [];
   const r: number[] = [];
-  for (let i = 0; i < ROUNDS; i++) {
+  for (let i = 0; i < rounds; i++) {
     // Alternate which side goes first so drift favours neither.
     let x: number;
     let y: number;
@@ -96,29 +125,262 @@ function timeMs(argv: string[]): number {
   return Number(t1 - t0) / 1e6;
 }
 
-function launchAdded(): { added: Summary; bare: Summary } {
+/** Launch: `tnat64 true` and `LD_PRELOAD=libtnat64.so true` (the library alone), each minus `true`, interleaved. */
+function launchAdded(): { added: Summary; preloadOnly: Summary; bare: Summary } {
   const added: number[] = [];
+  const preloadOnly: number[] = [];
   const bare: number[] = [];
+  const timeEnv = (argv: string[], env: NodeJS.ProcessEnv): number => {
+    const t0 = process.hrtime.bigint();
+    const res = spawnSync(argv[0]!, argv.slice(1), { stdio: 'ignore', env });
+    const t1 = process.hrtime.bigint();
+    if (res.status !== 0) throw new Error(`${argv.join(' ')} exited ${res.status}`);
+    return Number(t1 - t0) / 1e6;
+  };
   for (let i = 0; i < 41; i++) {
     const t = timeMs([launcher, 'true']);
+    const p = timeEnv(['true'], { PATH: process.env.PATH, LD_PRELOAD: lib });
     const b = timeMs(['true']);
     added.push(t - b);
+    preloadOnly.push(p - b);
     bare.push(b);
   }
-  return { added: summarize(added), bare: summarize(bare) };
+  return { added: summarize(added), preloadOnly: summarize(preloadOnly), bare: summarize(bare) };
 }
 
-function main(): void {
+/** Resident memory (VmRSS, kB) of bench/mem.c with one converted socket, with tnat64 and without. */
+function memoryAdded(port: () => number): { ours: Summary; native: Summary; addedKiB: Summary } {
+  const a: number[] = [];
+  const b: number[] = [];
+  const d: number[] = [];
+  for (let i = 0; i < 15; i++) {
+    const [x, state] = inNs([memBin, '4', DEST4, String(port())], preload).trim().split(' ');
+    if (state !== 'connected') throw new Error('bench-mem: the converted socket did not connect');
+    const y = Number(inNs([memBin, '4', DEST4, String(port())]).trim().split(' ')[0]);
+    a.push(Number(x));
+    b.push(y);
+    d.push(Number(x) - y);
+  }
+  return { ours: summarize(a), native: summarize(b), addedKiB: summarize(d) };
+}
+
+/** Seconds for BULK_BYTES through the program's socket to a sink thread in the same process (bench/bulk.c loop). */
+function bulkNs(family: 4 | 6, addr: string, port: number, env: NodeJS.ProcessEnv = {}): number {
+  return Number(inNs([bulkBin, 'loop', String(family), addr, String(port), String(BULK_BYTES)], env).trim().split(' ')[0]);
+}
+
+interface Instr {
+  call: string;
+  /** Instructions per call in libtnat64's exported function, the libc call it makes excluded. */
+  hook: number;
+  /** Instructions per call of libc's own function (the native call's user-space part). */
+  libc: number;
+  calls: number;
+}
+
+/**
+ * One function's inclusive cost and callers' call count in libtnat64.so, and the inclusive cost of libc's function of
+ * the same name in the whole run (the bench programs make every such call through the hook, which may call libc from
+ * a helper, so libc's own total is what the hook spent in the real call).
+ */
+function annotate(file: string, fn: string): { incl: number; calls: number; libc: number } {
+  const out = execFileSync('callgrind_annotate', ['--inclusive=yes', '--tree=both', '--threshold=100', file], {
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
+  const lines = out.split('\n');
+  const num = (t: string) => Number(t.replace(/,/g, ''));
+  const row = /^\s*([\d,]+)\s+\(\s*[\d.]+%\)\s+([<*>])\s+(.*?):([^\s:]+?)(?:@@\S+)?(?: \(([\d,]+)x\))? \[([^\]]+)\]\s*$/;
+  let libc = 0;
+  for (const line of lines) {
+    const m = row.exec(line);
+    if (m && m[2] === '*' && [fn, `__${fn}`, `__libc_${fn}`].includes(m[4]!) && /libc\.so/.test(m[6]!)) libc += num(m[1]!);
+  }
+  for (let i = 0; i < lines.length; i++) {
+    const m = row.exec(lines[i]!);
+    if (!m || m[2] !== '*' || m[4] !== fn || !m[6]!.endsWith('libtnat64.so')) continue;
+    let calls = 0;
+    for (let j = i - 1; j >= 0; j--) {
+      const c = row.exec(lines[j]!);
+      if (!c || c[2] !== '<') break;
+      calls += num(c[5] ?? '0');
+    }
+    return { incl: num(m[1]!), calls, libc };
+  }
+  throw new Error(`callgrind: no ${fn} in libtnat64.so in ${file}`);
+}
+
+/**
+ * Instructions per call from two callgrind runs of the same program with different counts: the difference removes
+ * the one-time costs (symbol lookup, first-use setup), so what is left is the steady per-call cost.
+ */
+function instructions(call: string, fn: string, argv: (n: number) => string[], small: number, large: number): Instr {
+  const runs = [small, large].map((n) => {
+    const file = join(root, 'build', `callgrind.${fn}.${n}.out`);
+    inNs(['valgrind', '--tool=callgrind', '--quiet', `--callgrind-out-file=${file}`, ...argv(n)], preload);
+    return annotate(file, fn);
+  });
+  const [a, b] = runs as [ReturnType<typeof annotate>, ReturnType<typeof annotate>];
+  const calls = b.calls - a.calls;
+  return { call, hook: (b.incl - b.libc - (a.incl - a.libc)) / calls, libc: (b.libc - a.libc) / calls, calls };
+}
+
+function callgrindPart(port: () => number): Instr[] {
+  const c = (n: number) => String(n);
+  return [
+    instructions('connect via NAT64', 'connect', (n) => [connectBin, '4', DEST4, String(port()), c(n)], 200, 1200),
+    instructions('connect to 127.0.0.1', 'connect', (n) => [connectBin, '4', '127.0.0.1', String(port()), c(n)], 200, 1200),
+    instructions('sendto via NAT64', 'sendto', (n) => [udpBin, 'send', '4', DEST4, String(port()), c(n)], 2000, 12000),
+    instructions('sendto to 127.0.0.1', 'sendto', (n) => [udpBin, 'send', '4', '127.0.0.1', String(port()), c(n)], 2000, 12000),
+    instructions('recvfrom from NAT64', 'recvfrom', (n) => [udpBin, 'recv', '4', DEST6, c(n)], 2048, 12288),
+    instructions('getpeername on a NAT64 socket', 'getpeername', (n) => [namesBin, '4', DEST4, String(port()), c(n)], 2000, 12000),
+    instructions('getsockname on a NAT64 socket', 'getsockname', (n) => [namesBin, '4', DEST4, String(port()), c(n)], 2000, 12000),
+  ];
+}
+
+/** utime + stime of a process, in seconds (from /proc/PID/stat). */
+function cpuOf(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+  return (Number(rest[11]) + Number(rest[12])) / 100; // USER_HZ is 100 on Linux
+}
+
+interface Alt {
+  name: string;
+  unit: string;
+  /** Each side's median, and the ratio tnat64 / CLAT per round. */
+  tnat64: Summary;
+  clat: Summary;
+  ratio: Summary;
+}
+
+interface LabResults {
+  bulkThroughput: Alt;
+  bulkCpu: Alt;
+  connect: Alt;
+  connectCpu: Alt;
+  discovery: { discovered: Summary; known: Summary; added: Summary };
+  bytes: number;
+  connects: number;
+}
+
+/**
+ * Against the alternative: the lab with a CLAT on the client. The same IPv4 program runs plainly (its packets go
+ * through the CLAT) and under tnat64 (its socket speaks IPv6 itself); both then cross the gateway's NAT64. CPU on the
+ * client host = the program's own user + system time, plus for the CLAT its TAYGA's.
+ */
+async function labPart(): Promise<LabResults> {
+  const lab = await Lab.create({ clat: true, readyTimeoutMs: 30_000 });
+  try {
+    const tayga = lab.clatTayga!.pid;
+    const sink = lab.spawnIn('server', [bulkBin, 'sink', String(SINK_PORT)]);
+    await lab.waitFor(sink, 'ready');
+    const run = async (argv: string[], env: NodeJS.ProcessEnv = {}): Promise<number[]> => {
+      const r = await lab.run(argv, { env, timeoutMs: 300_000 });
+      if (r.code !== 0) throw new Error(`${argv.join(' ')}: exit ${r.code}\n${r.stderr}`);
+      return r.stdout.trim().split(' ').map(Number);
+    };
+    /** [value, cpu seconds] on the client: the program's, plus the CLAT TAYGA's when it carried the traffic. */
+    const clatSide = async (argv: string[]): Promise<[number, number]> => {
+      const c0 = cpuOf(tayga);
+      const [v, cpu] = await run(argv);
+      return [v!, cpu! + cpuOf(tayga) - c0];
+    };
+    const oursSide = async (argv: string[]): Promise<[number, number]> => {
+      const c0 = cpuOf(tayga);
+      const [v, cpu] = await run(['tnat64', ...argv]);
+      if (cpuOf(tayga) - c0 > 0.05) throw new Error('the CLAT carried tnat64 traffic');
+      return [v!, cpu!];
+    };
+    const send = [bulkBin, 'send', SERVER, String(SINK_PORT), String(LAB_BYTES)];
+    const conn = [bulkBin, 'connect', SERVER, String(SINK_PORT), String(LAB_CONNECTS)];
+    // Warm up both paths (TAYGA's mappings, ARP/ND, the gateway's pool address).
+    await clatSide([bulkBin, 'send', SERVER, String(SINK_PORT), String(16 << 20)]);
+    await oursSide([bulkBin, 'send', SERVER, String(SINK_PORT), String(16 << 20)]);
+    const rows = { tp: [[], []], cpu: [[], []], cn: [[], []], ccpu: [[], []] } as Record<string, [number[], number[]]>;
+    for (let i = 0; i < LAB_ROUNDS; i++) {
+      const order = i % 2 === 0 ? [oursSide, clatSide] : [clatSide, oursSide];
+      for (const side of order) {
+        const k = side === oursSide ? 0 : 1;
+        const [secs, cpu] = await side(send);
+        rows.tp![k].push(LAB_BYTES / secs / 1e6);
+        rows.cpu![k].push((cpu * GiB) / LAB_BYTES);
+        const [ns, ccpu] = await side(conn);
+        rows.cn![k].push(ns / 1000);
+        rows.ccpu![k].push((ccpu * 1e6) / LAB_CONNECTS);
+      }
+    }
+    const alt = (name: string, unit: string, key: string): Alt => {
+      const [a, b] = rows[key]!;
+      return { name, unit, tnat64: summarize(a), clat: summarize(b), ratio: summarize(a.map((x, j) => x / b[j]!)) };
+    };
+    // Discovery: a fresh process's first connect with the prefix found through the DNS64, and with TNAT64_PREFIX.
+    const disc: number[] = [];
+    const known: number[] = [];
+    const added: number[] = [];
+    const first = [bulkBin, 'first', SERVER, String(SINK_PORT)];
+    for (let i = 0; i < DISCOVERY_ROUNDS; i++) {
+      const d = (await run(['tnat64', ...first]))[0]! / 1000;
+      const k = (await run(['tnat64', ...first], { TNAT64_PREFIX: lab.addresses.prefix }))[0]! / 1000;
+      disc.push(d);
+      known.push(k);
+      added.push(d - k);
+    }
+    await sink.stop();
+    return {
+      bulkThroughput: alt(`bulk ${LAB_BYTES >> 20} MiB to the server, throughput`, 'MB/s', 'tp'),
+      bulkCpu: alt('bulk: CPU on the client host', 's/GiB', 'cpu'),
+      connect: alt(`connect loop (${LAB_CONNECTS} x socket + connect + close)`, 'µs/connect', 'cn'),
+      connectCpu: alt('connect loop: CPU on the client host', 'µs/connect', 'ccpu'),
+      discovery: { discovered: summarize(disc), known: summarize(known), added: summarize(added) },
+      bytes: LAB_BYTES,
+      connects: LAB_CONNECTS,
+    };
+  } finally {
+    await lab.destroy();
+  }
+}
+
+const SERVER = '203.0.113.2';
+
+function fmt(x: number): string {
+  return x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2);
+}
+
+/** Half the interquartile range, in the summary's own unit. */
+function ms(x: Summary): string {
+  return Math.abs(x.spread * x.median).toFixed(2);
+}
+
+function targetText(t: number | string): string {
+  return typeof t === 'string' ? t : Number.isNaN(t) ? '–' : `≤ ${t.toFixed(2)}`;
+}
+
+function verdict(p: Pair): string {
+  if (typeof p.target === 'string') {
+    const m = /^([\d.]+) ± ([\d.]+)$/.exec(p.target);
+    return m ? (Math.abs(p.ratio.median - Number(m[1])) <= Number(m[2]) ? 'met' : '**missed**') : '';
+  }
+  return Number.isNaN(p.target) ? '' : p.ratio.median <= p.target ? 'met' : '**missed**';
+}
+
+async function main(): Promise<void> {
   sh('gcc', ['-O2', '-Wall', '-Wextra', '-o', connectBin, join(root, 'bench', 'connect.c'), '-lpthread']);
   sh('gcc', ['-O2', '-Wall', '-Wextra', '-o', udpBin, join(root, 'bench', 'udp.c')]);
   sh('gcc', ['-O2', '-Wall', '-Wextra', '-o', namesBin, join(root, 'bench', 'names.c')]);
+  sh('gcc', ['-O2', '-Wall', '-Wextra', '-o', bulkBin, join(root, 'bench', 'bulk.c'), '-lpthread']);
+  sh('gcc', ['-O2', '-Wall', '-Wextra', '-o', memBin, join(root, 'bench', 'mem.c')]);
   sh('ip', ['netns', 'add', ns]);
+  const started = Date.now();
   const results: Pair[] = [];
   let launch: ReturnType<typeof launchAdded>;
+  let memory: ReturnType<typeof memoryAdded>;
+  let instr: Instr[] = [];
   try {
     inNs(['ip', 'link', 'set', 'lo', 'up']);
     inNs(['ip', '-6', 'route', 'add', 'local', PREFIX, 'dev', 'lo']);
     let port = 20000;
+    const next = () => port++;
     results.push(
       pairRounds('connect via NAT64 (IPv4 program + tnat64 / native IPv6 program)', 1.03, 'ns/connect',
         () => connectNs(4, DEST4, port++, preload),
@@ -155,28 +417,102 @@ function main(): void {
         () => namesNs(4, DEST4, port++, preload)[1],
         () => namesNs(6, DEST6, port++)[1]),
     );
+    if (!SKIP.has('bulk')) {
+      results.push(
+        pairRounds(`bulk ${BULK_BYTES >> 20} MiB over TCP via NAT64 (IPv4 program + tnat64 / native IPv6 program)`,
+          '1.00 ± 0.02', 's',
+          () => bulkNs(4, DEST4, port++, preload),
+          () => bulkNs(6, DEST6, port++), BULK_ROUNDS),
+      );
+    }
+    memory = memoryAdded(next);
+    if (!SKIP.has('callgrind')) instr = callgrindPart(next);
     launch = launchAdded();
   } finally {
     spawnSync('ip', ['netns', 'del', ns]);
   }
+  const labResults = SKIP.has('lab') ? undefined : await labPart();
 
   const lines: string[] = [];
-  lines.push(`machine: ${cpus()[0]?.model ?? 'unknown'} x${cpus().length}, Linux ${release()}, node ${process.version}`);
-  lines.push(`rounds: ${ROUNDS} interleaved, ${CONNECTS} connects or ${DATAGRAMS} datagrams each`);
+  const machine = `${cpus()[0]?.model ?? 'unknown'} x${cpus().length}, ${(totalmem() / GiB).toFixed(1)} GiB, Linux ${release()}, node ${process.version}`;
+  lines.push(`machine: ${machine}`);
+  lines.push(`date: ${new Date().toISOString()}; ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  lines.push(`rounds: ${ROUNDS} interleaved (${CONNECTS} connects, ${DATAGRAMS} datagrams, ${NAME_CALLS} calls each); ` +
+    `bulk ${BULK_ROUNDS} x ${BULK_BYTES >> 20} MiB`);
   lines.push('');
-  lines.push('| measure | tnat64 | native | ratio (median) | spread | target |');
-  lines.push('|---|---|---|---|---|---|');
+  lines.push('| measure | tnat64 | native | ratio (median) | spread | target | |');
+  lines.push('|---|---|---|---|---|---|---|');
   for (const p of results) {
-    lines.push(`| ${p.name} | ${p.ours.median.toFixed(0)} ${p.unit} | ${p.native.median.toFixed(0)} ${p.unit} | ` +
-      `${p.ratio.median.toFixed(3)} | ±${(p.ratio.spread * 100).toFixed(1)}% | ${Number.isNaN(p.target) ? '–' : `≤ ${p.target.toFixed(2)}`} |`);
+    lines.push(`| ${p.name} | ${fmt(p.ours.median)} ${p.unit} | ${fmt(p.native.median)} ${p.unit} | ` +
+      `${p.ratio.median.toFixed(3)} | ±${(p.ratio.spread * 100).toFixed(1)}% | ${targetText(p.target)} | ${verdict(p)} |`);
   }
+  lines.push(`| memory: VmRSS with one converted socket | ${memory.ours.median.toFixed(0)} kB | ` +
+    `${memory.native.median.toFixed(0)} kB | +${memory.addedKiB.median.toFixed(0)} KiB | ±${(memory.addedKiB.spread * 100).toFixed(0)}% | ≤ 1024 KiB | ` +
+    `${memory.addedKiB.median <= 1024 ? 'met' : '**missed**'} |`);
   lines.push(`| launch: \`tnat64 true\` minus \`true\` | ${launch.added.median.toFixed(2)} ms added | ` +
-    `${launch.bare.median.toFixed(2)} ms | – | ±${(launch.added.spread * 100).toFixed(0)}% | ≤ 80 ms |`);
-  console.log(lines.join('\n'));
+    `${launch.bare.median.toFixed(2)} ms | – | ±${ms(launch.added)} ms | ≤ 80 ms | ` +
+    `${launch.added.median <= 80 ? 'met' : '**missed**'} |`);
+  lines.push(`| launch: \`LD_PRELOAD=libtnat64.so true\` minus \`true\` (the library alone, no launcher) | ` +
+    `${launch.preloadOnly.median.toFixed(2)} ms added | ${launch.bare.median.toFixed(2)} ms | – | ` +
+    `±${ms(launch.preloadOnly)} ms | – | |`);
+  if (labResults) {
+    const L = labResults;
+    lines.push(`| discovery: first connect of a fresh process, prefix discovered (DNS64, lab) / known (TNAT64_PREFIX) | ` +
+      `${fmt(L.discovery.discovered.median)} µs | ${fmt(L.discovery.known.median)} µs | ` +
+      `+${fmt(L.discovery.added.median)} µs | ±${fmt(Math.abs(L.discovery.added.spread * L.discovery.added.median))} µs | ` +
+      `one DNS round trip per process | |`);
+    lines.push('');
+    lines.push(`Against the alternative, in the lab (IPv6-only client, gateway NAT64, IPv4 server): the same IPv4 program ` +
+      `through a 464XLAT CLAT (TAYGA on the client host) and under tnat64, ${LAB_ROUNDS} interleaved rounds. CPU on ` +
+      'the client host = the program\'s user + system time, plus the CLAT TAYGA\'s (/proc/PID/stat). Throughput is ' +
+      'bounded by the gateway\'s TAYGA on both paths.');
+    lines.push('');
+    lines.push('| measure | tnat64 | CLAT | tnat64 / CLAT (median) | spread |');
+    lines.push('|---|---|---|---|---|');
+    for (const a of [L.bulkThroughput, L.bulkCpu, L.connect, L.connectCpu]) {
+      lines.push(`| ${a.name} | ${fmt(a.tnat64.median)} ${a.unit} | ${fmt(a.clat.median)} ${a.unit} | ` +
+        `${a.ratio.median.toFixed(3)} | ±${(a.ratio.spread * 100).toFixed(1)}% |`);
+    }
+  }
+  if (instr.length > 0) {
+    lines.push('');
+    lines.push('User-space instructions per call (callgrind; the difference of two runs of different lengths, so ' +
+      'one-time costs drop out). hook = libtnat64\'s exported function minus the libc call it makes; libc = that ' +
+      'libc call (the native program\'s user-space cost). The kernel\'s part is the same on both sides.');
+    lines.push('');
+    lines.push('| call | tnat64 hook (instructions) | libc call (instructions) |');
+    lines.push('|---|---|---|');
+    for (const x of instr) lines.push(`| ${x.call} | ${x.hook.toFixed(0)} | ${x.libc.toFixed(0)} |`);
+  }
+  const table = lines.join('\n');
+  console.log(table);
   const out = join(root, 'build', 'bench.json');
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), rounds: ROUNDS, connects: CONNECTS, results, launch }, null, 2));
-  console.log(`\nwritten: ${out}`);
+  writeFileSync(
+    out,
+    JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        machine,
+        rounds: ROUNDS,
+        connects: CONNECTS,
+        datagrams: DATAGRAMS,
+        bulk: { bytes: BULK_BYTES, rounds: BULK_ROUNDS },
+        results,
+        memory,
+        launch,
+        instructions: instr,
+        lab: labResults,
+      },
+      null,
+      2,
+    ),
+  );
+  writeFileSync(join(root, 'build', 'bench.md'), table + '\n');
+  console.log(`\nwritten: ${out} and build/bench.md`);
 }
 
-main();
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});
