@@ -417,6 +417,18 @@ async function main(): Promise<void> {
         () => namesNs(4, DEST4, port++, preload)[1],
         () => namesNs(6, DEST6, port++)[1]),
     );
+    // The kernel's own share of the loopback figures: tnat64 makes every TCP and UDP socket AF_INET6 at socket() (the
+    // destination is not known yet), so an IPv4 loopback peer is reached as ::ffff:127.0.0.1. No tnat64 on either side.
+    results.push(
+      pairRounds('kernel alone: connect, AF_INET6 socket to ::ffff:127.0.0.1 / AF_INET to 127.0.0.1 (no tnat64)', NaN, 'ns/connect',
+        () => connectNs(6, '::ffff:127.0.0.1', port++),
+        () => connectNs(4, '127.0.0.1', port++)),
+    );
+    results.push(
+      pairRounds('kernel alone: UDP sendto, AF_INET6 socket to ::ffff:127.0.0.1 / AF_INET to 127.0.0.1 (no tnat64)', NaN, 'ns/sendto',
+        () => udpNs(['send', '6', '::ffff:127.0.0.1', String(port++), n]),
+        () => udpNs(['send', '4', '127.0.0.1', String(port++), n])),
+    );
     if (!SKIP.has('bulk')) {
       results.push(
         pairRounds(`bulk ${BULK_BYTES >> 20} MiB over TCP via NAT64 (IPv4 program + tnat64 / native IPv6 program)`,
