@@ -475,6 +475,54 @@ static void case_stress(int argc, char **argv)
 	CHECK(before == after && strcmp(fb, fa) == 0, "descriptors before: %d [%s], after: %d [%s]", before, fb, after, fa);
 }
 
+/* How many of fortified_poll's array it polls: not a constant, so _FORTIFY_SOURCE makes the call __poll_chk. */
+nfds_t t_poll_count = 4;
+
+/* fortified_poll polls fd for POLLOUT from a fixed array of 4 (3 unused) up to ms; returns its revents (0: none). */
+static int fortified_poll(int fd, int ms)
+{
+	struct pollfd p[4] = { { .fd = fd, .events = POLLOUT }, { .fd = -1 }, { .fd = -1 }, { .fd = -1 } };
+
+	return poll(p, t_poll_count, ms) >= 1 ? p[0].revents : 0;
+}
+
+/*
+ * case_pollchk DEST: as lifecycle's async case, a NAT64 connect that fails
+ * after EINPROGRESS (a dead neighbour) falls back to IPv4, seen through
+ * glibc's fortified poll (__poll_chk, what programs built with
+ * _FORTIFY_SOURCE call): the program sees POLLOUT, never POLLERR.
+ */
+static void case_pollchk(int argc, char **argv)
+{
+	uint16_t port;
+	int lfd = listener6(&port), fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0), ev, e = -1;
+	struct sockaddr_in a = sin4(argv[0], port);
+	socklen_t l = sizeof e;
+	int status = -1;
+	pid_t pid;
+
+	(void)argc;
+	CHECK(connect(fd, (struct sockaddr *)&a, sizeof a) == -1 && errno == EINPROGRESS, "in progress: %s", strerror(errno));
+	ev = fortified_poll(fd, 5000);
+	CHECK(ev == POLLOUT, "__poll_chk: revents %#x", ev);
+	CHECK(getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &l) == 0 && e == 0, "SO_ERROR %d", e);
+	CHECK(peer_is(fd, argv[0], port), "connected to DEST");
+	/* The check itself stays: more entries than the array aborts. */
+	pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(null, 2); /* glibc's "buffer overflow detected" */
+		t_poll_count = 5;
+		fortified_poll(fd, 0);
+		_exit(0);
+	}
+	CHECK(pid > 0 && waitpid(pid, &status, 0) == pid && WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT,
+	      "__poll_chk with too short an array aborts (status %#x)", status);
+	close(fd);
+	close(lfd);
+}
+
 int main(int argc, char **argv)
 {
 	const char *c = argc > 1 ? argv[1] : "";
@@ -494,10 +542,12 @@ int main(int argc, char **argv)
 		case_rawconnect(n, a);
 	else if (strcmp(c, "noinet6") == 0 && n >= 1)
 		case_noinet6(n, a);
+	else if (strcmp(c, "pollchk") == 0 && n >= 1)
+		case_pollchk(n, a);
 	else if (strcmp(c, "stress") == 0 && n >= 1)
 		case_stress(n, a);
 	else {
-		fprintf(stderr, "usage: robust forkhook|spawn|scm|rawconnect|noinet6|stress ARGS...\n");
+		fprintf(stderr, "usage: robust forkhook|spawn|scm|rawconnect|noinet6|pollchk|stress ARGS...\n");
 		return 2;
 	}
 	return t_report();

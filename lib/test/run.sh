@@ -290,6 +290,7 @@ unset -f unshare
 hook "vfork + execve and posix_spawn children" "$NET" $P -- spawn $D
 hook "SCM_RIGHTS-passed sockets" "$NET" $P -- scm $D
 hook "syscall(SYS_connect) bypasses the library" "$NET" $P -- rawconnect $D
+hook "async fallback seen through the fortified poll (__poll_chk)" "$DEAD" $P -- pollchk 192.0.2.1
 # No AF_INET6: a seccomp sandbox (the prefix is routed, but no socket can
 # use it), and a namespace where IPv6 is disabled; and the sandbox without
 # tnat64, the reference the library must equal.
