@@ -311,6 +311,19 @@ static void case_rawconnect(int argc, char **argv)
 	r = syscall(SYS_connect, u, &lo, sizeof lo);
 	CHECK(r == 0, "raw UDP connect to 127.0.0.1: %ld, %s", r, strerror(errno));
 	CHECK(peer_is(u, "127.0.0.1", port), "raw UDP connect: IPv4 peer");
+	{
+		int u2 = socket(AF_INET, SOCK_DGRAM, 0), rx = socket(AF_INET, SOCK_DGRAM, 0);
+		struct sockaddr_in at = sin4("127.0.0.1", 0);
+		socklen_t al = sizeof at;
+		char c = 0;
+
+		CHECK(bind(rx, (struct sockaddr *)&at, sizeof at) == 0 && getsockname(rx, (struct sockaddr *)&at, &al) == 0,
+		      "UDP receiver");
+		r = syscall(SYS_sendto, u2, "x", 1, 0, &at, sizeof at);
+		CHECK(r == 1 && recv(rx, &c, 1, 0) == 1 && c == 'x', "raw UDP sendto to 127.0.0.1: %ld, %s", r, strerror(errno));
+		close(u2);
+		close(rx);
+	}
 	errno = 0;
 	r = syscall(SYS_connect, u, &far, sizeof far);
 	CHECK(r == -1 && errno == ENETUNREACH, "raw UDP connect to %s: no NAT64 (%ld, %s)", argv[0], r, strerror(errno));
