@@ -183,39 +183,50 @@ static void case_spawn(int argc, char **argv)
 	close(lfd);
 }
 
-/* send_fd passes fd over the unix socket u; 0 or -1. */
-static int send_fd(int u, int fd)
-{
-	char c = 'x';
-	struct iovec io = { &c, 1 };
+/* One byte and room for one descriptor: what send_fd and recv_fd exchange. */
+struct fd_msg {
+	char c;
+	struct iovec io;
 	union {
 		char b[CMSG_SPACE(sizeof(int))];
 		struct cmsghdr align;
 	} ctl;
-	struct msghdr m = { .msg_iov = &io, .msg_iovlen = 1, .msg_control = ctl.b, .msg_controllen = sizeof ctl.b };
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
+	struct msghdr m;
+};
 
+/* fd_msg_init points m's header at its own byte and control buffer. */
+static void fd_msg_init(struct fd_msg *m)
+{
+	memset(m, 0, sizeof *m);
+	m->io = (struct iovec){ &m->c, 1 };
+	m->m = (struct msghdr){ .msg_iov = &m->io, .msg_iovlen = 1, .msg_control = m->ctl.b,
+				.msg_controllen = sizeof m->ctl.b };
+}
+
+/* send_fd passes fd over the unix socket u; 0 or -1. */
+static int send_fd(int u, int fd)
+{
+	struct fd_msg m;
+	struct cmsghdr *cm;
+
+	fd_msg_init(&m);
+	cm = CMSG_FIRSTHDR(&m.m);
 	cm->cmsg_level = SOL_SOCKET;
 	cm->cmsg_type = SCM_RIGHTS;
 	cm->cmsg_len = CMSG_LEN(sizeof(int));
 	memcpy(CMSG_DATA(cm), &fd, sizeof fd);
-	return sendmsg(u, &m, 0) == 1 ? 0 : -1;
+	return sendmsg(u, &m.m, 0) == 1 ? 0 : -1;
 }
 
 /* recv_fd receives a descriptor from the unix socket u; it or -1. */
 static int recv_fd(int u)
 {
-	char c;
-	struct iovec io = { &c, 1 };
-	union {
-		char b[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} ctl;
-	struct msghdr m = { .msg_iov = &io, .msg_iovlen = 1, .msg_control = ctl.b, .msg_controllen = sizeof ctl.b };
+	struct fd_msg m;
 	struct cmsghdr *cm;
 	int fd = -1;
 
-	if (recvmsg(u, &m, 0) != 1 || (cm = CMSG_FIRSTHDR(&m)) == NULL || cm->cmsg_type != SCM_RIGHTS)
+	fd_msg_init(&m);
+	if (recvmsg(u, &m.m, 0) != 1 || (cm = CMSG_FIRSTHDR(&m.m)) == NULL || cm->cmsg_type != SCM_RIGHTS)
 		return -1;
 	memcpy(&fd, CMSG_DATA(cm), sizeof fd);
 	return fd;

@@ -304,12 +304,18 @@ hook "no AF_INET6 (seccomp), without tnat64" "$NET" $P -- noinet6 $D sandbox
 PRE=$PRE_SAVED
 WRAP=$WRAP_SAVED
 hook "IPv6 disabled: plain IPv4" "$NOV6" $P -- noinet6 $D
-# Under SANITIZE=1 LeakSanitizer checks this run; VALGRIND=1 runs fewer.
+# Leaks checked too: LeakSanitizer under SANITIZE=1, valgrind's leak check
+# (fewer connects) under VALGRIND=1.
 N=1000
-[ "${VALGRIND:-}" = 1 ] && N=50
 LEAKS=
+WRAP_SAVED=$WRAP
 [ "${SANITIZE:-}" = 1 ] && LEAKS=ASAN_OPTIONS=detect_leaks=1
+if [ "${VALGRIND:-}" = 1 ]; then
+	N=100
+	WRAP="$WRAP --leak-check=full --errors-for-leak-kinds=definite,indirect"
+fi
 hook "stress: 32 threads x $N connects, NAT64 and loopback" "$NET" $P $LEAKS -- stress $D 32 $N
+WRAP=$WRAP_SAVED
 PROG=hooks
 
 # 15. Fuzzing smoke run (npm run fuzz runs 10 million): the configuration
