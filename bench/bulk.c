@@ -11,6 +11,8 @@
  *   bulk connect ADDR PORT N       an IPv4 program: N x (socket + connect + close with a reset) to ADDR:PORT;
  *                                  prints "NS_PER_CONNECT CPU_SECONDS"
  *   bulk first ADDR PORT           an IPv4 program's first connect: prints the nanoseconds of socket + connect
+ *   bulk dns RESOLVER6             one DNS round trip from a fresh process: socket, AAAA query for ipv4only.arpa to
+ *                                  [RESOLVER6]:53, answer; prints the nanoseconds (what discovery costs at least)
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -189,6 +191,25 @@ static int first(const char *text, int port)
 	return 0;
 }
 
+static int dns(const char *resolver)
+{
+	static const unsigned char query[] = { 0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, 8, 'i', 'p', 'v', '4', 'o',
+					       'n', 'l', 'y', 4, 'a', 'r', 'p', 'a', 0, 0, 28, 0, 1 };
+	struct sockaddr_storage dst;
+	socklen_t len = addr(6, resolver, 53, &dst);
+	unsigned char answer[512];
+	double t0 = now();
+	int s = socket(AF_INET6, SOCK_DGRAM, 0);
+
+	if (s < 0 || sendto(s, query, sizeof query, 0, (struct sockaddr *)&dst, len) != sizeof query ||
+	    recv(s, answer, sizeof answer, 0) < 12)
+		die("dns");
+	double t1 = now();
+	close(s);
+	printf("%.0f\n", (t1 - t0) * 1e9);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	memset(buf, 'x', sizeof buf);
@@ -202,7 +223,9 @@ int main(int argc, char **argv)
 		return connects(argv[2], atoi(argv[3]), atol(argv[4]));
 	if (argc == 4 && strcmp(argv[1], "first") == 0)
 		return first(argv[2], atoi(argv[3]));
+	if (argc == 3 && strcmp(argv[1], "dns") == 0)
+		return dns(argv[2]);
 	fprintf(stderr, "usage: bulk loop 4|6 ADDR PORT BYTES | sink PORT | send ADDR PORT BYTES | connect ADDR PORT N | "
-			"first ADDR PORT\n");
+			"first ADDR PORT | dns RESOLVER6\n");
 	return 2;
 }
