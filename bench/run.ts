@@ -451,7 +451,10 @@ async function main(): Promise<void> {
 
   const lines: string[] = [];
   const machine = `${cpus()[0]?.model ?? 'unknown'} x${cpus().length}, ${(totalmem() / GiB).toFixed(1)} GiB, Linux ${release()}, node ${process.version}`;
+  const git = (args: string[]) => spawnSync('git', ['-C', root, ...args], { encoding: 'utf8' }).stdout?.trim() ?? '';
+  const commit = `${git(['rev-parse', '--short', 'HEAD'])}${git(['status', '--porcelain', '--', 'lib']) ? ' (lib/ with uncommitted changes)' : ''}`;
   lines.push(`machine: ${machine}`);
+  lines.push(`commit: ${commit}`);
   lines.push(`date: ${new Date().toISOString()}; ${((Date.now() - started) / 1000).toFixed(0)} s`);
   lines.push(`rounds: ${ROUNDS} interleaved (${CONNECTS} connects, ${DATAGRAMS} datagrams, ${NAME_CALLS} calls each); ` +
     `bulk ${BULK_ROUNDS} x ${BULK_BYTES >> 20} MiB`);
@@ -515,6 +518,7 @@ async function main(): Promise<void> {
       {
         date: new Date().toISOString(),
         machine,
+        commit,
         rounds: ROUNDS,
         connects: CONNECTS,
         datagrams: DATAGRAMS,
