@@ -26,6 +26,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "addr.h"
+
 #define CHUNK (256 << 10)
 
 static char buf[CHUNK];
@@ -44,31 +46,6 @@ static double cpu(void)
 
 	getrusage(RUSAGE_SELF, &r);
 	return r.ru_utime.tv_sec + r.ru_utime.tv_usec / 1e6 + r.ru_stime.tv_sec + r.ru_stime.tv_usec / 1e6;
-}
-
-static void die(const char *what)
-{
-	perror(what);
-	exit(1);
-}
-
-static socklen_t addr(int family, const char *text, int port, struct sockaddr_storage *dst)
-{
-	memset(dst, 0, sizeof *dst);
-	if (family == 4) {
-		struct sockaddr_in *a = (struct sockaddr_in *)dst;
-		a->sin_family = AF_INET;
-		a->sin_port = htons(port);
-		if (inet_pton(AF_INET, text, &a->sin_addr) != 1)
-			die("address");
-		return sizeof *a;
-	}
-	struct sockaddr_in6 *a = (struct sockaddr_in6 *)dst;
-	a->sin6_family = AF_INET6;
-	a->sin6_port = htons(port);
-	if (inet_pton(AF_INET6, text, &a->sin6_addr) != 1)
-		die("address");
-	return sizeof *a;
 }
 
 static int dial(int family, const char *text, int port)
