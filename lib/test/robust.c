@@ -98,11 +98,13 @@ static void *blocked_connect(void *arg)
 }
 
 /*
- * case_forkhook DEST: a thread connects to DEST, which keeps it inside the
- * connect hook (a NAT64 attempt towards a dead neighbour, or a discovery
- * query nobody answers) while the main thread forks. The child connects to
- * DEST and to 127.0.0.1 at once, within a bounded time: nothing the thread
- * held blocks it. The thread's connect completes in the parent.
+ * case_forkhook DEST [SIGNAL]: a thread connects to DEST, which keeps it
+ * inside the connect hook (a NAT64 attempt towards a dead neighbour, or a
+ * discovery query nobody answers) while the main thread forks (after 50 ms,
+ * or once the file SIGNAL exists). The child connects to DEST and to
+ * 127.0.0.1 within a bounded time: nothing the thread held blocks it (a
+ * discovery in progress is taken over). The thread's connect completes in
+ * the parent.
  */
 static void case_forkhook(int argc, char **argv)
 {
@@ -113,9 +115,11 @@ static void case_forkhook(int argc, char **argv)
 	pthread_t th;
 	pid_t pid;
 
-	(void)argc;
 	CHECK(pthread_create(&th, NULL, blocked_connect, &b) == 0, "thread");
 	nanosleep(&ts, NULL);
+	/* SIGNAL: a file that appears once the thread is waiting (its DNS query was received). */
+	for (int i = 0; argc > 1 && i < 100 && access(argv[1], F_OK) != 0; i++)
+		nanosleep(&ts, NULL);
 	pid = fork();
 	if (pid == 0) {
 		struct timespec t0;
@@ -131,7 +135,7 @@ static void case_forkhook(int argc, char **argv)
 			_exit(1);
 		if (lo < 0 || !peer_is(lo, "127.0.0.1", port))
 			_exit(2);
-		_exit(ms < 4000 ? 0 : 3);
+		_exit(ms < 5000 ? 0 : 3);
 	}
 	CHECK(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
 		      WEXITSTATUS(status) == 0,

@@ -283,9 +283,14 @@ PROG=robust
 hook "fork while a thread is in a NAT64 connect" "$DEAD" $P -- forkhook 192.0.2.1
 printf 'nameserver 127.0.0.1\noptions timeout:2 attempts:1\n' >"$T/resolv.conf"
 rm -f "$T/ready"
-SILENT="ip link set lo up && ip addr add 192.0.2.1/24 dev lo && mount --bind $T/resolv.conf /etc/resolv.conf && { timeout 10 python3 -c 'import socket, time; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind((\"127.0.0.1\", 53)); open(\"$T/ready\", \"w\").close(); time.sleep(10)' & } && for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do [ -e $T/ready ] && break; sleep 0.1; done"
+# The server never answers; it marks $T/asked once the first query came, so
+# the fork happens while the thread waits for the answer (forking while a
+# thread is inside glibc's res_ninit can leave the child stuck on glibc's
+# resolver lock, whoever calls it).
+rm -f "$T/asked"
+SILENT="ip link set lo up && ip addr add 192.0.2.1/24 dev lo && mount --bind $T/resolv.conf /etc/resolv.conf && { timeout 15 python3 -c 'import socket, time; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind((\"127.0.0.1\", 53)); open(\"$T/ready\", \"w\").close(); s.recvfrom(512); open(\"$T/asked\", \"w\").close(); time.sleep(15)' & } && for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30; do [ -e $T/ready ] && break; sleep 0.1; done"
 unshare() { "$unshare_n" -m "$@"; }
-hook "fork while a thread is in discovery" "$SILENT" TNAT64_DISCOVERY=1 -- forkhook 192.0.2.1
+hook "fork while a thread is in discovery" "$SILENT" TNAT64_DISCOVERY=1 -- forkhook 192.0.2.1 "$T/asked"
 unset -f unshare
 hook "vfork + execve and posix_spawn children" "$NET" $P -- spawn $D
 hook "SCM_RIGHTS-passed sockets" "$NET" $P -- scm $D
