@@ -8,6 +8,7 @@
  */
 #include <arpa/inet.h>
 #include <dirent.h>
+#include <linux/close_range.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -20,6 +21,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -551,6 +553,59 @@ static void case_pollchk(int argc, char **argv)
 	close(lfd);
 }
 
+int fcntl64(int fd, int cmd, ...);
+
+/*
+ * case_dupfd DEST DEST6: the duplicates lib/test/hooks.c does not make. fcntl
+ * F_DUPFD and glibc's fcntl64 F_DUPFD_CLOEXEC copy a NAT64 socket's
+ * conversion; close_range(CLOSE_RANGE_CLOEXEC) closes nothing and forgets
+ * nothing; a dup of a UDP socket sends through NAT64 and shows the reply's
+ * sender as DEST (the answer comes from DEST6, its NAT64 address).
+ */
+static void case_dupfd(int argc, char **argv)
+{
+	uint16_t port;
+	int lfd = listener6(&port), fd = connect4(argv[0], port), d, d64, u, du, r6, e;
+	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6 }, from6;
+	struct sockaddr_in to, p;
+	socklen_t l = sizeof a6;
+	char c = 0;
+
+	(void)argc;
+	d = fcntl(fd, F_DUPFD, 100);
+	CHECK(d >= 100 && peer_is(d, argv[0], port), "F_DUPFD converted");
+	d64 = fcntl64(fd, F_DUPFD_CLOEXEC, 150);
+	CHECK(d64 >= 150 && peer_is(d64, argv[0], port) && (fcntl(d64, F_GETFD) & FD_CLOEXEC), "fcntl64 F_DUPFD_CLOEXEC converted");
+	CHECK(close_range((unsigned)d, (unsigned)d, CLOSE_RANGE_CLOEXEC) == 0 && (fcntl(d, F_GETFD) & FD_CLOEXEC) &&
+		      peer_is(d, argv[0], port),
+	      "close_range(CLOSE_RANGE_CLOEXEC) keeps the socket and its state");
+	close(fd);
+	close(d);
+	close(d64);
+
+	/* A genuine IPv6 UDP socket on DEST's NAT64 address answers from it. */
+	r6 = socket(AF_INET6, SOCK_DGRAM, 0);
+	inet_pton(AF_INET6, argv[1], &a6.sin6_addr);
+	CHECK(bind(r6, (struct sockaddr *)&a6, sizeof a6) == 0 && getsockname(r6, (struct sockaddr *)&a6, &l) == 0, "IPv6 UDP");
+	u = socket(AF_INET, SOCK_DGRAM, 0);
+	du = dup(u);
+	close(u);
+	setsockopt(r6, SOL_SOCKET, SO_RCVTIMEO, &(struct timeval){ 3, 0 }, sizeof(struct timeval));
+	setsockopt(du, SOL_SOCKET, SO_RCVTIMEO, &(struct timeval){ 3, 0 }, sizeof(struct timeval));
+	to = sin4(argv[0], ntohs(a6.sin6_port));
+	CHECK(sendto(du, "q", 1, 0, (struct sockaddr *)&to, sizeof to) == 1, "dup'd UDP sendto %s: %s", argv[0], strerror(errno));
+	l = sizeof from6;
+	CHECK(recvfrom(r6, &c, 1, 0, (struct sockaddr *)&from6, &l) == 1 &&
+		      sendto(r6, "r", 1, 0, (struct sockaddr *)&from6, l) == 1,
+	      "reached the NAT64 address, answered");
+	l = sizeof p;
+	e = (int)recvfrom(du, &c, 1, 0, (struct sockaddr *)&p, &l);
+	CHECK(e == 1 && c == 'r' && l == sizeof p && same4(&p, argv[0], ntohs(a6.sin6_port)), "dup'd UDP: reply from %s", argv[0]);
+	close(du);
+	close(r6);
+	close(lfd);
+}
+
 int main(int argc, char **argv)
 {
 	const char *c = argc > 1 ? argv[1] : "";
@@ -570,12 +625,14 @@ int main(int argc, char **argv)
 		case_rawconnect(n, a);
 	else if (strcmp(c, "noinet6") == 0 && n >= 1)
 		case_noinet6(n, a);
+	else if (strcmp(c, "dupfd") == 0 && n >= 2)
+		case_dupfd(n, a);
 	else if (strcmp(c, "pollchk") == 0 && n >= 1)
 		case_pollchk(n, a);
 	else if (strcmp(c, "stress") == 0 && n >= 1)
 		case_stress(n, a);
 	else {
-		fprintf(stderr, "usage: robust forkhook|spawn|scm|rawconnect|noinet6|pollchk|stress ARGS...\n");
+		fprintf(stderr, "usage: robust forkhook|spawn|scm|dupfd|rawconnect|noinet6|pollchk|stress ARGS...\n");
 		return 2;
 	}
 	return t_report();

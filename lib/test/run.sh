@@ -273,6 +273,9 @@ hook "stand-ins: pre-forked child and parent agree" "$NET" $P -- fork
 hook "IPv4 options: read back, IPv6 twins on" "$NET" $P -- opts
 hook "sendmsg IPv4 cmsgs through NAT64" "$NET" $P -- cmsg $D 64:ff9b:1::c633:6407
 hook "sendmsg IPv4 cmsgs over loopback" "$NET" $P -- cmsg 127.0.0.1 ::ffff:127.0.0.1
+hook "own name through NAT64: 192.0.0.2" "$NET" $P -- name $D 192.0.0.2
+printf 'ipv4_identity = 100.64.0.7\n' >"$T/identity.conf"
+hook "own name through NAT64: ipv4_identity" "$NET" $P TNAT64_CONF_FILE="$T/identity.conf" -- name $D 100.64.0.7
 PROG=hooks
 
 # 14. Robustness (lib/test/robust.c): fork while another thread is inside a
@@ -294,6 +297,7 @@ hook "fork while a thread is in discovery" "$SILENT" TNAT64_DISCOVERY=1 -- forkh
 unset -f unshare
 hook "vfork + execve and posix_spawn children" "$NET" $P -- spawn $D
 hook "SCM_RIGHTS-passed sockets" "$NET" $P -- scm $D
+hook "F_DUPFD, fcntl64, close_range(CLOEXEC), dup'd UDP" "$NET && sysctl -qw net.ipv6.ip_nonlocal_bind=1" $P -- dupfd $D 64:ff9b:1::c633:6407
 hook "syscall(SYS_connect) bypasses the library" "$NET" $P -- rawconnect $D
 hook "async fallback seen through the fortified poll (__poll_chk)" "$DEAD" $P -- pollchk 192.0.2.1
 # No AF_INET6: a seccomp sandbox (the prefix is routed, but no socket can
