@@ -189,7 +189,7 @@ out:
 }
 
 /* The keywords, where they are allowed, and what a value must look like. */
-enum key { K_PREFIX, K_LOCAL, K_SUBNET };
+enum key { K_PREFIX, K_LOCAL, K_SUBNET, K_IDENTITY };
 
 /*
  * expected returns what a value for keyword k should have looked like,
@@ -210,6 +210,9 @@ static const char *expected(const char *code, enum key k)
 		{ "bad-mask", "a contiguous dotted mask or a length 0-32" },
 		{ "net-host-bits", "no host bits set under the mask" },
 		{ "bad-port", "PORT or LOW-HIGH, ports 0-65535, LOW <= HIGH" },
+		{ "bad-identity", "a unicast IPv4 address a.b.c.d, not in 0/8, "
+				  "127/8 or 224/3, e.g. 192.0.0.2" },
+		{ "duplicate-identity", "one ipv4_identity only" },
 	};
 
 	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
@@ -244,6 +247,18 @@ static int assign(struct parse *ps, enum key k, const char *v)
 			return fail(ps, code, expected(code, k));
 		*(ps->path ? &ps->path->prefix : &cfg->prefix) = p;
 		*has = 1;
+	} else if (k == K_IDENTITY) {
+		uint32_t ip;
+
+		if (cfg->has_identity)
+			return fail(ps, "duplicate-identity",
+				    expected("duplicate-identity", k));
+		if (t64_parse_ipv4(v, strlen(v), &ip) < 0 || ip >> 24 == 0 ||
+		    ip >> 24 == 127 || ip >> 29 == 7)
+			return fail(ps, "bad-identity",
+				    expected("bad-identity", k));
+		cfg->identity = ip;
+		cfg->has_identity = 1;
 	} else if (k == K_LOCAL) {
 		struct t64_net net, *slot;
 
@@ -330,10 +345,14 @@ static int parse_line(struct parse *ps, char *s)
 		k = K_LOCAL;
 	else if (klen == 6 && strncmp(s, "subnet", 6) == 0 && ps->path)
 		k = K_SUBNET;
+	else if (klen == 13 && strncmp(s, "ipv4_identity", 13) == 0 &&
+		 !ps->path)
+		k = K_IDENTITY;
 	else
 		return fail(ps, "unknown-key",
 			    ps->path ? "`subnet =`, `nat64_prefix =` or `}`" :
-				       "`nat64_prefix =`, `local =` or `path {`");
+				       "`nat64_prefix =`, `local =`, "
+				       "`ipv4_identity =` or `path {`");
 	if (eq == NULL)
 		return fail(ps, "missing-equals", "`KEYWORD = VALUE`");
 	for (v = eq + 1; is_space(*v); v++)
@@ -491,6 +510,10 @@ void t64_config_dump(const struct t64_config *cfg, FILE *out)
 	if (cfg->has_prefix) {
 		t64_format_prefix(&cfg->prefix, a);
 		fprintf(out, "nat64_prefix %s\n", a);
+	}
+	if (cfg->has_identity) {
+		t64_format4(cfg->identity, n);
+		fprintf(out, "ipv4_identity %s\n", n);
 	}
 	for (size_t i = 0; i < cfg->nlocal; i++) {
 		t64_format4(cfg->local[i].addr, n);

@@ -33,6 +33,8 @@ struct t64_config {
 	struct t64_net *local;
 	size_t npath;
 	struct t64_path *path;
+	int has_identity;
+	uint32_t identity; /* ipv4_identity (host order): what getsockname shows */
 	unsigned err_line;
 	const char *err_code; /* NULL when valid */
 	char *err_msg;        /* "FILE:LINE: `TEXT`: expected ..." */

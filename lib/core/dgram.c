@@ -9,9 +9,6 @@
 #include "real.h"
 #include "route.h"
 
-/* The host's IPv4 identity for NAT64 traffic (RFC 7335). */
-#define T64_SELF4 0xc0000002u
-
 /*
  * t64_name_in hands a received datagram's sender (sin6, l6 bytes as the
  * kernel gave it) to the program as sockaddr_in (see t64_sa_out); l6 == 0
@@ -112,8 +109,8 @@ static int translate(const struct cmsghdr *c, int v4traffic, int *type,
 			return -1;
 		memcpy(&p6, in, sizeof p6);
 		p4.ipi_ifindex = p6.ipi6_ifindex;
-		p4.ipi_spec_dst.s_addr = htonl(T64_SELF4);
-		p4.ipi_addr.s_addr = htonl(T64_SELF4);
+		p4.ipi_spec_dst.s_addr = htonl(t64_self4());
+		p4.ipi_addr.s_addr = htonl(t64_self4());
 		*type = IP_PKTINFO;
 		*len = sizeof p4;
 		memcpy(data, &p4, sizeof p4);
@@ -172,7 +169,7 @@ static int translate(const struct cmsghdr *c, int v4traffic, int *type,
 /*
  * t64_cmsg_out rewrites the control messages the kernel put in mine (our
  * own buffer) into the program's prog: IPv6 forms of IPv4 options become
- * IPv4 forms (NAT64 traffic: IP_PKTINFO with 192.0.0.2, IP_TTL, IP_TOS;
+ * IPv4 forms (NAT64 traffic: IP_PKTINFO with t64_self4(), IP_TTL, IP_TOS;
  * IP_RECVERR always, the kernel reports errors of a dual-stack socket in
  * IPv6 form), IPv6 twins of IPv4 traffic are dropped, the rest is copied.
  * Sets prog->msg_controllen to the bytes used and MSG_CTRUNC in

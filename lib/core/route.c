@@ -199,6 +199,18 @@ const struct t64_prefix *t64_known_prefix(const uint8_t a[16], uint32_t *ip)
 }
 
 /*
+ * t64_self4 returns the host's IPv4 identity (host order) shown for a
+ * converted socket's own IPv6 address: the configuration's ipv4_identity,
+ * else 192.0.0.2 (RFC 7335, as 464XLAT hosts use). errno preserved.
+ */
+uint32_t t64_self4(void)
+{
+	const struct t64_config *cfg = t64_state()->cfg;
+
+	return cfg != NULL && cfg->has_identity ? cfg->identity : 0xc0000002u;
+}
+
+/*
  * t64_check_out checks the caller's (addr, lenp) for an address going out
  * as the kernel would. Returns 0, or -1 with errno EFAULT (lenp NULL, or
  * addr NULL with room) or EINVAL (negative length).
@@ -224,7 +236,7 @@ int t64_check_out(struct sockaddr *addr, socklen_t *lenp)
  * t64_sa_out writes what a converted socket's address sin6 looks like to
  * the IPv4 program: ::ffff:x -> x; :: -> 0.0.0.0; any other peer as
  * t64_peer4 says (peer 2: a peer of an accepted socket, strict); our own
- * real IPv6 address -> 192.0.0.2 (RFC 7335). Copies min(*lenp, 16) bytes and sets
+ * real IPv6 address -> t64_self4() (192.0.0.2 unless configured). Copies min(*lenp, 16) bytes and sets
  * *lenp to 16. Returns 0, or -1 with errno as t64_check_out.
  */
 int t64_sa_out(const struct sockaddr_in6 *sin6, int peer,
@@ -246,7 +258,7 @@ int t64_sa_out(const struct sockaddr_in6 *sin6, int peer,
 	else if (peer)
 		sin.sin_addr.s_addr = htonl(t64_peer4(sin6, peer == 2));
 	else
-		sin.sin_addr.s_addr = htonl(0xc0000002u);
+		sin.sin_addr.s_addr = htonl(t64_self4());
 	memcpy(addr, &sin, *lenp < sizeof sin ? *lenp : sizeof sin);
 	*lenp = sizeof sin;
 	return 0;

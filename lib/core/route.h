@@ -30,6 +30,7 @@ void t64_sin6(const struct sockaddr_in *sin, const struct t64_prefix *p,
 int t64_sa_out(const struct sockaddr_in6 *sin6, int peer,
 	       struct sockaddr *addr, socklen_t *lenp);
 int t64_check_out(struct sockaddr *addr, socklen_t *lenp);
+uint32_t t64_self4(void);
 const struct t64_prefix *t64_known_prefix(const uint8_t a[16], uint32_t *ip);
 uint32_t t64_peer4(const struct sockaddr_in6 *sin6, int strict);
 int t64_standin_sin6(const struct sockaddr_in *sin, struct sockaddr_in6 *out);

@@ -470,6 +470,36 @@ static void case_cmsg(const char *dest, const char *dest6)
 	close(pfd);
 }
 
+/*
+ * case_name: DEST EXPECTED: a UDP and a TCP socket talking to DEST through
+ * NAT64 name themselves EXPECTED (ipv4_identity, else 192.0.0.2) with
+ * their real port.
+ */
+static void case_name(const char *dest, const char *expected)
+{
+	int types[2] = { SOCK_DGRAM, SOCK_STREAM };
+	uint16_t lport;
+	int lfd = listener6(&lport);
+
+	for (int i = 0; i < 2; i++) {
+		int fd = socket(AF_INET, types[i], 0);
+		struct sockaddr_in dst = sin4(dest, lport), me;
+		struct sockaddr_in6 real6;
+		socklen_t l = sizeof me, l6 = sizeof real6;
+
+		CHECK(connect(fd, (struct sockaddr *)&dst, sizeof dst) == 0,
+		      "connect: %s", strerror(errno));
+		syscall(SYS_getsockname, fd, &real6, &l6);
+		CHECK(getsockname(fd, (struct sockaddr *)&me, &l) == 0 &&
+			      l == sizeof me &&
+			      same4(&me, expected, ntohs(real6.sin6_port)),
+		      "%s: own name %s:%u", i ? "tcp" : "udp",
+		      inet_ntoa(me.sin_addr), ntohs(me.sin_port));
+		close(fd);
+	}
+	close(lfd);
+}
+
 int main(int argc, char **argv)
 {
 	const char *c = argc > 1 ? argv[1] : "";
@@ -484,6 +514,8 @@ int main(int argc, char **argv)
 		case_opts();
 	else if (strcmp(c, "cmsg") == 0 && argc > 3)
 		case_cmsg(argv[2], argv[3]);
+	else if (strcmp(c, "name") == 0 && argc > 3)
+		case_name(argv[2], argv[3]);
 	else
 		CHECK(0, "unknown case %s", c);
 	return t_report();

@@ -20,6 +20,8 @@ export interface Path {
 
 export interface Config {
   prefix?: Prefix;
+  /** `ipv4_identity`: the IPv4 address getsockname() shows for a socket talking through NAT64 (default 192.0.0.2). */
+  identity?: number;
   locals: Net[];
   paths: Path[];
 }
@@ -33,6 +35,8 @@ export type ErrorCode =
   | 'bad-mask'
   | 'net-host-bits'
   | 'bad-port'
+  | 'bad-identity'
+  | 'duplicate-identity'
   | 'unknown-key'
   | 'missing-equals'
   | 'duplicate-prefix'
@@ -165,13 +169,18 @@ export function parseConfig(text: string, file: string): ParseResult {
       return;
     }
 
-    const keys = open ? ['subnet', 'nat64_prefix'] : ['nat64_prefix', 'local'];
+    const keys = open ? ['subnet', 'nat64_prefix'] : ['nat64_prefix', 'local', 'ipv4_identity'];
     const where = open ? 'inside a path' : 'at top level';
     const equals = content.indexOf('=');
     const key = (equals < 0 ? content.split(/\s+/)[0] ?? '' : content.slice(0, equals)).trim();
     if (!keys.includes(key)) {
-      const hint = key === 'subnet' ? '"subnet" belongs inside "path { }"' : key === 'local' ? '"local" belongs at top level, outside "path { }"' : `"${key}" is not a keyword`;
-      return fail({ code: 'unknown-key', message: `${hint}; expected ${keys.join(' or ')} ${where}${open ? ' or "}"' : ' or "path {"'}` });
+      const hint =
+        key === 'subnet'
+          ? '"subnet" belongs inside "path { }"'
+          : key === 'local' || key === 'ipv4_identity'
+            ? `"${key}" belongs at top level, outside "path { }"`
+            : `"${key}" is not a keyword`;
+      return fail({ code: 'unknown-key', message: `${hint}; expected ${keys.slice(0, -1).join(', ')} or ${keys[keys.length - 1]} ${where}${open ? ' or "}"' : ' or "path {"'}` });
     }
     if (equals < 0) return fail({ code: 'missing-equals', message: `expected "${key} = VALUE"` });
     const value = content.slice(equals + 1).trim();
@@ -191,6 +200,15 @@ export function parseConfig(text: string, file: string): ParseResult {
       if ('problem' in parsed) return fail(parsed.problem);
       if (open) open.prefix = parsed.prefix;
       else config.prefix = parsed.prefix;
+      return;
+    }
+    if (key === 'ipv4_identity') {
+      if (config.identity !== undefined) return fail({ code: 'duplicate-identity', message: 'ipv4_identity is already set above; expected at most one' });
+      const ip = parseIPv4(value);
+      if (ip === undefined || ip >>> 24 === 0 || ip >>> 24 === 127 || ip >>> 29 === 7) {
+        return fail({ code: 'bad-identity', message: 'expected a unicast IPv4 address a.b.c.d, not in 0/8, 127/8 or 224/3, e.g. 192.0.0.2' });
+      }
+      config.identity = ip;
       return;
     }
     if (open) open.subnetSeen = true;
@@ -215,6 +233,7 @@ export function dump(result: ParseResult): string {
   const { config } = result;
   const lines: string[] = [];
   if (config.prefix) lines.push(`nat64_prefix ${formatPrefix(config.prefix)}`);
+  if (config.identity !== undefined) lines.push(`ipv4_identity ${formatIPv4(config.identity)}`);
   for (const local of config.locals) lines.push(`local ${formatNet(local)}`);
   for (const path of config.paths) {
     for (const subnet of path.subnets) lines.push(`path ${formatPrefix(path.prefix)} ${formatNet(subnet)} ${subnet.portLow}-${subnet.portHigh}`);

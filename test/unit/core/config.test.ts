@@ -62,7 +62,7 @@ test('messages say what was expected', () => {
   assert.match(message('local = 10.0.0.0\n'), /missing "\/MASK"; expected a\.b\.c\.d\/MASK/);
   assert.match(message('local = 10.0.0.0:80/8\n'), /local net takes no port/);
   assert.match(message('path {\nsubnet = 1.0.0.0:9-8/8\nnat64_prefix = 64:ff9b::\n}\n'), /port range 9-8 is empty; expected LOW-HIGH with LOW <= HIGH/);
-  assert.match(message('server = 1.2.3.4\n'), /"server" is not a keyword; expected nat64_prefix or local at top level or "path \{"/);
+  assert.match(message('server = 1.2.3.4\n'), /"server" is not a keyword; expected nat64_prefix, local or ipv4_identity at top level or "path \{"/);
   assert.match(message('subnet = 1.0.0.0/8\n'), /"subnet" belongs inside "path \{ \}"/);
   assert.match(message('nat64_prefix 64:ff9b::\n'), /expected "nat64_prefix = VALUE"/);
   assert.match(message('path {\nnat64_prefix = 64:ff9b::\n}\n'), /path opened at line 1 has no subnet/);
