@@ -331,6 +331,16 @@ static int hopt(int fd, int lv, int o)
  */
 static void case_opts(void)
 {
+	static const struct {
+		int opt, val, opt6, val6;
+	} twins[] = {
+		{ IP_TOS, 0xb8, IPV6_TCLASS, 0xb8 },
+		{ IP_TTL, 9, IPV6_UNICAST_HOPS, 9 },
+		{ IP_MTU_DISCOVER, IP_PMTUDISC_PROBE, IPV6_MTU_DISCOVER,
+		  IPV6_PMTUDISC_PROBE },
+		{ IP_FREEBIND, 1, IPV6_FREEBIND, 1 },
+		{ IP_RECVERR, 1, IPV6_RECVERR, 1 },
+	};
 	int types[2] = { SOCK_STREAM, SOCK_DGRAM };
 
 	for (int i = 0; i < 2; i++) {
@@ -340,34 +350,18 @@ static void case_opts(void)
 		CHECK(real_domain(fd) == AF_INET6 &&
 			      hopt(fd, SOL_SOCKET, SO_DOMAIN) == AF_INET,
 		      "%s: SO_DOMAIN AF_INET", k);
-		v = 0xb8;
-		setsockopt(fd, IPPROTO_IP, IP_TOS, &v, sizeof v);
-		CHECK(hopt(fd, IPPROTO_IP, IP_TOS) == 0xb8 &&
-			      kopt(fd, IPPROTO_IPV6, IPV6_TCLASS) == 0xb8,
-		      "%s: IP_TOS 0xb8 -> %#x, IPV6_TCLASS %#x", k,
-		      hopt(fd, IPPROTO_IP, IP_TOS),
-		      kopt(fd, IPPROTO_IPV6, IPV6_TCLASS));
-		v = 9;
-		setsockopt(fd, IPPROTO_IP, IP_TTL, &v, sizeof v);
-		CHECK(hopt(fd, IPPROTO_IP, IP_TTL) == 9 &&
-			      kopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS) == 9,
-		      "%s: IP_TTL", k);
-		v = IP_PMTUDISC_PROBE;
-		setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &v, sizeof v);
-		CHECK(hopt(fd, IPPROTO_IP, IP_MTU_DISCOVER) == IP_PMTUDISC_PROBE &&
-			      kopt(fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER) ==
-				      IPV6_PMTUDISC_PROBE,
-		      "%s: IP_MTU_DISCOVER -> IPV6_MTU_DISCOVER %d", k,
-		      kopt(fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER));
+		for (size_t j = 0; j < sizeof twins / sizeof twins[0]; j++) {
+			int o = twins[j].opt, want = twins[j].val;
+
+			setsockopt(fd, IPPROTO_IP, o, &want, sizeof want);
+			CHECK(hopt(fd, IPPROTO_IP, o) == want &&
+				      kopt(fd, IPPROTO_IPV6, twins[j].opt6) ==
+					      twins[j].val6,
+			      "%s: IP option %d = %d reads %d, IPv6 twin %d is %d",
+			      k, o, want, hopt(fd, IPPROTO_IP, o), twins[j].opt6,
+			      kopt(fd, IPPROTO_IPV6, twins[j].opt6));
+		}
 		v = 1;
-		setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &v, sizeof v);
-		CHECK(hopt(fd, IPPROTO_IP, IP_FREEBIND) == 1 &&
-			      kopt(fd, IPPROTO_IPV6, IPV6_FREEBIND) == 1,
-		      "%s: IP_FREEBIND -> IPV6_FREEBIND", k);
-		setsockopt(fd, IPPROTO_IP, IP_RECVERR, &v, sizeof v);
-		CHECK(hopt(fd, IPPROTO_IP, IP_RECVERR) == 1 &&
-			      kopt(fd, IPPROTO_IPV6, IPV6_RECVERR) == 1,
-		      "%s: IP_RECVERR -> IPV6_RECVERR", k);
 		CHECK(setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &v,
 				 sizeof v) == 0 &&
 			      hopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT) == 1,
