@@ -276,9 +276,6 @@ hook "sendmsg IPv4 cmsgs over loopback" "$NET" $P -- cmsg 127.0.0.1 ::ffff:127.0
 hook "own name through NAT64: 192.0.0.2" "$NET" $P -- name $D 192.0.0.2
 printf 'ipv4_identity = 100.64.0.7\n' >"$T/identity.conf"
 hook "own name through NAT64: ipv4_identity" "$NET" $P TNAT64_CONF_FILE="$T/identity.conf" -- name $D 100.64.0.7
-hook "own name through NAT64: 192.0.0.2" "$NET" $P -- name $D 192.0.0.2
-printf 'ipv4_identity = 100.64.0.7\n' >"$T/identity.conf"
-hook "own name through NAT64: ipv4_identity" "$NET" $P TNAT64_CONF_FILE="$T/identity.conf" -- name $D 100.64.0.7
 PROG=hooks
 
 # 14. Robustness (lib/test/robust.c): fork while another thread is inside a
