@@ -431,7 +431,7 @@ static void case_cmsg(const char *dest, const char *dest6)
 	socklen_t al = sizeof a;
 	struct sockaddr_in dst;
 	struct in_pktinfo pi = { .ipi_ifindex = 1 };
-	_Alignas(struct cmsghdr) char ctl[256];
+	_Alignas(struct cmsghdr) char ctl[256] = { 0 }; /* cmsg padding too */
 	struct iovec iov = { "t", 1 };
 	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl };
 
