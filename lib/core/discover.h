@@ -1,4 +1,4 @@
-/* RFC 7050 discovery through the system resolver, once per TTL. */
+/* RFC 7050 discovery with a small DNS client of our own, once per TTL. */
 #ifndef T64_DISCOVER_H
 #define T64_DISCOVER_H
 
