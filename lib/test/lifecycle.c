@@ -40,15 +40,6 @@ static int local_of(int lfd, char text[INET6_ADDRSTRLEN])
 	return fd;
 }
 
-/* ms_since returns the milliseconds since t0. */
-static long ms_since(const struct timespec *t0)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
-}
-
 /* so_error returns the SO_ERROR of fd, or -1 when getsockopt fails. */
 static int so_error(int fd)
 {

@@ -1,4 +1,4 @@
-/* Address helpers shared by the hook test programs (hooks.c, udp.c). */
+/* Helpers shared by the hook test programs (hooks.c, udp.c, lifecycle.c, robust.c, standin.c). */
 #ifndef T64_TEST_NET_H
 #define T64_TEST_NET_H
 
@@ -8,7 +8,17 @@
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
+
+/* ms_since returns the milliseconds since t0 (CLOCK_MONOTONIC). */
+static inline long ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
 
 /* real_domain asks the kernel directly (no hook) for fd's address family. */
 static inline int real_domain(int fd)

@@ -34,15 +34,6 @@ extern char **environ;
 /* This program's path as run (not /proc/self/exe: under valgrind that is valgrind's). */
 static const char *self;
 
-/* ms_since returns the milliseconds since t0. */
-static long ms_since(const struct timespec *t0)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
-}
-
 /* connect4 connects a new blocking AF_INET TCP socket to ip:port; returns it or -1 (errno kept). */
 static int connect4(const char *ip, uint16_t port)
 {
