@@ -1,6 +1,8 @@
 """A tiny DNS responder for the discovery test: answers AAAA ipv4only.arpa
 with recorded addresses (argv: READY_FILE TTL ADDR...) on 127.0.0.1:53/udp;
-everything else gets an empty NOERROR answer. Runs until killed."""
+everything else gets an empty NOERROR answer. Exits after 20 s without a query,
+so a test that forgets it (it runs in the test's own network namespace, where
+nothing else could stop it) leaves nothing behind."""
 import socket
 import struct
 import sys
@@ -8,9 +10,13 @@ import sys
 ready, ttl, addrs = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
 sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 sock.bind(("127.0.0.1", 53))
+sock.settimeout(20)
 open(ready, "w").close()
 while True:
-    query, peer = sock.recvfrom(512)
+    try:
+        query, peer = sock.recvfrom(512)
+    except socket.timeout:
+        sys.exit(0)
     qid, = struct.unpack("!H", query[:2])
     off, labels = 12, []
     while query[off]:
