@@ -513,8 +513,8 @@ async function main(): Promise<void> {
     `±${ms(launch.preloadOnly)} ms | – | |`);
   if (labResults) {
     const L = labResults;
-    const discoveryNote = 'discovery is met when it adds at most two raw round trips: glibc\'s resolver also reads ' +
-      'resolv.conf and opens its socket once per process.';
+    const discoveryNote = 'discovery is met when it adds at most two raw round trips: besides the query, the library ' +
+      'reads resolv.conf and opens a UDP socket once per process.';
     lines.push(`| discovery: first connect of a fresh process, prefix discovered (DNS64, lab) / known (TNAT64_PREFIX) | ` +
       `${fmt(L.discovery.discovered.median)} µs | ${fmt(L.discovery.known.median)} µs | ` +
       `+${fmt(L.discovery.added.median)} µs | ±${fmt(Math.abs(L.discovery.added.spread * L.discovery.added.median))} µs | ` +
