@@ -160,7 +160,7 @@ ln -s "$T/target" "$T/link.log"
 hook "debug symlink" "$NET" $P TNAT64_DEBUG=1 TNAT64_DEBUG_FILE="$T/link.log" -- nat64 $D 64:ff9b:1::c633:6407
 check "debug symlink not followed" test ! -e "$T/target"
 
-# 10. RFC 7050 discovery through the system resolver (a private
+# 10. RFC 7050 discovery through the nameservers of resolv.conf (a private
 #     /etc/resolv.conf in a private mount namespace, a recorded DNS64 answer).
 printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' >"$T/resolv.conf"
 DNS="$NET && mount --bind $T/resolv.conf /etc/resolv.conf && { python3 $HERE/dns.py $T/ready 300 2001:db8:122:344:c0:0:aa00:0 2001:db8:122:344:c0:0:ab00:0 & } && for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do [ -e $T/ready ] && break; sleep 0.1; done"
@@ -287,9 +287,9 @@ hook "fork while a thread is in a NAT64 connect" "$DEAD" $P -- forkhook 192.0.2.
 printf 'nameserver 127.0.0.1\noptions timeout:2 attempts:1\n' >"$T/resolv.conf"
 rm -f "$T/ready"
 # The server never answers; it marks $T/asked once the first query came, so
-# the fork happens while the thread waits for the answer (forking while a
-# thread is inside glibc's res_ninit can leave the child stuck on glibc's
-# resolver lock, whoever calls it).
+# the fork happens while the thread waits for the answer (when discovery
+# still used glibc's res_ninit, a fork at that moment could leave the child
+# stuck on glibc's resolver lock).
 rm -f "$T/asked"
 SILENT="ip link set lo up && ip addr add 192.0.2.1/24 dev lo && mount --bind $T/resolv.conf /etc/resolv.conf && { timeout 15 python3 -c 'import socket, time; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind((\"127.0.0.1\", 53)); open(\"$T/ready\", \"w\").close(); s.recvfrom(512); open(\"$T/asked\", \"w\").close(); time.sleep(15)' & } && for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30; do [ -e $T/ready ] && break; sleep 0.1; done"
 unshare() { "$unshare_n" -m "$@"; }
