@@ -1,9 +1,10 @@
 /*
- * The stand-in pool (docs/DESIGN.md, "Stand-in pool"): native IPv6 peers get
- * an IPv4 address from 198.19.0.0/16, and an address from there maps back
- * to the peer. Slot i of one fixed table is stand-in 198.19.0.0 + i, so the
- * way back is an index. The table is shared with forked children
- * (MAP_SHARED) and filled lock-free: claim a slot, write it, publish it.
+ * The stand-in pool (docs/DESIGN.md, "Stand-in pool"): IPv6 addresses a
+ * program cannot see (native IPv6 peers, looked-up names with no IPv4
+ * form) get an IPv4 address from the configured range, and an address
+ * from there maps back. Slot i of one fixed table is stand-in net + i, so
+ * the way back is an index. The table is shared with the whole process
+ * tree and filled lock-free: claim a slot, write it, publish it.
  */
 #include "pool.h"
 
@@ -12,51 +13,160 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "addr.h"
 #include "log.h"
+#include "state.h"
+
+_Atomic uint64_t t64_pool_range =
+	(uint64_t)0xffff0000u << 32 | T64_POOL_DEFAULT;
 
 /*
- * One slot: the peer's first 32 bits stored inverted in `head` (0: free,
- * 1: being written; an inverted 0 or 1 would be ffff:ffff:: or
- * ffff:fffe::, multicast, never a peer) and the other 12 bytes. 16 bytes,
- * 1 MiB for the table, touched page by page as slots fill.
+ * One slot: the address's first 32 bits stored inverted in `head` (0:
+ * free, 1: being written; an inverted 0 or 1 would be ffff:ffff:: or
+ * ffff:fffe::, multicast, never a peer or a looked-up address) and the
+ * other 12 bytes. 16 bytes, 1 MiB for the slots.
  */
 struct slot {
 	_Atomic uint32_t head;
 	uint8_t rest[12];
 };
 
-#define FREE 0u
-#define BUSY 1u
-#define SPIN 4096 /* loads spent waiting for a slot being written */
-
-static _Atomic(struct slot *) table;
-static _Atomic int full_said;
+/* A slot's name: `state` guards `text` (it can be set after the slot). */
+struct name {
+	_Atomic uint8_t state;
+	char text[255];
+};
 
 /*
- * t64_pool_init maps the table (shared, anonymous, so forked children see
- * the same mappings) unless it is there already. Called by the library's
+ * The whole table. `range` is the range its slots stand for, set by the
+ * first process that uses it: a process configured for another range
+ * must not read slot i as its own net + i. Pages are touched only as
+ * slots and names fill.
+ */
+struct table {
+	_Atomic uint64_t range;
+	uint8_t pad[4096 - sizeof(uint64_t)];
+	struct slot slot[T64_POOL_SLOTS];
+	struct name name[T64_POOL_SLOTS];
+};
+
+#define FREE 0u
+#define BUSY 1u
+#define SET 2u
+#define SPIN 4096 /* loads spent waiting for a slot or name being written */
+
+static _Atomic(struct table *) table;
+static _Atomic int full_said, other_said;
+
+/* t64_pool_set_range makes net/len (checked by the caller) the range. */
+void t64_pool_set_range(uint32_t net, unsigned len)
+{
+	uint32_t mask = t64_mask_of(len);
+
+	atomic_store(&t64_pool_range, (uint64_t)mask << 32 | (net & mask));
+}
+
+/* fresh maps a new, private, zeroed table. NULL when mmap fails. */
+static struct table *fresh(void)
+{
+	struct table *t = mmap(NULL, sizeof *t, PROT_READ | PROT_WRITE,
+			       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	return t == MAP_FAILED ? NULL : t;
+}
+
+/*
+ * t64_pool_init maps the table (shared, so forked children see the same
+ * mappings) unless it is there already. Called by the library's
  * constructor and again on first use; two racing callers keep one table.
  * Async-signal-safe (mmap, atomics). errno preserved; a failed mmap leaves
- * no table (every peer is then shown as 198.19.0.0).
+ * no table (no stand-ins then).
  */
 void t64_pool_init(void)
 {
 	int saved = errno;
-	struct slot *t, *none = NULL;
+	struct table *t, *none = NULL;
 
 	if (atomic_load_explicit(&table, memory_order_acquire) != NULL)
 		return;
-	t = mmap(NULL, T64_POOL_SLOTS * sizeof *t, PROT_READ | PROT_WRITE,
-		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (t != MAP_FAILED &&
-	    !atomic_compare_exchange_strong(&table, &none, t))
-		munmap(t, T64_POOL_SLOTS * sizeof *t);
+	t = fresh();
+	if (t != NULL && !atomic_compare_exchange_strong(&table, &none, t))
+		munmap(t, sizeof *t);
 	errno = saved;
 }
 
 __attribute__((constructor)) static void pool_ctor(void)
 {
 	t64_pool_init();
+}
+
+/* say_range formats the range r (as in t64_pool_range) as "a.b.c.d/LEN". */
+static void say_range(uint64_t r, char out[T64_ADDRSTR + 4])
+{
+	int len = t64_mask_bits((uint32_t)(r >> 32));
+	size_t n;
+
+	t64_format4((uint32_t)r, out);
+	n = strlen(out);
+	out[n] = '/';
+	out[n + 1] = (char)('0' + len / 10);
+	out[n + 2] = (char)('0' + len % 10);
+	out[n + 3] = '\0';
+}
+
+/*
+ * usable returns the table for this process's range, mapping it on first
+ * use and claiming it for the range when no process has yet. A table made
+ * for another range (a parent configured differently) is replaced by a
+ * private one, said once. NULL when there is no table. errno preserved.
+ */
+static struct table *usable(uint64_t *range)
+{
+	struct table *t = atomic_load_explicit(&table, memory_order_acquire);
+	uint64_t mine, r;
+
+	(void)t64_state(); /* the configured range */
+	mine = atomic_load_explicit(&t64_pool_range, memory_order_relaxed);
+	*range = mine;
+	if (t == NULL) {
+		t64_pool_init();
+		t = atomic_load_explicit(&table, memory_order_acquire);
+		if (t == NULL)
+			return NULL;
+	}
+	r = atomic_load_explicit(&t->range, memory_order_acquire);
+	if (r == mine)
+		return t;
+	if (r == 0 && atomic_compare_exchange_strong(&t->range, &r, mine))
+		return t;
+	if (r == mine)
+		return t;
+	{
+		int saved = errno;
+		struct table *n = fresh();
+
+		if (n == NULL) {
+			errno = saved;
+			return NULL;
+		}
+		atomic_store(&n->range, mine);
+		if (!atomic_compare_exchange_strong(&table, &t, n)) {
+			munmap(n, sizeof *n);
+			n = t;
+		} else if (!atomic_exchange(&other_said, 1)) {
+			char a[T64_ADDRSTR + 4], b[T64_ADDRSTR + 4];
+
+			say_range(r, a);
+			say_range(mine, b);
+			t64_log(0, "the stand-in table this process inherited is "
+				   "for %s but its stand-in range is %s "
+				   "(standin_pool or TNAT64_STANDIN_POOL "
+				   "differ): it keeps its own stand-ins",
+				a, b);
+		}
+		errno = saved;
+		return n;
+	}
 }
 
 /* head_of returns the inverted first 32 bits of a (a slot's head). */
@@ -66,14 +176,14 @@ static uint32_t head_of(const uint8_t a[16])
 		 (uint32_t)a[2] << 8 | a[3]);
 }
 
-/* home returns the first slot tried for a: FNV-1a of the 16 bytes, 16 bits. */
-static uint32_t home(const uint8_t a[16])
+/* home returns the first slot tried for a: FNV-1a of the 16 bytes. */
+static uint32_t home(const uint8_t a[16], uint32_t size)
 {
 	uint32_t h = 2166136261u;
 
 	for (int i = 0; i < 16; i++)
 		h = (h ^ a[i]) * 16777619u;
-	return (h ^ h >> 16) & (T64_POOL_SLOTS - 1);
+	return (h ^ h >> 16) & (size - 1);
 }
 
 /*
@@ -91,40 +201,69 @@ static uint32_t settled(struct slot *s)
 }
 
 /* full reports once per process that the pool has no free slot left. */
-static void full(void)
+static void full(uint64_t range)
 {
-	if (!atomic_exchange(&full_said, 1))
-		t64_log(0, "the stand-in pool 198.19.0.0/16 is full (%u IPv6 "
-			   "peers): new ones are shown as 198.19.0.0 and "
-			   "replies to it fail with EHOSTUNREACH",
-			T64_POOL_SLOTS - 2);
+	char r[T64_ADDRSTR + 4], n[T64_ADDRSTR];
+	int len = t64_mask_bits((uint32_t)(range >> 32));
+
+	if (atomic_exchange(&full_said, 1))
+		return;
+	say_range(range, r);
+	t64_format4((uint32_t)range, n);
+	t64_log(0, "the stand-in pool %s is full (%u addresses, never "
+		   "reused while the process tree runs): new names get no "
+		   "IPv4 address and new IPv6 peers are shown as %s; %s",
+		r, (1u << (32 - len)) - 2, n,
+		len > (int)T64_POOL_MIN_LEN ?
+			"make it larger with a shorter LEN (16 at most "
+			"65534 addresses) in standin_pool = A.B.C.D/LEN "
+			"(configuration file) or TNAT64_STANDIN_POOL" :
+			"it is the largest possible; start the program "
+			"tree afresh");
 }
 
 /*
- * t64_pool_get returns the stand-in (host order) of IPv6 address a: the
- * slot already holding it, else the first free one from its home slot on
- * (linear probing), claimed for good: a mapping is never reused or freed.
- * 198.19.0.0 and 198.19.255.255 are never handed out. Returns T64_POOL_NONE
- * (198.19.0.0) when the pool is full or has no table. Lock-free and
- * async-signal-safe; no allocation; errno preserved.
+ * record sets the name of slot i to name unless it has one (first name
+ * wins) or name does not fit. Lock-free; a writer that dies in the middle
+ * leaves the slot without a name.
  */
-uint32_t t64_pool_get(const uint8_t a[16])
+static void record(struct table *t, uint32_t i, const char *name)
 {
-	struct slot *t = atomic_load_explicit(&table, memory_order_acquire);
-	uint32_t want = head_of(a), i = home(a);
+	struct name *e = &t->name[i];
+	size_t n;
+	uint8_t s = FREE;
 
-	if (t == NULL) {
-		t64_pool_init();
-		t = atomic_load_explicit(&table, memory_order_acquire);
-	}
-	if (t == NULL || want == FREE || want == BUSY)
-		return T64_POOL_NONE;
-	for (uint32_t n = 0; n < T64_POOL_SLOTS;
-	     n++, i = (i + 1) & (T64_POOL_SLOTS - 1)) {
-		struct slot *s = &t[i];
+	if (name == NULL || (n = strnlen(name, T64_POOL_NAME_MAX + 1)) == 0 ||
+	    n > T64_POOL_NAME_MAX ||
+	    atomic_load_explicit(&e->state, memory_order_relaxed) != FREE ||
+	    !atomic_compare_exchange_strong_explicit(&e->state, &s, BUSY,
+						     memory_order_acquire,
+						     memory_order_relaxed))
+		return;
+	memcpy(e->text, name, n);
+	e->text[n] = '\0';
+	atomic_store_explicit(&e->state, SET, memory_order_release);
+}
+
+/*
+ * find returns the index of the slot holding a, claiming the first free
+ * one from its home slot on (linear probing) when there is none; a slot
+ * is claimed for good: a mapping is never reused or freed. Index 0 and
+ * the range's last are never handed out. Returns 0 when the range is
+ * full. Lock-free and async-signal-safe; no allocation.
+ */
+static uint32_t find(struct table *t, uint64_t range, const uint8_t a[16])
+{
+	uint32_t size = ~(uint32_t)(range >> 32) + 1;
+	uint32_t want = head_of(a), i = home(a, size);
+
+	if (want == FREE || want == BUSY)
+		return 0;
+	for (uint32_t n = 0; n < size; n++, i = (i + 1) & (size - 1)) {
+		struct slot *s = &t->slot[i];
 		uint32_t h;
 
-		if (i == 0 || i == T64_POOL_SLOTS - 1)
+		if (i == 0 || i == size - 1)
 			continue;
 		h = settled(s);
 		if (h == FREE) {
@@ -136,31 +275,78 @@ uint32_t t64_pool_get(const uint8_t a[16])
 				memcpy(s->rest, a + 4, sizeof s->rest);
 				atomic_store_explicit(&s->head, want,
 						      memory_order_release);
-				return T64_POOL_NET | i;
+				return i;
 			}
 		}
 		if (h == want && memcmp(s->rest, a + 4, sizeof s->rest) == 0)
-			return T64_POOL_NET | i;
+			return i;
 	}
-	full();
-	return T64_POOL_NONE;
+	full(range);
+	return 0;
+}
+
+/*
+ * t64_pool_get returns the stand-in (host order) of peer address a, or
+ * the range's network address when the pool is full or has no table.
+ * Lock-free and async-signal-safe; no allocation; errno preserved.
+ */
+uint32_t t64_pool_get(const uint8_t a[16])
+{
+	int saved = errno;
+	uint64_t range;
+	struct table *t = usable(&range);
+	uint32_t i = t ? find(t, range, a) : 0;
+
+	errno = saved;
+	return (uint32_t)range | i;
+}
+
+/* t64_pool_name_get: see pool.h. */
+uint32_t t64_pool_name_get(const uint8_t a[16], const char *name)
+{
+	int saved = errno;
+	uint64_t range;
+	struct table *t = usable(&range);
+	uint32_t i = t ? find(t, range, a) : 0;
+
+	if (i != 0)
+		record(t, i, name);
+	errno = saved;
+	return i ? (uint32_t)range | i : 0;
+}
+
+/*
+ * slot_of returns the table and the index of stand-in ip, or NULL when ip
+ * is outside the range or its network or last address. errno preserved.
+ */
+static struct table *slot_of(uint32_t ip, uint32_t *i)
+{
+	uint64_t range;
+	struct table *t;
+	uint32_t mask;
+
+	if (!t64_pool_is(ip) || (t = usable(&range)) == NULL)
+		return NULL;
+	mask = (uint32_t)(range >> 32);
+	if ((ip & mask) != (uint32_t)range)
+		return NULL;
+	*i = ip & ~mask;
+	return *i == 0 || *i == ~mask ? NULL : t;
 }
 
 /*
  * t64_pool_addr writes into out the IPv6 address stand-in ip (host order)
  * stands for. Returns 1, or 0 when ip is no stand-in in use in this
- * process tree. Lock-free, one load; no errno.
+ * process tree. Lock-free; errno preserved.
  */
 int t64_pool_addr(uint32_t ip, uint8_t out[16])
 {
-	struct slot *t = atomic_load_explicit(&table, memory_order_acquire);
-	uint32_t h;
-	struct slot *s;
+	uint32_t i, h;
+	struct table *t = slot_of(ip, &i);
 
-	if (t == NULL || !t64_pool_is(ip))
+	if (t == NULL)
 		return 0;
-	s = &t[ip & (T64_POOL_SLOTS - 1)];
-	h = atomic_load_explicit(&s->head, memory_order_acquire);
+	h = atomic_load_explicit(&t->slot[i].head, memory_order_acquire);
 	if (h == FREE || h == BUSY)
 		return 0;
 	h = ~h;
@@ -168,6 +354,31 @@ int t64_pool_addr(uint32_t ip, uint8_t out[16])
 	out[1] = (uint8_t)(h >> 16);
 	out[2] = (uint8_t)(h >> 8);
 	out[3] = (uint8_t)h;
-	memcpy(out + 4, s->rest, sizeof s->rest);
+	memcpy(out + 4, t->slot[i].rest, sizeof t->slot[i].rest);
+	return 1;
+}
+
+/* t64_pool_name: see pool.h. Lock-free; errno preserved. */
+int t64_pool_name(uint32_t ip, char *out, size_t len)
+{
+	uint32_t i;
+	struct table *t = slot_of(ip, &i);
+	struct name *e;
+	uint8_t s;
+	size_t n;
+
+	if (t == NULL || len == 0)
+		return 0;
+	e = &t->name[i];
+	s = atomic_load_explicit(&e->state, memory_order_acquire);
+	for (int k = 0; s == BUSY && k < SPIN; k++)
+		s = atomic_load_explicit(&e->state, memory_order_acquire);
+	if (s != SET)
+		return 0;
+	n = strnlen(e->text, sizeof e->text - 1);
+	if (n >= len)
+		n = len - 1;
+	memcpy(out, e->text, n);
+	out[n] = '\0';
 	return 1;
 }

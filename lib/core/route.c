@@ -286,8 +286,8 @@ int t64_addr_out(const struct sockaddr_in6 *sin6, socklen_t l6, int peer,
  * t64_standin_sin6 builds in *out the real IPv6 address behind stand-in
  * sin (see pool.c), port kept. Returns 1; 0 when sin is no stand-in in use
  * (an ordinary IPv4 destination); -1 with errno EHOSTUNREACH for
- * 198.19.0.0, the address peers are shown as when the pool is full (no
- * way back to them). No allocation, no lock; one load.
+ * the range's network address, which peers are shown as when the pool is
+ * full (no way back to them). No allocation, no lock; one load.
  */
 int t64_standin_sin6(const struct sockaddr_in *sin, struct sockaddr_in6 *out)
 {
@@ -300,7 +300,7 @@ int t64_standin_sin6(const struct sockaddr_in *sin, struct sockaddr_in6 *out)
 	out->sin6_port = sin->sin_port;
 	if (t64_pool_addr(ip, out->sin6_addr.s6_addr))
 		return 1;
-	if (ip != T64_POOL_NONE)
+	if (ip != t64_pool_full())
 		return 0;
 	errno = EHOSTUNREACH;
 	return -1;

@@ -53,26 +53,26 @@ static void case_unit(void)
 
 	addr6(1, a);
 	first = t64_pool_get(a);
-	CHECK(t64_pool_is(first) && first != T64_POOL_NONE &&
-		      first != (T64_POOL_NET | 0xffff),
+	CHECK(t64_pool_is(first) && first != T64_POOL_DEFAULT &&
+		      first != (T64_POOL_DEFAULT | 0xffff),
 	      "a stand-in in 198.19/16: %#x", first);
 	CHECK(t64_pool_get(a) == first, "stable");
 	CHECK(t64_pool_addr(first, b) == 1 && memcmp(a, b, 16) == 0, "reversible");
-	CHECK(t64_pool_addr(T64_POOL_NONE, b) == 0 &&
-		      t64_pool_addr(T64_POOL_NET | 0xffff, b) == 0 &&
+	CHECK(t64_pool_addr(T64_POOL_DEFAULT, b) == 0 &&
+		      t64_pool_addr(T64_POOL_DEFAULT | 0xffff, b) == 0 &&
 		      t64_pool_addr(0xc0000201, b) == 0,
 	      "198.19.0.0, .255.255 and other addresses map to nothing");
 	pid = fork();
 	if (pid == 0) {
 		addr6(2, a);
-		_exit(t64_pool_get(a) == T64_POOL_NONE);
+		_exit(t64_pool_get(a) == T64_POOL_DEFAULT);
 	}
 	waitpid(pid, &st, 0);
 	addr6(2, a);
 	s = 0;
 	for (uint32_t i = 1; i < T64_POOL_SLOTS - 1; i++)
-		if (t64_pool_addr(T64_POOL_NET | i, b) && memcmp(a, b, 16) == 0)
-			s = T64_POOL_NET | i;
+		if (t64_pool_addr(T64_POOL_DEFAULT | i, b) && memcmp(a, b, 16) == 0)
+			s = T64_POOL_DEFAULT | i;
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0 && s != 0 &&
 		      t64_pool_get(a) == s,
 	      "the child's mapping is the parent's (MAP_SHARED): %#x", s);
@@ -80,7 +80,7 @@ static void case_unit(void)
 	for (uint32_t i = 3; n < T64_POOL_SLOTS - 4; i++, n++) {
 		addr6(i, a);
 		s = t64_pool_get(a);
-		if (!t64_pool_is(s) || s == T64_POOL_NONE ||
+		if (!t64_pool_is(s) || s == T64_POOL_DEFAULT ||
 		    (s & 0xffff) == 0xffff)
 			bad++;
 		else if (seen[s & 0xffff]++)
@@ -91,7 +91,7 @@ static void case_unit(void)
 	CHECK(bad == 0 && dup == 0 && wrong == 0,
 	      "65534 peers: %u unusable, %u shared, %u wrong", bad, dup, wrong);
 	addr6(0x7fffffff, a);
-	CHECK(t64_pool_get(a) == T64_POOL_NONE, "the 65535th peer: 198.19.0.0");
+	CHECK(t64_pool_get(a) == T64_POOL_DEFAULT, "the 65535th peer: 198.19.0.0");
 	addr6(1, a);
 	CHECK(t64_pool_get(a) == first, "live mappings kept when full");
 }
