@@ -188,8 +188,53 @@ out:
 	return rc;
 }
 
+/*
+ * t64_parse_pool parses a stand-in range "a.b.c.d/LEN", LEN 16..30 (the
+ * table has 2^16 slots; a /31 or /32 leaves no usable address), with no
+ * bits set past LEN, outside 0/8, 127/8 and 224/3. Returns 0 with *net
+ * (host order) and *len set, or -1 with *code set. No errno.
+ */
+int t64_parse_pool(const char *s, uint32_t *net, unsigned *len,
+		   const char **code)
+{
+	const char *slash = strchr(s, '/');
+	uint32_t ip, l;
+
+	*code = "bad-standin-pool";
+	if (slash == NULL || t64_parse_ipv4(s, (size_t)(slash - s), &ip) < 0 ||
+	    strlen(slash + 1) > 2 ||
+	    t64_parse_u32(slash + 1, strlen(slash + 1), 32, &l) < 0 ||
+	    l < 16 || l > 30)
+		return -1;
+	*code = "standin-pool-host-bits";
+	if (ip & ~t64_mask_of(l))
+		return -1;
+	*code = "standin-pool-reserved";
+	if (ip >> 24 == 0 || ip >> 24 == 127 || ip >> 29 == 7)
+		return -1;
+	*code = NULL;
+	*net = ip;
+	*len = l;
+	return 0;
+}
+
+/* t64_pool_expected returns what a stand-in range should have been. */
+const char *t64_pool_expected(const char *code)
+{
+	if (strcmp(code, "standin-pool-host-bits") == 0)
+		return "no bits set after LEN (the range's first address, "
+		       "e.g. 198.19.0.0/16, not 198.19.0.1/16)";
+	if (strcmp(code, "standin-pool-reserved") == 0)
+		return "a range outside 0/8, 127/8 and 224/3 (multicast, "
+		       "reserved, broadcast), e.g. 198.19.0.0/16";
+	if (strcmp(code, "duplicate-standin-pool") == 0)
+		return "one standin_pool only";
+	return "a.b.c.d/LEN with LEN 16-30, e.g. 198.19.0.0/16 (the "
+	       "default, 65534 stand-ins) or 198.19.0.0/24 (254)";
+}
+
 /* The keywords, where they are allowed, and what a value must look like. */
-enum key { K_PREFIX, K_LOCAL, K_SUBNET, K_IDENTITY };
+enum key { K_PREFIX, K_LOCAL, K_SUBNET, K_IDENTITY, K_POOL };
 
 /*
  * expected returns what a value for keyword k should have looked like,
@@ -259,6 +304,13 @@ static int assign(struct parse *ps, enum key k, const char *v)
 				    expected("bad-identity", k));
 		cfg->identity = ip;
 		cfg->has_identity = 1;
+	} else if (k == K_POOL) {
+		if (cfg->has_pool)
+			return fail(ps, "duplicate-standin-pool",
+				    t64_pool_expected("duplicate-standin-pool"));
+		if (t64_parse_pool(v, &cfg->pool_net, &cfg->pool_len, &code) < 0)
+			return fail(ps, code, t64_pool_expected(code));
+		cfg->has_pool = 1;
 	} else if (k == K_LOCAL) {
 		struct t64_net net, *slot;
 
@@ -348,11 +400,15 @@ static int parse_line(struct parse *ps, char *s)
 	else if (klen == 13 && strncmp(s, "ipv4_identity", 13) == 0 &&
 		 !ps->path)
 		k = K_IDENTITY;
+	else if (klen == 12 && strncmp(s, "standin_pool", 12) == 0 &&
+		 !ps->path)
+		k = K_POOL;
 	else
 		return fail(ps, "unknown-key",
 			    ps->path ? "`subnet =`, `nat64_prefix =` or `}`" :
 				       "`nat64_prefix =`, `local =`, "
-				       "`ipv4_identity =` or `path {`");
+				       "`ipv4_identity =`, `standin_pool =` "
+				       "or `path {`");
 	if (eq == NULL)
 		return fail(ps, "missing-equals", "`KEYWORD = VALUE`");
 	for (v = eq + 1; is_space(*v); v++)
@@ -514,6 +570,10 @@ void t64_config_dump(const struct t64_config *cfg, FILE *out)
 	if (cfg->has_identity) {
 		t64_format4(cfg->identity, n);
 		fprintf(out, "ipv4_identity %s\n", n);
+	}
+	if (cfg->has_pool) {
+		t64_format4(cfg->pool_net, n);
+		fprintf(out, "standin_pool %s/%u\n", n, cfg->pool_len);
 	}
 	for (size_t i = 0; i < cfg->nlocal; i++) {
 		t64_format4(cfg->local[i].addr, n);

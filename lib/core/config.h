@@ -35,12 +35,18 @@ struct t64_config {
 	struct t64_path *path;
 	int has_identity;
 	uint32_t identity; /* ipv4_identity (host order): what getsockname shows */
+	int has_pool;
+	uint32_t pool_net; /* standin_pool (host order) */
+	unsigned pool_len;
 	unsigned err_line;
 	const char *err_code; /* NULL when valid */
 	char *err_msg;        /* "FILE:LINE: `TEXT`: expected ..." */
 };
 
 int t64_parse_prefix(const char *s, struct t64_prefix *out, const char **code);
+int t64_parse_pool(const char *s, uint32_t *net, unsigned *len,
+		   const char **code);
+const char *t64_pool_expected(const char *code);
 int t64_config_parse(const char *text, size_t len, const char *file,
 		     struct t64_config *cfg);
 int t64_config_load(const char *file, struct t64_config *cfg);

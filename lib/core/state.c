@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "pool.h"
 
 __thread int t64_busy __attribute__((tls_model("initial-exec")));
 
@@ -74,6 +75,28 @@ static int v6only_off(void)
 	return c == '0';
 }
 
+/*
+ * set_pool sets the stand-in range: TNAT64_STANDIN_POOL when valid (an
+ * invalid value is said once and ignored), else the file's standin_pool,
+ * else 198.19.0.0/16.
+ */
+static void set_pool(int secure)
+{
+	const char *v = env("TNAT64_STANDIN_POOL", secure), *code;
+	uint32_t net = T64_POOL_DEFAULT;
+	unsigned len = T64_POOL_MIN_LEN;
+
+	if (state.cfg != NULL && config.has_pool) {
+		net = config.pool_net;
+		len = config.pool_len;
+	}
+	if (v != NULL && t64_parse_pool(v, &net, &len, &code) < 0)
+		t64_log(0, "TNAT64_STANDIN_POOL=%s is not a stand-in range (%s); "
+			   "expected %s",
+			v, code, t64_pool_expected(code));
+	t64_pool_set_range(net, len);
+}
+
 static void read_all(void)
 {
 	int secure = getauxval(AT_SECURE) != 0;
@@ -104,6 +127,7 @@ static void read_all(void)
 				   "48 56 64 96",
 				v, code);
 	}
+	set_pool(secure);
 	v = env("TNAT64_DISCOVERY", secure);
 	state.discovery = v == NULL || strcmp(v, "0") != 0;
 	state.v6only_off = v6only_off();

@@ -22,6 +22,8 @@ export interface Config {
   prefix?: Prefix;
   /** `ipv4_identity`: the IPv4 address getsockname() shows for a socket talking through NAT64 (default 192.0.0.2). */
   identity?: number;
+  /** `standin_pool`: the IPv4 range stand-ins come from (default 198.19.0.0/16). */
+  standinPool?: Net;
   locals: Net[];
   paths: Path[];
 }
@@ -37,6 +39,10 @@ export type ErrorCode =
   | 'bad-port'
   | 'bad-identity'
   | 'duplicate-identity'
+  | 'bad-standin-pool'
+  | 'standin-pool-host-bits'
+  | 'standin-pool-reserved'
+  | 'duplicate-standin-pool'
   | 'unknown-key'
   | 'missing-equals'
   | 'duplicate-prefix'
@@ -125,6 +131,38 @@ function parseNet(value: string, allowPorts: boolean): { subnet: Subnet } | Prob
   return { subnet: { address, length, portLow, portHigh } };
 }
 
+/** The default stand-in range, 198.19.0.0/16 (RFC 2544's benchmarking block, never routed). */
+export const DEFAULT_STANDIN_POOL: Net = { address: 0xc6130000, length: 16 };
+
+/** What each stand-in range problem expects (the library says the same). */
+const POOL_EXPECTED: Record<'bad-standin-pool' | 'standin-pool-host-bits' | 'standin-pool-reserved' | 'duplicate-standin-pool', string> = {
+  'bad-standin-pool': 'a.b.c.d/LEN with LEN 16-30, e.g. 198.19.0.0/16 (the default, 65534 stand-ins) or 198.19.0.0/24 (254)',
+  'standin-pool-host-bits': 'no bits set after LEN (the range\'s first address, e.g. 198.19.0.0/16, not 198.19.0.1/16)',
+  'standin-pool-reserved': 'a range outside 0/8, 127/8 and 224/3 (multicast, reserved, broadcast), e.g. 198.19.0.0/16',
+  'duplicate-standin-pool': 'one standin_pool only',
+};
+
+/**
+ * A stand-in range `a.b.c.d/LEN`, LEN 16-30 (the library's table has 65536 slots; /31 and /32 leave no usable
+ * address), no bits set past LEN, outside 0/8, 127/8 and 224/3. Shared by the file key and TNAT64_STANDIN_POOL.
+ */
+export function parseStandinPool(value: string): { net: Net } | Problem {
+  const match = /^([^/]*)\/([0-9]{1,2})$/.exec(value);
+  const address = match ? parseIPv4(match[1] ?? '') : undefined;
+  const length = match ? Number(match[2]) : NaN;
+  if (address === undefined || !(length >= 16 && length <= 30)) {
+    return { code: 'bad-standin-pool', message: `expected ${POOL_EXPECTED['bad-standin-pool']}` };
+  }
+  if (((address & maskOf(length)) >>> 0) !== address) {
+    return { code: 'standin-pool-host-bits', message: `${formatIPv4(address)} has bits set after /${length}; expected ${POOL_EXPECTED['standin-pool-host-bits']}` };
+  }
+  const top = address >>> 24;
+  if (top === 0 || top === 127 || address >>> 29 === 7) {
+    return { code: 'standin-pool-reserved', message: `expected ${POOL_EXPECTED['standin-pool-reserved']}` };
+  }
+  return { net: { address, length } };
+}
+
 interface OpenPath {
   line: number;
   prefix?: Prefix;
@@ -169,7 +207,7 @@ export function parseConfig(text: string, file: string): ParseResult {
       return;
     }
 
-    const keys = open ? ['subnet', 'nat64_prefix'] : ['nat64_prefix', 'local', 'ipv4_identity'];
+    const keys = open ? ['subnet', 'nat64_prefix'] : ['nat64_prefix', 'local', 'ipv4_identity', 'standin_pool'];
     const where = open ? 'inside a path' : 'at top level';
     const equals = content.indexOf('=');
     const key = (equals < 0 ? content.split(/\s+/)[0] ?? '' : content.slice(0, equals)).trim();
@@ -177,7 +215,7 @@ export function parseConfig(text: string, file: string): ParseResult {
       const hint =
         key === 'subnet'
           ? '"subnet" belongs inside "path { }"'
-          : key === 'local' || key === 'ipv4_identity'
+          : key === 'local' || key === 'ipv4_identity' || key === 'standin_pool'
             ? `"${key}" belongs at top level, outside "path { }"`
             : `"${key}" is not a keyword`;
       return fail({ code: 'unknown-key', message: `${hint}; expected ${keys.slice(0, -1).join(', ')} or ${keys[keys.length - 1]} ${where}${open ? ' or "}"' : ' or "path {"'}` });
@@ -211,6 +249,13 @@ export function parseConfig(text: string, file: string): ParseResult {
       config.identity = ip;
       return;
     }
+    if (key === 'standin_pool') {
+      if (config.standinPool !== undefined) return fail({ code: 'duplicate-standin-pool', message: `standin_pool is already set above; expected ${POOL_EXPECTED['duplicate-standin-pool']}` });
+      const parsed = parseStandinPool(value);
+      if ('code' in parsed) return fail(parsed);
+      config.standinPool = parsed.net;
+      return;
+    }
     if (open) open.subnetSeen = true;
     const parsed = parseNet(value, key === 'subnet');
     if ('code' in parsed) return fail(parsed);
@@ -234,6 +279,7 @@ export function dump(result: ParseResult): string {
   const lines: string[] = [];
   if (config.prefix) lines.push(`nat64_prefix ${formatPrefix(config.prefix)}`);
   if (config.identity !== undefined) lines.push(`ipv4_identity ${formatIPv4(config.identity)}`);
+  if (config.standinPool !== undefined) lines.push(`standin_pool ${formatNet(config.standinPool)}`);
   for (const local of config.locals) lines.push(`local ${formatNet(local)}`);
   for (const path of config.paths) {
     for (const subnet of path.subnets) lines.push(`path ${formatPrefix(path.prefix)} ${formatNet(subnet)} ${subnet.portLow}-${subnet.portHigh}`);

@@ -3,14 +3,15 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, dump, formatError, MAX_CONFIG_BYTES, parseConfig } from '../../../src/core/config.js';
+import { ConfigError, dump, formatError, MAX_CONFIG_BYTES, parseConfig, parseStandinPool } from '../../../src/core/config.js';
 import { loadConfig } from '../../../src/core/config-file.js';
 import { TESTDATA } from '../helpers.js';
 
 const ALL_CODES = [
   'bad-prefix', 'bad-prefix-length', 'prefix-host-bits', 'prefix-u-octet', 'bad-net', 'bad-mask', 'net-host-bits', 'bad-port',
   'unknown-key', 'missing-equals', 'duplicate-prefix', 'path-no-subnet', 'path-no-prefix', 'path-duplicate-prefix', 'nested-path',
-  'unexpected-close', 'unclosed-path', 'missing-value',
+  'unexpected-close', 'unclosed-path', 'missing-value', 'bad-standin-pool', 'standin-pool-host-bits', 'standin-pool-reserved',
+  'duplicate-standin-pool',
 ];
 
 for (const kind of ['valid', 'invalid'] as const) {
@@ -62,7 +63,7 @@ test('messages say what was expected', () => {
   assert.match(message('local = 10.0.0.0\n'), /missing "\/MASK"; expected a\.b\.c\.d\/MASK/);
   assert.match(message('local = 10.0.0.0:80/8\n'), /local net takes no port/);
   assert.match(message('path {\nsubnet = 1.0.0.0:9-8/8\nnat64_prefix = 64:ff9b::\n}\n'), /port range 9-8 is empty; expected LOW-HIGH with LOW <= HIGH/);
-  assert.match(message('server = 1.2.3.4\n'), /"server" is not a keyword; expected nat64_prefix, local or ipv4_identity at top level or "path \{"/);
+  assert.match(message('server = 1.2.3.4\n'), /"server" is not a keyword; expected nat64_prefix, local, ipv4_identity or standin_pool at top level or "path \{"/);
   assert.match(message('subnet = 1.0.0.0/8\n'), /"subnet" belongs inside "path \{ \}"/);
   assert.match(message('nat64_prefix 64:ff9b::\n'), /expected "nat64_prefix = VALUE"/);
   assert.match(message('path {\nnat64_prefix = 64:ff9b::\n}\n'), /path opened at line 1 has no subnet/);
@@ -126,4 +127,41 @@ test('an invalid file is not half-applied: the configuration in effect is empty'
   assert.equal(loaded.status, 'invalid');
   assert.deepEqual(loaded.config, { locals: [], paths: [] });
   assert.equal(formatError(loaded.errors[0]!), `${path}:3: "local = 10.0.0.1/8": 10.0.0.1 has host bits set for /8; expected 10.0.0.0/8`);
+});
+
+test('standin_pool: LEN 16-30, the range\'s first address, not 0/8, 127/8 or 224/3', () => {
+  const ok = (text: string) => {
+    const parsed = parseStandinPool(text);
+    return 'net' in parsed ? `${parsed.net.address}/${parsed.net.length}` : parsed.code;
+  };
+  assert.equal(ok('198.19.0.0/16'), `${0xc6130000}/16`);
+  assert.equal(ok('10.64.0.4/30'), `${0x0a400004}/30`);
+  assert.equal(ok('198.18.0.0/15'), 'bad-standin-pool');
+  assert.equal(ok('198.19.0.0/31'), 'bad-standin-pool');
+  assert.equal(ok('198.19.0.0/255.255.0.0'), 'bad-standin-pool');
+  assert.equal(ok('198.19.0.0/016'), 'bad-standin-pool');
+  assert.equal(ok('198.19.0.0/'), 'bad-standin-pool');
+  assert.equal(ok('198.19.0.0'), 'bad-standin-pool');
+  assert.equal(ok('198.19.0.4/29'), 'standin-pool-host-bits');
+  assert.equal(ok('198.19.0.8/29'), `${0xc6130008}/29`);
+  assert.equal(ok('0.1.0.0/16'), 'standin-pool-reserved');
+  assert.equal(ok('127.255.0.0/16'), 'standin-pool-reserved');
+  assert.equal(ok('223.255.255.252/30'), `${0xdffffffc}/30`);
+  assert.equal(ok('224.0.0.0/16'), 'standin-pool-reserved');
+  assert.equal(ok('255.255.255.252/30'), 'standin-pool-reserved');
+});
+
+test('standin_pool errors say what was expected and how to fix it', () => {
+  const [hostBits] = errorsOf('local = 10.0.0.0/8\nstandin_pool = 198.19.0.1/16\n');
+  assert.equal(
+    formatError(hostBits!),
+    '/etc/tnat64.conf:2: "standin_pool = 198.19.0.1/16": 198.19.0.1 has bits set after /16; expected no bits set after LEN ' +
+      '(the range\'s first address, e.g. 198.19.0.0/16, not 198.19.0.1/16)',
+  );
+  const [length] = errorsOf('standin_pool = 198.19.0.0/8\n');
+  assert.match(length!.message, /expected a\.b\.c\.d\/LEN with LEN 16-30, e\.g\. 198\.19\.0\.0\/16/);
+  const errors = errorsOf('standin_pool = 198.19.0.0/24\nstandin_pool = 198.20.0.0/24\n');
+  assert.deepEqual(errors.map((e) => [e.line, e.code]), [[2, 'duplicate-standin-pool']]);
+  const [inPath] = errorsOf('path {\nstandin_pool = 198.19.0.0/16\n}\n');
+  assert.match(inPath!.message, /"standin_pool" belongs at top level/);
 });
