@@ -6,6 +6,7 @@
 #include "addr.h"
 #include "decide.h"
 #include "discover.h"
+#include "pref64.h"
 #include "pool.h"
 #include "route.h"
 #include "state.h"
@@ -38,8 +39,9 @@ static uint32_t peer4_decide(const struct sockaddr_in6 *sin6, int strict)
  * The thread's last answer. A datagram program reads from one peer many
  * times in a row, so the decision is made once per peer, not once per
  * recvfrom. The key is everything the answer depends on: the address, the
- * port (paths have port ranges), strictness, and the discovery result
- * (immutable and never freed, so its address identifies it). `busy` keeps a
+ * port (paths have port ranges), strictness, the discovery result and
+ * the PREF64 prefix (immutable and never freed, so their addresses
+ * identify them). `busy` keeps a
  * signal handler that interrupts a lookup from reading or writing a
  * half-made entry: it decides afresh instead.
  */
@@ -48,6 +50,7 @@ static __thread struct {
 	uint16_t port;
 	uint8_t strict, valid, busy;
 	const struct t64_disc *disc;
+	const struct t64_prefix *pref;
 	uint32_t ip;
 } last __attribute__((tls_model("initial-exec")));
 
@@ -65,13 +68,15 @@ static __thread struct {
 uint32_t t64_peer4(const struct sockaddr_in6 *sin6, int strict)
 {
 	const struct t64_disc *disc = t64_discovered(0);
+	const struct t64_prefix *pref = t64_pref64(0);
 	uint32_t ip;
 
 	if (last.busy)
 		return peer4_decide(sin6, strict);
 	last.busy = 1;
 	atomic_signal_fence(memory_order_seq_cst);
-	if (last.valid && last.disc == disc && last.strict == !!strict &&
+	if (last.valid && last.disc == disc && last.pref == pref &&
+	    last.strict == !!strict &&
 	    last.port == sin6->sin6_port &&
 	    memcmp(last.a, sin6->sin6_addr.s6_addr, 16) == 0) {
 		ip = last.ip;
@@ -81,6 +86,7 @@ uint32_t t64_peer4(const struct sockaddr_in6 *sin6, int strict)
 		last.port = sin6->sin6_port;
 		last.strict = !!strict;
 		last.disc = disc;
+		last.pref = pref;
 		last.ip = ip;
 		last.valid = 1;
 	}

@@ -11,6 +11,7 @@
 #include "fdtab.h"
 #include "memo.h"
 #include "pool.h"
+#include "pref64.h"
 #include "state.h"
 
 /*
@@ -37,17 +38,21 @@ int t64_sin_in(const struct sockaddr *addr, socklen_t len,
 }
 
 /*
- * decide_discovered decides r's destination again with the first
- * discovered prefix as default, discovering when needed. Returns 1 when
- * there was one, else 0 (r unchanged). errno preserved.
+ * decide_discovered decides r's destination again with the prefix learned
+ * from the network as default: the PREF64 cache's (RFC 9872 puts a
+ * router's word before DNS64), else the first discovered one, discovering
+ * when needed. Returns 1 when there was one, else 0 (r unchanged). errno
+ * preserved.
  */
 static int decide_discovered(struct t64_route *r)
 {
-	const struct t64_disc *disc = t64_discovered(1);
+	const struct t64_prefix *pref = t64_pref64(1);
+	const struct t64_disc *disc = pref ? NULL : t64_discovered(1);
 
-	if (disc == NULL || disc->n == 0)
+	if (pref == NULL && (disc == NULL || disc->n == 0))
 		return 0;
-	t64_decide(t64_state()->cfg, &disc->p[0], r->ip, r->port, &r->d);
+	t64_decide(t64_state()->cfg, pref ? pref : &disc->p[0], r->ip, r->port,
+		   &r->d);
 	return 1;
 }
 
@@ -174,8 +179,9 @@ static const struct t64_prefix *in_prefix(const struct t64_prefix *p,
 
 /*
  * t64_known_prefix finds the known NAT64 prefix a peer's IPv6 address is
- * in: TNAT64_PREFIX, the file's, its paths', discovered ones (without
- * discovering). Returns it with *ip (host order) embedded, or NULL.
+ * in: TNAT64_PREFIX, the file's, its paths', the PREF64 cache's,
+ * discovered ones (without reading or discovering). Returns it with *ip
+ * (host order) embedded, or NULL.
  */
 const struct t64_prefix *t64_known_prefix(const uint8_t a[16], uint32_t *ip)
 {
@@ -192,6 +198,8 @@ const struct t64_prefix *t64_known_prefix(const uint8_t a[16], uint32_t *ip)
 	for (size_t i = 0; cfg != NULL && i < cfg->npath; i++)
 		if ((p = in_prefix(&cfg->path[i].prefix, a, ip)) != NULL)
 			return p;
+	if ((p = in_prefix(t64_pref64(0), a, ip)) != NULL)
+		return p;
 	for (size_t i = 0; disc != NULL && i < disc->n; i++)
 		if ((p = in_prefix(&disc->p[i], a, ip)) != NULL)
 			return p;

@@ -327,6 +327,53 @@ hook "stress: 32 threads x $N connects, NAT64 and loopback" "$NET" $P $LEAKS -- 
 WRAP=$WRAP_SAVED
 PROG=hooks
 
+# 14b. The PREF64 cache (lib/test/pref64.c): the vectors shared with the
+#      TypeScript half, files the reader refuses, expiry and re-reading,
+#      and connects through the cached prefix, which TNAT64_PREFIX and the
+#      file's nat64_prefix override and an expired entry does not give.
+$WRAP "$TBIN/pref64" vectors "$TESTDATA" >"$T/out" 2>"$T/err"
+record "pref64 cache vectors" $?
+# pref64_file NAME PATH WANT [VAR=VALUE]: the reader, alone, on one file.
+pref64_file() {
+	env TNAT64_DISCOVERY=1 ${4:-} $WRAP "$TBIN/pref64" file "$2" "$3" >"$T/out" 2>"$T/err"
+	record "$1" $?
+}
+now=$(date +%s)
+printf '# test\n2001:db8:122::/48 %s eth0 fe80::1\n' $((now + 600)) >"$T/pref64"
+printf '2001:db8:65::/96 %s eth0 fe80::1\n2001:db8:122::/48 %s - -\n' $((now - 1)) $((now + 600)) >"$T/pref64.second"
+printf '2001:db8:122::/48 %s eth0 fe80::1\n' $((now - 1)) >"$T/pref64.old"
+printf '2001:db8:122::/48 %s eth0\n' $((now + 600)) >"$T/pref64.bad"
+{ cat "$T/pref64"; head -c 4096 /dev/zero | tr '\0' '#'; } >"$T/pref64.big"
+ln -s "$T/pref64" "$T/pref64.link"
+mkdir "$T/pref64.dir"
+mkfifo "$T/pref64.fifo"
+pref64_file "pref64: a valid cache" "$T/pref64" 2001:db8:122::/48
+pref64_file "pref64: the first entry expired, the second used" "$T/pref64.second" 2001:db8:122::/48
+pref64_file "pref64: expired" "$T/pref64.old" none
+pref64_file "pref64: malformed" "$T/pref64.bad" none
+pref64_file "pref64: larger than 4096 bytes" "$T/pref64.big" none
+pref64_file "pref64: absent" "$T/nonexistent" none
+pref64_file "pref64: a symlink is not followed" "$T/pref64.link" none
+pref64_file "pref64: a directory" "$T/pref64.dir" none
+pref64_file "pref64: a FIFO, without hanging" "$T/pref64.fifo" none
+pref64_file "pref64: TNAT64_DISCOVERY=0" "$T/pref64" none TNAT64_DISCOVERY=0
+mkdir "$T/live"
+$WRAP "$TBIN/pref64" live "$T/live" >"$T/out" 2>"$T/err"
+record "pref64: expiry and re-reading" $?
+hook "PREF64 cache: NAT64 through its prefix" "$NET" TNAT64_DISCOVERY=1 \
+	TNAT64_PREF64_FILE="$T/pref64" -- nat64 $D 2001:db8:122:c633:64:700::
+hook "PREF64 cache: TNAT64_PREFIX wins" "$NET" TNAT64_DISCOVERY=1 \
+	TNAT64_PREF64_FILE="$T/pref64" $P -- nat64 $D 64:ff9b:1::c633:6407
+printf 'nat64_prefix = 64:ff9b:1::/96\n' >"$T/pref64.conf"
+hook "PREF64 cache: the file's nat64_prefix wins" "$NET" TNAT64_DISCOVERY=1 \
+	TNAT64_PREF64_FILE="$T/pref64" TNAT64_CONF_FILE="$T/pref64.conf" -- nat64 $D 64:ff9b:1::c633:6407
+# Expired: no prefix (discovery asks a nameserver that is not there).
+printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' >"$T/pref64.resolv"
+unshare() { "$unshare_n" -m "$@"; }
+hook "PREF64 cache expired: no prefix" "$NET && mount --bind $T/pref64.resolv /etc/resolv.conf" \
+	TNAT64_DISCOVERY=1 TNAT64_PREF64_FILE="$T/pref64.old" -- unreachable 203.0.113.2 3
+unset -f unshare
+
 # 15. Fuzzing smoke run (npm run fuzz runs 10 million): the configuration
 #     parser and the DNS answer reader, 20 000 inputs each, from the seeds.
 if [ -z "${SANITIZE:-}${VALGRIND:-}" ]; then

@@ -1,0 +1,266 @@
+#include "pref64.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "config.h"
+#include "log.h"
+#include "memo.h"
+#include "state.h"
+
+/*
+ * A prefix once published is never freed nor changed: callers keep the
+ * pointer past the next re-read (a connect's plan). The list lets a prefix
+ * that comes back reuse its node, so memory grows only with the number of
+ * distinct prefixes a process ever meets.
+ */
+struct node {
+	struct t64_prefix p;
+	const struct node *next;
+};
+
+static _Atomic(const struct node *) all;
+static _Atomic(const struct node *) current;
+static _Atomic int_least64_t current_expires; /* Unix seconds; 0: none */
+static _Atomic uint32_t next_read;	      /* t64_now() of the next read */
+/* 0: nobody reads; else (pid << 1) of the process whose thread reads. */
+static _Atomic long reader;
+static _Atomic int loaded;
+
+/* field_end returns the end of the field at s (up to a blank or end). */
+static const char *field_end(const char *s, const char *end)
+{
+	while (s < end && *s != ' ' && *s != '\t')
+		s++;
+	return s;
+}
+
+/*
+ * entry parses one line's four fields (PREFIX EXPIRES INTERFACE ROUTER,
+ * see docs/DESIGN.md "PREF64") into *p and *exp. Returns 0, or -1 when the
+ * line is not exactly that.
+ */
+static int entry(const char *s, const char *end, struct t64_prefix *p,
+		 int64_t *exp)
+{
+	const char *f[4], *e[4];
+	char tmp[T64_ADDRSTR + 8];
+	const char *code;
+	int n = 0;
+
+	while (s < end) {
+		while (s < end && (*s == ' ' || *s == '\t'))
+			s++;
+		if (s == end)
+			break;
+		if (n == 4)
+			return -1;
+		f[n] = s;
+		s = e[n] = field_end(s, end);
+		n++;
+	}
+	if (n != 4)
+		return -1;
+	/* PREFIX: addr/len, as the configuration file's prefixes. */
+	if ((size_t)(e[0] - f[0]) >= sizeof tmp ||
+	    memchr(f[0], '/', (size_t)(e[0] - f[0])) == NULL)
+		return -1;
+	memcpy(tmp, f[0], (size_t)(e[0] - f[0]));
+	tmp[e[0] - f[0]] = '\0';
+	if (t64_parse_prefix(tmp, p, &code) != 0)
+		return -1;
+	/* EXPIRES: 1-12 digits (exact in a double on the TypeScript side). */
+	if (e[1] - f[1] < 1 || e[1] - f[1] > 12)
+		return -1;
+	*exp = 0;
+	for (const char *c = f[1]; c < e[1]; c++) {
+		if (*c < '0' || *c > '9')
+			return -1;
+		*exp = *exp * 10 + (*c - '0');
+	}
+	/* INTERFACE: "-" or 1-15 bytes without '/'. */
+	if (e[2] - f[2] > 15 || memchr(f[2], '/', (size_t)(e[2] - f[2])))
+		return -1;
+	/* ROUTER: "-" or an IPv6 address. */
+	if (e[3] - f[3] == 1 && *f[3] == '-')
+		return 0;
+	if ((size_t)(e[3] - f[3]) >= sizeof tmp)
+		return -1;
+	memcpy(tmp, f[3], (size_t)(e[3] - f[3]));
+	tmp[e[3] - f[3]] = '\0';
+	return inet_pton(AF_INET6, tmp, &(struct in6_addr){ 0 }) == 1 ? 0 : -1;
+}
+
+/*
+ * t64_pref64_parse reads the cache's text (len bytes, not NUL-terminated):
+ * lines end in \n; empty, a comment ('#' first), or an entry; only
+ * printable ASCII, space and tab; at most T64_PREF64_ENTRIES entries and
+ * T64_PREF64_MAX bytes. Returns 1 with *out and *expires of the first entry
+ * not expired at now (Unix seconds), 0 for a valid file without one, -1
+ * for an invalid file (used not at all). No allocation, no errno.
+ */
+int t64_pref64_parse(const char *buf, size_t len, int64_t now,
+		     struct t64_prefix *out, int64_t *expires)
+{
+	const char *s = buf, *end = buf + len;
+	int entries = 0, found = 0;
+
+	if (len > T64_PREF64_MAX)
+		return -1;
+	while (s < end) {
+		const char *eol = memchr(s, '\n', (size_t)(end - s));
+		const char *le = eol ? eol : end;
+		const char *c;
+		struct t64_prefix p;
+		int64_t exp;
+
+		for (c = s; c < le; c++)
+			if (*c != '\t' && (*c < 0x20 || *c > 0x7e))
+				return -1;
+		c = s;
+		while (c < le && (*c == ' ' || *c == '\t'))
+			c++;
+		if (*s != '#' && c < le) {
+			if (++entries > T64_PREF64_ENTRIES ||
+			    entry(s, le, &p, &exp) != 0)
+				return -1;
+			if (!found && now < exp) {
+				*out = p;
+				*expires = exp;
+				found = 1;
+			}
+		}
+		s = eol ? eol + 1 : end;
+	}
+	return found;
+}
+
+/*
+ * cache_path returns the file to read: TNAT64_PREF64_FILE (not under
+ * AT_SECURE, not empty), copied once, else the default.
+ */
+static const char *cache_path(void)
+{
+	static char path[4096];
+	static _Atomic int done;
+	const char *v;
+
+	if (atomic_load(&done))
+		return path[0] ? path : T64_PREF64_FILE;
+	v = getauxval(AT_SECURE) ? NULL : getenv("TNAT64_PREF64_FILE");
+	if (v != NULL && *v != '\0' && strlen(v) < sizeof path)
+		memcpy(path, v, strlen(v) + 1);
+	atomic_store(&done, 1);
+	return path[0] ? path : T64_PREF64_FILE;
+}
+
+/* node_for returns the published node holding p, adding one if needed. */
+static const struct node *node_for(const struct t64_prefix *p)
+{
+	const struct node *head = atomic_load(&all);
+	struct node *n;
+
+	for (const struct node *x = head; x != NULL; x = x->next)
+		if (t64_prefix_eq(&x->p, p))
+			return x;
+	n = calloc(1, sizeof *n);
+	if (n == NULL)
+		return NULL;
+	n->p = *p;
+	do
+		n->next = head;
+	while (!atomic_compare_exchange_weak(&all, &head, n));
+	return n;
+}
+
+/*
+ * load reads the cache once: open without following a symlink, a regular
+ * file, at most T64_PREF64_MAX bytes (a larger one is refused), and
+ * publishes its first unexpired prefix, or none. errno clobbered.
+ */
+static void load(void)
+{
+	char buf[T64_PREF64_MAX + 1];
+	size_t len = 0;
+	struct stat st;
+	struct t64_prefix p;
+	int64_t exp = 0;
+	int fd = open(cache_path(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+					    O_NONBLOCK | O_NOCTTY);
+	int r = -1;
+	const struct node *n = NULL;
+
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		while (len < sizeof buf) {
+			ssize_t k = read(fd, buf + len, sizeof buf - len);
+
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k <= 0)
+				break;
+			len += (size_t)k;
+		}
+		r = t64_pref64_parse(buf, len, (int64_t)time(NULL), &p, &exp);
+	}
+	if (fd >= 0)
+		close(fd);
+	if (r == 1 && (n = node_for(&p)) != NULL) {
+		atomic_store(&current, n);
+		atomic_store(&current_expires, exp);
+	} else {
+		atomic_store(&current_expires, 0);
+		atomic_store(&current, NULL);
+	}
+	if (r == -1 && fd >= 0)
+		T64_DEBUG(1, "PREF64 cache %s is invalid; not used",
+			  cache_path());
+}
+
+/*
+ * t64_pref64 returns the prefix of the PREF64 cache (the first entry not
+ * expired), or NULL. With refresh, the file is read first when the last
+ * read is T64_PREF64_REREAD seconds old: one thread reads, others keep the
+ * previous answer (before the first read, they wait for it a bounded time);
+ * a child forked mid-read reads itself. Not while TNAT64_DISCOVERY=0, and
+ * never inside the library. Without refresh: two loads, no system call
+ * (the peer paths). errno preserved.
+ */
+const struct t64_prefix *t64_pref64(int refresh)
+{
+	const struct node *n;
+	struct timespec ts;
+	int saved = errno;
+
+	if (refresh && !t64_busy && t64_state()->discovery &&
+	    t64_now() >= atomic_load(&next_read)) {
+		long me = (long)getpid() << 1, w = 0;
+
+		if (atomic_compare_exchange_strong(&reader, &w, me) ||
+		    (w != me && atomic_compare_exchange_strong(&reader, &w, me))) {
+			atomic_store(&next_read, t64_now() + T64_PREF64_REREAD);
+			t64_busy++;
+			load();
+			t64_busy--;
+			atomic_store(&loaded, 1);
+			atomic_store(&reader, 0);
+		} else {
+			for (int i = 0; i < 200 && !atomic_load(&loaded); i++)
+				t64_wait_a_little();
+		}
+	}
+	n = atomic_load(&current);
+	errno = saved;
+	if (n == NULL || clock_gettime(CLOCK_REALTIME_COARSE, &ts) != 0 ||
+	    (int64_t)ts.tv_sec >= atomic_load(&current_expires))
+		return NULL;
+	return &n->p;
+}
