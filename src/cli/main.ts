@@ -7,6 +7,7 @@
 import { Command, EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, Io, Problem, UsageError } from './command.js';
 import * as check from './commands/check.js';
 import * as discover from './commands/discover.js';
+import * as doctor from './commands/doctor.js';
 import * as env from './commands/env.js';
 import * as explain from './commands/explain.js';
 import * as help from './commands/help.js';
@@ -19,7 +20,7 @@ export function processIo(): Io {
 }
 
 export function commandsFor(world: World): Command[] {
-  const list: Command[] = [env.create(world), check.create(world), explain.create(world), discover.create(world), lab];
+  const list: Command[] = [env.create(world), check.create(world), explain.create(world), discover.create(world), doctor.create(world), lab];
   list.push(help.create(() => list), version.create(world));
   return list;
 }

@@ -1,0 +1,186 @@
+/**
+ * program (--program PATH): whether LD_PRELOAD can reach a program at all. ld.so reads LD_PRELOAD, so a program the
+ * kernel starts without ld.so (static), one that makes its system calls itself (Go), one in secure-execution mode
+ * (setuid, setgid, file capabilities: ld.so ignores a preload path with a slash) or one for another machine or C
+ * library than the interposer never gets it. A script is judged by its interpreter.
+ */
+
+import { Check, check } from './check.js';
+import { ElfInfo, libcOf, machineName, readElf } from './elf.js';
+import { DoctorWorld } from './world.js';
+
+export type ProgramProblem =
+  | 'not-found'
+  | 'not-regular'
+  | 'not-executable'
+  | 'not-readable'
+  | 'damaged'
+  | 'static'
+  | 'go'
+  | 'setuid'
+  | 'setgid'
+  | 'capabilities'
+  | 'wrong-class'
+  | 'wrong-machine'
+  | 'other-libc';
+
+interface Finding {
+  problem?: ProgramProblem;
+  warn?: true;
+  text: string;
+  fix?: string;
+}
+
+interface Judged {
+  path: string;
+  kind: 'elf' | 'script' | 'unknown' | null;
+  elf?: ElfInfo;
+  interpreter?: string;
+  findings: Finding[];
+  capabilities?: string | null;
+}
+
+const MAX_DEPTH = 4;
+const CLAT = 'a 464XLAT CLAT (clatd, or the network\'s) works below every program, including this one';
+
+function shebang(head: Uint8Array): { interpreter: string; argument?: string } | undefined {
+  if (head[0] !== 0x23 || head[1] !== 0x21) return undefined;
+  const end = head.indexOf(0x0a);
+  const line = Buffer.from(head.subarray(2, end < 0 ? head.length : end)).toString('latin1').trim();
+  const space = line.search(/[ \t]/);
+  if (line === '') return { interpreter: '' };
+  if (space < 0) return { interpreter: line };
+  const argument = line.slice(space).trim();
+  return { interpreter: line.slice(0, space), ...(argument ? { argument } : {}) };
+}
+
+/** `env [-S] NAME ...` → NAME. */
+function envTarget(argument: string | undefined): string | undefined {
+  const words = (argument ?? '').split(/\s+/).filter(Boolean);
+  while (words[0]?.startsWith('-')) words.shift();
+  return words[0];
+}
+
+function judgeElf(elf: ElfInfo, library: ElfInfo | undefined, findings: Finding[]): void {
+  if (elf.go) {
+    findings.push({ problem: 'go', text: 'a Go program: Go makes its socket system calls itself, not through libc, so the interposer sees none of them', fix: CLAT });
+  } else if (elf.interpreter === undefined) {
+    findings.push({
+      problem: 'static',
+      text: 'statically linked (no program interpreter): the kernel starts it without ld.so, which is what reads LD_PRELOAD',
+      fix: `use a dynamically linked build of the program; otherwise ${CLAT}`,
+    });
+  }
+  if (library) {
+    if (library.bits !== elf.bits) {
+      findings.push({ problem: 'wrong-class', text: `a ${elf.bits}-bit program and a ${library.bits}-bit interposer: ld.so skips the library ("wrong ELF class")`, fix: `build the interposer for ${elf.bits}-bit programs, or use a ${library.bits}-bit build of the program` });
+    } else if (library.machine !== elf.machine) {
+      findings.push({ problem: 'wrong-machine', text: `built for ${machineName(elf.machine)}, the interposer for ${machineName(library.machine)}`, fix: `use the ${machineName(library.machine)} build of the program` });
+    }
+    const mine = libcOf(library);
+    const theirs = libcOf(elf);
+    if (mine && theirs && mine !== theirs && elf.interpreter !== undefined) {
+      findings.push({ problem: 'other-libc', text: `linked with ${theirs}, the interposer with ${mine}: it cannot load into this program`, fix: `install tnat64's ${theirs} build for this program` });
+    }
+  }
+}
+
+async function judge(world: DoctorWorld, path: string, library: ElfInfo | undefined, searchPath: string | undefined, depth: number): Promise<Judged> {
+  const judged: Judged = { path, kind: null, findings: [] };
+  const info = world.stat(path);
+  if ('error' in info) {
+    const missing = info.error === 'ENOENT' || info.error === 'ENOTDIR';
+    judged.findings.push(missing ? { problem: 'not-found', text: `${path} does not exist` } : { problem: 'not-readable', text: `cannot look at ${path} (${info.error})` });
+    return judged;
+  }
+  if (!info.isFile) {
+    judged.findings.push({ problem: 'not-regular', text: `${path} is ${info.isDirectory ? 'a directory' : 'not a regular file'}` });
+    return judged;
+  }
+  if (!world.executable(path)) {
+    judged.findings.push({ problem: 'not-executable', text: `${path} is not executable for this user (exec fails with "Permission denied")`, fix: `chmod +x ${path}, or run it through its interpreter` });
+  }
+  let head: Uint8Array;
+  try {
+    head = world.readAt(path, 0, 256);
+  } catch (error) {
+    judged.findings.push({ problem: 'not-readable', text: `cannot read ${path} (${(error as { code?: string }).code ?? (error as Error).message})` });
+    return judged;
+  }
+  const script = shebang(head);
+  if (script) {
+    judged.kind = 'script';
+    const named = script.interpreter.replace(/^.*\//, '') === 'env' ? envTarget(script.argument) : script.interpreter;
+    const interpreter = named === undefined || named === '' ? undefined : world.which(named, searchPath);
+    if (interpreter === undefined) {
+      judged.findings.push({ problem: 'not-found', text: `its interpreter ${named || '(none named)'} is not found` });
+      return judged;
+    }
+    judged.interpreter = interpreter;
+    if (info.mode & 0o6000) judged.findings.push({ warn: true, text: 'the setuid/setgid bit of a script is ignored by Linux' });
+    if (depth >= MAX_DEPTH) {
+      judged.findings.push({ problem: 'damaged', text: 'interpreters nested too deep' });
+      return judged;
+    }
+    const inner = await judge(world, interpreter, library, searchPath, depth + 1);
+    judged.elf = inner.elf;
+    for (const f of inner.findings) judged.findings.push({ ...f, text: `its interpreter ${interpreter}: ${f.text}` });
+    return judged;
+  }
+  const elf = readElf((offset, length) => world.readAt(path, offset, length));
+  if (elf === null) {
+    judged.kind = 'unknown';
+    judged.findings.push({ warn: true, text: 'neither ELF nor a #! script: exec fails with "Exec format error", and a shell runs it as a sh script' });
+    return judged;
+  }
+  judged.kind = 'elf';
+  if ('error' in elf) {
+    judged.findings.push({ problem: 'damaged', text: elf.error });
+    return judged;
+  }
+  judged.elf = elf;
+  judgeElf(elf, library, judged.findings);
+  const secure = 'runs in secure-execution mode when anyone but its owner starts it, and ld.so then ignores LD_PRELOAD entries with a slash (the launcher\'s)';
+  const secureFix = 'run a copy without the bit, or preload tnat64 system-wide through /etc/ld.so.preload (docs: its risks), which secure-execution mode still reads';
+  if (info.mode & 0o4000) judged.findings.push({ problem: 'setuid', text: `setuid (owner uid ${info.uid}): it ${secure}`, fix: secureFix });
+  if (info.mode & 0o2000) judged.findings.push({ problem: 'setgid', text: `setgid (group gid ${info.gid}): it ${secure}`, fix: secureFix });
+  const caps = await world.capabilities(path);
+  judged.capabilities = caps;
+  if (caps) judged.findings.push({ problem: 'capabilities', text: `it has file capabilities (${caps}): it always runs in secure-execution mode, where ld.so ignores LD_PRELOAD entries with a slash`, fix: 'run a copy without capabilities (setcap -r on the copy), or preload tnat64 through /etc/ld.so.preload' });
+  if (caps === undefined) judged.findings.push({ warn: true, text: 'could not tell whether it has file capabilities (no getcap and no python3)' });
+  return judged;
+}
+
+export async function programCheck(world: DoctorWorld, given: string | undefined, searchPath: string | undefined): Promise<Check> {
+  const empty = { path: null, resolved: null, kind: null, interpreter: null, elf: null, problems: [] as string[] };
+  if (given === undefined) return check('program', 'skip', 'no --program given', { data: empty });
+  const resolved = world.which(given, searchPath);
+  if (resolved === undefined) {
+    return check('program', 'fail', `${given} is not found on PATH`, { data: { ...empty, path: given, problems: ['not-found'] }, fix: 'give the program\'s path' });
+  }
+  const found = world.library();
+  let library: ElfInfo | undefined;
+  if (found.ok) {
+    const read = readElf((offset, length) => world.readAt(found.lib.path, offset, length));
+    if (read && !('error' in read)) library = read;
+  }
+  const judged = await judge(world, resolved, library, searchPath, 0);
+  const problems = judged.findings.filter((f) => f.problem).map((f) => f.problem as ProgramProblem);
+  const elf = judged.elf
+    ? { bits: judged.elf.bits, machine: machineName(judged.elf.machine), interpreter: judged.elf.interpreter ?? null, needed: judged.elf.needed, go: judged.elf.go, libc: libcOf(judged.elf) ?? null }
+    : null;
+  const data = { path: given, resolved, kind: judged.kind, interpreter: judged.interpreter ?? null, elf, capabilities: judged.capabilities ?? null, problems };
+  const detail = judged.findings.map((f) => f.text).join('\n') || null;
+  const blocking = judged.findings.filter((f) => f.problem);
+  if (blocking.length > 0) {
+    const first = blocking[0] as Finding;
+    const fixes = [...new Set(blocking.map((f) => f.fix).filter((f): f is string => f !== undefined))];
+    return check('program', 'fail', `tnat64 cannot reach ${given}: ${first.text}`, { data, detail, fix: fixes.join('; ') || 'see the detail' });
+  }
+  const how = judged.kind === 'script' ? `a script run by ${judged.interpreter}, which` : 'it';
+  const libc = elf?.libc ? ` (${elf.libc})` : '';
+  if (judged.findings.some((f) => f.warn)) {
+    return check('program', 'warn', `${given}: ${judged.findings.find((f) => f.warn)?.text}`, { data, detail, fix: 'see the detail' });
+  }
+  return check('program', 'ok', `${given}: ${how} is dynamically linked${libc}; LD_PRELOAD reaches it`, { data, detail });
+}
