@@ -2,6 +2,7 @@
 #ifndef T64_REAL_H
 #define T64_REAL_H
 
+#include <netdb.h>
 #include <poll.h>
 #include <stdatomic.h>
 #include <sys/socket.h>
@@ -20,23 +21,38 @@
 #define T64_SA(a) (a)
 #endif
 
+/*
+ * The sockaddr and mmsg flags argument types as the C library declares
+ * them: a hook's definition must match its prototype. musl's are plain
+ * pointers and unsigned mmsg flags.
+ */
+#ifdef __GLIBC__
+#define T64_SA_ARG __SOCKADDR_ARG
+#define T64_CSA_ARG __CONST_SOCKADDR_ARG
+#define T64_MMSG_FLAGS int
+#else
+#define T64_SA_ARG struct sockaddr *restrict
+#define T64_CSA_ARG const struct sockaddr *
+#define T64_MMSG_FLAGS unsigned int
+#endif
+
 #define T64_RET_socket int
 #define T64_SIG_socket int domain, int type, int protocol
 #define T64_RET_connect int
-#define T64_SIG_connect int fd, __CONST_SOCKADDR_ARG addr, socklen_t len
+#define T64_SIG_connect int fd, T64_CSA_ARG addr, socklen_t len
 #define T64_RET_bind int
-#define T64_SIG_bind int fd, __CONST_SOCKADDR_ARG addr, socklen_t len
+#define T64_SIG_bind int fd, T64_CSA_ARG addr, socklen_t len
 #define T64_RET_accept int
-#define T64_SIG_accept int fd, __SOCKADDR_ARG addr, socklen_t *restrict lenp
+#define T64_SIG_accept int fd, T64_SA_ARG addr, socklen_t *restrict lenp
 #define T64_RET_accept4 int
 #define T64_SIG_accept4 \
-	int fd, __SOCKADDR_ARG addr, socklen_t *restrict lenp, int flags
+	int fd, T64_SA_ARG addr, socklen_t *restrict lenp, int flags
 #define T64_RET_getpeername int
 #define T64_SIG_getpeername \
-	int fd, __SOCKADDR_ARG addr, socklen_t *restrict lenp
+	int fd, T64_SA_ARG addr, socklen_t *restrict lenp
 #define T64_RET_getsockname int
 #define T64_SIG_getsockname \
-	int fd, __SOCKADDR_ARG addr, socklen_t *restrict lenp
+	int fd, T64_SA_ARG addr, socklen_t *restrict lenp
 #define T64_RET_getsockopt int
 #define T64_SIG_getsockopt                                        \
 	int fd, int level, int optname, void *restrict optval, \
@@ -58,31 +74,63 @@
 #define T64_RET_sendto ssize_t
 #define T64_SIG_sendto                                                  \
 	int fd, const void *buf, size_t n, int flags, \
-		__CONST_SOCKADDR_ARG addr, socklen_t len
+		T64_CSA_ARG addr, socklen_t len
 #define T64_RET_sendmsg ssize_t
 #define T64_SIG_sendmsg int fd, const struct msghdr *msg, int flags
 #define T64_RET_sendmmsg int
 #define T64_SIG_sendmmsg \
-	int fd, struct mmsghdr *vec, unsigned int vlen, int flags
+	int fd, struct mmsghdr *vec, unsigned int vlen, T64_MMSG_FLAGS flags
 #define T64_RET_setsockopt int
 #define T64_SIG_setsockopt \
 	int fd, int level, int optname, const void *optval, socklen_t optlen
 #define T64_RET_recvfrom ssize_t
 #define T64_SIG_recvfrom                                      \
 	int fd, void *restrict buf, size_t n, int flags, \
-		__SOCKADDR_ARG addr, socklen_t *restrict lenp
+		T64_SA_ARG addr, socklen_t *restrict lenp
 #define T64_RET___recvfrom_chk ssize_t
 #define T64_SIG___recvfrom_chk                                         \
 	int fd, void *restrict buf, size_t n, size_t buflen, int flags, \
-		__SOCKADDR_ARG addr, socklen_t *restrict lenp
+		T64_SA_ARG addr, socklen_t *restrict lenp
 #define T64_RET_recvmsg ssize_t
 #define T64_SIG_recvmsg int fd, struct msghdr *msg, int flags
 #define T64_RET_recvmmsg int
 #define T64_SIG_recvmmsg                                           \
-	int fd, struct mmsghdr *vec, unsigned int vlen, int flags, \
-		struct timespec *timeout
+	int fd, struct mmsghdr *vec, unsigned int vlen, \
+		T64_MMSG_FLAGS flags, struct timespec *timeout
 #define T64_RET_poll int
 #define T64_SIG_poll struct pollfd *fds, nfds_t nfds, int timeout
+#define T64_RET_getaddrinfo int
+#define T64_SIG_getaddrinfo                                          \
+	const char *restrict node, const char *restrict service,     \
+		const struct addrinfo *restrict hints,               \
+		struct addrinfo **restrict res
+#define T64_RET_getnameinfo int
+#define T64_SIG_getnameinfo                                            \
+	const struct sockaddr *restrict sa, socklen_t salen,           \
+		char *restrict host, socklen_t hostlen,                \
+		char *restrict serv, socklen_t servlen, int flags
+#define T64_RET_gethostbyname struct hostent *
+#define T64_SIG_gethostbyname const char *name
+#define T64_RET_gethostbyname2 struct hostent *
+#define T64_SIG_gethostbyname2 const char *name, int af
+#define T64_RET_gethostbyname_r int
+#define T64_SIG_gethostbyname_r                                         \
+	const char *restrict name, struct hostent *restrict ret,        \
+		char *restrict buf, size_t buflen,                      \
+		struct hostent **restrict result, int *restrict h_errnop
+#define T64_RET_gethostbyname2_r int
+#define T64_SIG_gethostbyname2_r                                        \
+	const char *restrict name, int af, struct hostent *restrict ret, \
+		char *restrict buf, size_t buflen,                      \
+		struct hostent **restrict result, int *restrict h_errnop
+#define T64_RET_gethostbyaddr struct hostent *
+#define T64_SIG_gethostbyaddr const void *addr, socklen_t len, int type
+#define T64_RET_gethostbyaddr_r int
+#define T64_SIG_gethostbyaddr_r                                          \
+	const void *restrict addr, socklen_t len, int type,              \
+		struct hostent *restrict ret, char *restrict buf,        \
+		size_t buflen, struct hostent **restrict result,         \
+		int *restrict h_errnop
 
 #define T64_CALLS(X)                                                    \
 	X(socket)                                                       \
@@ -94,7 +142,10 @@
 						X(__recvfrom_chk)       \
 							X(recvmsg)      \
 								X(recvmmsg)     \
-									X(poll)
+									X(poll)         \
+	X(getaddrinfo) X(getnameinfo) X(gethostbyname) X(gethostbyname2) \
+		X(gethostbyname_r) X(gethostbyname2_r) X(gethostbyaddr)   \
+			X(gethostbyaddr_r)
 
 #define T64_ID(n) T64_ID_##n,
 enum t64_call { T64_CALLS(T64_ID) T64_NCALLS };

@@ -6,6 +6,8 @@
 
 #include "../core/common.h"
 
+/* Only glibc has fortified entry points (and __chk_fail); elsewhere nothing calls __poll_chk. */
+#ifdef __GLIBC__
 void __chk_fail(void) __attribute__((noreturn));
 
 /*
@@ -21,3 +23,4 @@ T64_EXPORT int __poll_chk(struct pollfd *fds, nfds_t nfds, int timeout,
 		__chk_fail();
 	return poll(fds, nfds, timeout);
 }
+#endif

@@ -5,6 +5,8 @@
 #include "../core/real.h"
 #include "../core/dgram.h"
 
+/* Only glibc has fortified entry points; elsewhere nothing calls __recvfrom_chk. */
+#ifdef __GLIBC__
 /*
  * __recvfrom_chk receives like glibc's: a buffer smaller than n goes to
  * the real one (which reports the overflow and aborts); a converted
@@ -24,3 +26,4 @@ T64_EXPORT T64_RET___recvfrom_chk __recvfrom_chk(T64_SIG___recvfrom_chk)
 		return chk(fd, buf, n, buflen, flags, addr, lenp);
 	return t64_recvfrom_logic(real, fd, buf, n, flags, T64_SA(addr), lenp);
 }
+#endif

@@ -1,8 +1,10 @@
 /* close_range(): the state of every closed fd is forgotten. */
-#include <linux/close_range.h>
-
 #include "../core/fdtab.h"
 #include "../core/real.h"
+
+/* glibc (2.34+) has close_range(); musl has no function of that name for programs to call. */
+#ifdef __GLIBC__
+#include <linux/close_range.h>
 
 /*
  * close_range forgets the state of the fds it is about to close (none with
@@ -22,3 +24,4 @@ T64_EXPORT T64_RET_close_range close_range(T64_SIG_close_range)
 			t64_fd_forget((int)fd);
 	return real(first, last, flags);
 }
+#endif

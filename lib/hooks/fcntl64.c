@@ -2,6 +2,8 @@
 #include "../core/fdtab.h"
 #include "../core/real.h"
 
+/* fcntl64 is a glibc symbol; musl's <fcntl.h> may even #define it to fcntl, whose hook is fcntl.c. */
+#ifdef __GLIBC__
 /*
  * fcntl64 does what the real fcntl64() does (see t64_fcntl). Returns the real
  * call's result, -1 with its errno.
@@ -19,3 +21,4 @@ T64_EXPORT T64_RET_fcntl64 fcntl64(T64_SIG_fcntl64)
 	va_end(ap);
 	return rc;
 }
+#endif

@@ -8,10 +8,13 @@
  */
 
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { machine, platform } from 'node:os';
-import { join } from 'node:path';
-import { PACKAGE_ROOT } from './paths.js';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The package root: dist/src/core/library.js is three levels below it (paths.ts imports this module). */
+const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 export interface LibraryInfo {
   path: string;
@@ -28,12 +31,18 @@ export interface Host {
   os: string;
   /** `uname -m`: "x86_64", "aarch64", … */
   machine: string;
-  libc: 'gnu' | 'musl' | 'unknown';
+  /** Read only when there is no build/libtnat64.so (it may run ldd). */
+  readonly libc: 'gnu' | 'musl' | 'unknown';
   exists(path: string): boolean;
 }
 
+/** A regular file (or a symlink to one), as the launcher's `[ -f ]`. */
+export function isFile(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
+}
+
 const MARKER = Buffer.from('tnat64-version=');
-/** The characters a version may have (semver plus "~"); the launcher's tr(1) set is the same. */
+/** The characters a version may have (semver plus "~"), as the launcher's pattern. */
 const VERSION_CHAR = /[A-Za-z0-9.+~-]/;
 
 function readPackageVersion(root: string): string {
@@ -45,14 +54,17 @@ function readPackageVersion(root: string): string {
 /** The version of the command (package.json next to it). */
 export const packageVersion: string = readPackageVersion(PACKAGE_ROOT);
 
-/** The version in `bytes`' marker, or undefined. */
+/**
+ * The version in `bytes`' first marker (one followed by at least one version character), or undefined: what the
+ * launcher's `grep -a -o -m 1 'tnat64-version=[A-Za-z0-9.+~-]\{1,\}'` finds first.
+ */
 export function markerVersion(bytes: Uint8Array): string | undefined {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const versionChar = (at: number) => at < buffer.length && VERSION_CHAR.test(String.fromCharCode(buffer[at]!));
   for (let at = buffer.indexOf(MARKER); at >= 0; at = buffer.indexOf(MARKER, at + 1)) {
     let end = at + MARKER.length;
-    while (end < buffer.length && VERSION_CHAR.test(String.fromCharCode(buffer[end]!))) end++;
-    // A marker cut short (no version, or not ended by the string's NUL) is not ours.
-    if (end > at + MARKER.length && buffer[end] === 0) return buffer.toString('latin1', at + MARKER.length, end);
+    while (versionChar(end)) end++;
+    if (end > at + MARKER.length) return buffer.toString('latin1', at + MARKER.length, end);
   }
   return undefined;
 }
@@ -82,10 +94,10 @@ export function platformName(host: Pick<Host, 'os' | 'machine' | 'libc'>): strin
  * glibc or musl, decided as the launcher decides it: what `ldd --version` says (glibc's names itself GLIBC or GNU libc,
  * musl's loader prints "musl libc"); without ldd, which dynamic loader the system has.
  */
-export function detectLibc(exists: (path: string) => boolean = existsSync): Host['libc'] {
+export function detectLibc(exists: (path: string) => boolean = isFile, env: NodeJS.ProcessEnv = process.env): Host['libc'] {
   let said = '';
   try {
-    said = execFileSync('ldd', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 5000 });
+    said = execFileSync('ldd', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 5000, env });
   } catch (error) {
     // musl's ldd prints its banner on stderr and exits 1.
     const e = error as { stdout?: string; stderr?: string };
@@ -110,16 +122,23 @@ export function libcFromLdd(said: string, exists: (path: string) => boolean): Ho
   return 'unknown';
 }
 
-let cachedHost: Host | undefined;
+let libc: Host['libc'] | undefined;
 
-/** This machine. */
-export function hostOf(): Host {
-  cachedHost ??= { os: platform(), machine: machine(), libc: detectLibc(), exists: existsSync };
-  return cachedHost;
+/** This machine; `exists` replaceable for tests. */
+export function hostOf(exists: (path: string) => boolean = isFile): Host {
+  return {
+    os: platform(),
+    machine: machine(),
+    get libc() {
+      libc ??= detectLibc();
+      return libc;
+    },
+    exists,
+  };
 }
 
 /** The platforms a package root has prebuilt libraries for, by directory name. */
-export function prebuiltPlatforms(root: string, exists: (path: string) => boolean = existsSync): string[] {
+export function prebuiltPlatforms(root: string, exists: (path: string) => boolean = isFile): string[] {
   try {
     return readdirSync(join(root, 'prebuilt'))
       .filter((name) => exists(join(root, 'prebuilt', name, 'libtnat64.so')))

@@ -6,6 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { Problem } from '../cli/command.js';
+import { findLibrary, hostOf } from './library.js';
 
 export const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -13,12 +14,17 @@ export function libraryPath(root: string = PACKAGE_ROOT): string {
   return join(root, 'build', 'libtnat64.so');
 }
 
-/** The library path, or a Problem saying how to build it when `exists` says it is missing. */
+/**
+ * The library the launcher would preload (library.ts: build/, else prebuilt/PLATFORM/), or a Problem saying how to get
+ * one when `exists` finds none.
+ */
 export function requireLibrary(exists: (path: string) => boolean, root: string = PACKAGE_ROOT): string {
-  const path = libraryPath(root);
-  if (!exists(path)) {
-    throw new Problem('library-missing', `the interposer ${path} does not exist`, `run \`npm run build\` in ${root}`);
+  const found = findLibrary(root, hostOf(exists));
+  if (!found.ok) {
+    const [message, hint] = found.problem.split(/; (?=build|run)/);
+    throw new Problem('library-missing', message ?? found.problem, hint);
   }
+  const path = found.lib.path;
   if (/[\s:]/.test(path)) {
     throw new Problem('library-path', `the interposer path ${path} contains a space or colon, which LD_PRELOAD cannot express`, 'install tnat64 in a directory whose path has neither');
   }

@@ -10,6 +10,7 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { commandsFor } from '../../../src/cli/main.js';
+import { packageVersion } from '../../../src/core/library.js';
 import { fakeWorld, ROOT } from '../helpers.js';
 
 let root = '';
@@ -32,7 +33,8 @@ before(() => {
   mkdirSync(join(root, 'old'));
   old = join(root, 'old', 'libtnat64.so');
   other = join(root, 'old', 'libother.so');
-  writeFileSync(join(root, 'stand-in.c'), 'int tnat64_stand_in;\n');
+  // It carries the version marker the launcher checks (lib/core/version.c).
+  writeFileSync(join(root, 'stand-in.c'), `int tnat64_stand_in;\nconst char tnat64_marker[] = "tnat64-version=${packageVersion}";\n`);
   for (const output of [lib, old, other]) {
     const cc = spawnSync('cc', ['-shared', '-fPIC', '-o', output, join(root, 'stand-in.c')]);
     if (cc.status !== 0) noCompiler = `no C compiler to build a stand-in library: ${cc.error?.message ?? cc.stderr}`;
