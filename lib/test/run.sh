@@ -171,6 +171,40 @@ rm -f "$T/ready"
 hook "discovery disabled" "$DNS" TNAT64_DISCOVERY=0 -- unreachable 203.0.113.2 2
 unset -f unshare
 
+# 10b. Lookups of our own through the NAT64 to IPv4-only nameservers
+#      (lib/test/resolve.c, linked with the core objects): 192.0.2.53 answers
+#      at its NAT64 address 2001:db8:64::c000:235, 192.0.2.99 (::c000:263)
+#      stays silent; resolve.c rewrites the private /etc/resolv.conf.
+$WRAP "$TBIN/resolve" unit >"$T/out" 2>"$T/err"
+record "lookups: DNS messages read and checked" $?
+# resolve6 NAME SETUP [VAR=VALUE...] -- ARGS...: runs the resolve program in
+# fresh network and mount namespaces prepared by SETUP.
+resolve6() {
+	name=$1
+	setup=$2
+	shift 2
+	vars=""
+	while [ "$1" != "--" ]; do
+		vars="$vars $1"
+		shift
+	done
+	shift
+	: >"$T/resolv.conf"
+	rm -f "$T/ready"
+	# shellcheck disable=SC2086
+	unshare -mn sh -c "$setup"' && exec "$@"' sh env -u TNAT64_PREFIX \
+		TNAT64_CONF_FILE=/nonexistent/tnat64.conf TNAT64_DISCOVERY=0 $vars \
+		$WRAP "$TBIN/resolve" "$@" >"$T/out" 2>"$T/err"
+	record "$name" $?
+}
+RNET="ip link set lo up && mount --bind $T/resolv.conf /etc/resolv.conf"
+RSERVE="$RNET && ip -6 addr add 2001:db8:64::c000:235/128 dev lo && ip -6 addr add 2001:db8:64::c000:263/128 dev lo && { python3 $HERE/resolver.py $T/ready $T/dnslog 2001:db8:64::c000:235 2001:db8:64::c000:263 & } && for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30; do [ -e $T/ready ] && break; sleep 0.1; done"
+resolve6 "lookups through NAT64: answers, search list, timeouts" "$RSERVE" \
+	TNAT64_PREFIX=2001:db8:64::/96 -- lookups "$T/dnslog"
+resolve6 "lookups not needed: no prefix" "$RNET" -- needed0
+resolve6 "lookups not needed: an IPv4 route" "$RNET && ip addr add 192.0.2.1/24 dev lo" \
+	TNAT64_PREFIX=2001:db8:64::/96 -- needed0
+
 # 11. A setuid program (AT_SECURE) ignores every TNAT64_* variable and reads
 #     /etc/tnat64.conf. LD_PRELOAD does not reach setuid programs, so a
 #     private /etc (overlay, private mount namespace) gets ld.so.preload.
@@ -265,11 +299,39 @@ hook "inherited across execve" "$NET" $P -- exec $D
 PROG=hooks
 
 # 13b. Stand-in pool and IPv4 options (lib/test/standin.c).
-$WRAP "$TBIN/standin" unit >"$T/out" 2>"$T/err"
-record "stand-in pool: stable, reversible, shared by fork, full" $?
+# pool NAME [VAR=VALUE...] -- CASE ARGS...: the pool itself, no namespace.
+pool() {
+	name=$1
+	shift
+	vars=""
+	while [ "$1" != "--" ]; do
+		vars="$vars $1"
+		shift
+	done
+	shift
+	# shellcheck disable=SC2086
+	env TNAT64_CONF_FILE=/nonexistent/tnat64.conf TNAT64_DISCOVERY=0 $vars \
+		$WRAP "$TBIN/standin" "$@" >"$T/out" 2>"$T/err"
+	record "$name" $?
+}
+printf 'standin_pool = 198.18.0.0/24\n' >"$T/pool.conf"
+pool "stand-in pool: stable, reversible, shared by fork, full" -- unit
+pool "stand-in pool: names, first name wins" -- names
+pool "stand-in pool: shared across exec; closed, reused, forged fd: fresh" -- exec
+pool "stand-in pool: TNAT64_STANDIN_POOL=10.64.0.4/30, full after 2" \
+	TNAT64_STANDIN_POOL=10.64.0.4/30 -- range 10.64.0.4 10.64.0.5 10.64.0.6
+pool "stand-in pool: standin_pool = 198.18.0.0/24 in the file" \
+	TNAT64_CONF_FILE="$T/pool.conf" -- range 198.18.0.0 198.18.0.1 198.18.0.254
+pool "stand-in pool: TNAT64_STANDIN_POOL wins over the file" TNAT64_CONF_FILE="$T/pool.conf" \
+	TNAT64_STANDIN_POOL=10.64.0.4/30 -- range 10.64.0.4 10.64.0.5 10.64.0.6
+pool "stand-in pool: an invalid TNAT64_STANDIN_POOL is ignored" TNAT64_CONF_FILE="$T/pool.conf" \
+	TNAT64_STANDIN_POOL=10.64.0.5/30 -- range 198.18.0.0 198.18.0.1 198.18.0.254
 PROG=standin
 hook "stand-ins: replies and TCP reach IPv6 peers" "$NET" $P -- reply
 hook "stand-ins: pre-forked child and parent agree" "$NET" $P -- fork
+hook "stand-ins: peers get the configured range" "$NET" $P TNAT64_STANDIN_POOL=10.64.0.0/24 -- reply 10.64.0.0 24
+hook "stand-ins: pre-forked, configured range" "$NET" $P TNAT64_STANDIN_POOL=10.64.0.0/24 -- fork 10.64.0.0 24
+hook "stand-ins: peers once the range is full" "$NET" $P TNAT64_STANDIN_POOL=10.64.0.4/30 -- peers-full 10.64.0.4 10.64.0.5
 hook "IPv4 options: read back, IPv6 twins on" "$NET" $P -- opts
 hook "sendmsg IPv4 cmsgs through NAT64" "$NET" $P -- cmsg $D 64:ff9b:1::c633:6407
 hook "sendmsg IPv4 cmsgs over loopback" "$NET" $P -- cmsg 127.0.0.1 ::ffff:127.0.0.1

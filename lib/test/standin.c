@@ -8,6 +8,10 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <string.h>
@@ -17,8 +21,11 @@
 #include <unistd.h>
 
 #include "../core/pool.h"
+#include "../core/state.h"
 #include "check.h"
 #include "net.h"
+
+#define NET T64_POOL_DEFAULT
 
 #ifndef IPV6_FREEBIND
 #define IPV6_FREEBIND 78
@@ -41,7 +48,8 @@ static void addr6(uint32_t i, uint8_t a[16])
 
 /*
  * case_unit: stable, reversible, distinct; shared with a forked child;
- * full after 65534 peers (198.19.0.0 then, live mappings kept).
+ * full after 65534 peers (198.19.0.0 then, live mappings kept); names get
+ * nothing once full.
  */
 static void case_unit(void)
 {
@@ -53,26 +61,26 @@ static void case_unit(void)
 
 	addr6(1, a);
 	first = t64_pool_get(a);
-	CHECK(t64_pool_is(first) && first != T64_POOL_DEFAULT &&
-		      first != (T64_POOL_DEFAULT | 0xffff),
+	CHECK(t64_pool_is(first) && first != NET &&
+		      first != (NET | 0xffff),
 	      "a stand-in in 198.19/16: %#x", first);
 	CHECK(t64_pool_get(a) == first, "stable");
 	CHECK(t64_pool_addr(first, b) == 1 && memcmp(a, b, 16) == 0, "reversible");
-	CHECK(t64_pool_addr(T64_POOL_DEFAULT, b) == 0 &&
-		      t64_pool_addr(T64_POOL_DEFAULT | 0xffff, b) == 0 &&
+	CHECK(t64_pool_addr(NET, b) == 0 &&
+		      t64_pool_addr(NET | 0xffff, b) == 0 &&
 		      t64_pool_addr(0xc0000201, b) == 0,
 	      "198.19.0.0, .255.255 and other addresses map to nothing");
 	pid = fork();
 	if (pid == 0) {
 		addr6(2, a);
-		_exit(t64_pool_get(a) == T64_POOL_DEFAULT);
+		_exit(t64_pool_get(a) == NET);
 	}
 	waitpid(pid, &st, 0);
 	addr6(2, a);
 	s = 0;
 	for (uint32_t i = 1; i < T64_POOL_SLOTS - 1; i++)
-		if (t64_pool_addr(T64_POOL_DEFAULT | i, b) && memcmp(a, b, 16) == 0)
-			s = T64_POOL_DEFAULT | i;
+		if (t64_pool_addr(NET | i, b) && memcmp(a, b, 16) == 0)
+			s = NET | i;
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0 && s != 0 &&
 		      t64_pool_get(a) == s,
 	      "the child's mapping is the parent's (MAP_SHARED): %#x", s);
@@ -80,7 +88,7 @@ static void case_unit(void)
 	for (uint32_t i = 3; n < T64_POOL_SLOTS - 4; i++, n++) {
 		addr6(i, a);
 		s = t64_pool_get(a);
-		if (!t64_pool_is(s) || s == T64_POOL_DEFAULT ||
+		if (!t64_pool_is(s) || s == NET ||
 		    (s & 0xffff) == 0xffff)
 			bad++;
 		else if (seen[s & 0xffff]++)
@@ -91,9 +99,310 @@ static void case_unit(void)
 	CHECK(bad == 0 && dup == 0 && wrong == 0,
 	      "65534 peers: %u unusable, %u shared, %u wrong", bad, dup, wrong);
 	addr6(0x7fffffff, a);
-	CHECK(t64_pool_get(a) == T64_POOL_DEFAULT, "the 65535th peer: 198.19.0.0");
+	CHECK(t64_pool_get(a) == NET, "the 65535th peer: 198.19.0.0");
+	CHECK(t64_pool_name_get(a, "late.example") == 0 && errno == 0,
+	      "the 65535th name: no stand-in (0), errno untouched");
 	addr6(1, a);
 	CHECK(t64_pool_get(a) == first, "live mappings kept when full");
+	CHECK(t64_pool_name_get(a, "one.example") == first,
+	      "a name for a live mapping still gets it when full");
+}
+
+/*
+ * case_names: a looked-up name gets a stand-in that maps back to its
+ * address and name; the first name recorded for an address wins; a peer's
+ * stand-in can be named later; names are truncated to the caller's buffer;
+ * names that cannot be DNS names are not recorded.
+ */
+static void case_names(void)
+{
+	static char longest[T64_POOL_NAME_MAX + 2];
+	uint8_t a[16], b[16];
+	uint32_t s, p, t;
+	char out[300];
+
+	addr6(10, a);
+	errno = 1234;
+	s = t64_pool_name_get(a, "www.example.com");
+	CHECK(t64_pool_is(s) && s != NET && (s & 0xffff) != 0xffff &&
+		      errno == 1234,
+	      "a stand-in for a name: %#x, errno kept", s);
+	CHECK(t64_pool_addr(s, b) && memcmp(a, b, 16) == 0 &&
+		      t64_pool_name(s, out, sizeof out) == 1 &&
+		      strcmp(out, "www.example.com") == 0,
+	      "it maps back to the address and the name (%s)", out);
+	CHECK(t64_pool_name_get(a, "alias.example.com") == s &&
+		      t64_pool_name(s, out, sizeof out) == 1 &&
+		      strcmp(out, "www.example.com") == 0,
+	      "the same address under another name: same stand-in, first name wins");
+	CHECK(t64_pool_name(s, out, 4) == 1 && strcmp(out, "www") == 0,
+	      "truncated to the buffer: \"%s\"", out);
+	CHECK(t64_pool_name(s, out, 0) == 0, "no room: 0");
+	addr6(11, a);
+	p = t64_pool_get(a);
+	CHECK(p != s && t64_pool_name(p, out, sizeof out) == 0,
+	      "a peer's stand-in has no name");
+	CHECK(t64_pool_name_get(a, "peer.example") == p &&
+		      t64_pool_name(p, out, sizeof out) == 1 &&
+		      strcmp(out, "peer.example") == 0,
+	      "until a lookup names it");
+	addr6(12, a);
+	memset(longest, 'a', T64_POOL_NAME_MAX + 1);
+	t = t64_pool_name_get(a, longest);
+	CHECK(t != 0 && t64_pool_name(t, out, sizeof out) == 0,
+	      "a 254-character name gets a stand-in but is not recorded");
+	CHECK(t64_pool_name_get(a, "") == t && t64_pool_name(t, out, sizeof out) == 0 &&
+		      t64_pool_name_get(a, NULL) == t,
+	      "nor are empty or NULL names");
+	longest[T64_POOL_NAME_MAX] = '\0';
+	CHECK(t64_pool_name_get(a, longest) == t &&
+		      t64_pool_name(t, out, sizeof out) == 1 &&
+		      strlen(out) == T64_POOL_NAME_MAX,
+	      "a 253-character name is recorded whole");
+	CHECK(t64_pool_name(NET, out, sizeof out) == 0 &&
+		      t64_pool_name(0xc0000201, out, sizeof out) == 0 &&
+		      t64_pool_name(NET | 0x7777, out, sizeof out) == 0,
+	      "no name for the network address, other addresses, free slots");
+}
+
+/* ip4 parses dotted-quad text into host order. */
+static uint32_t ip4(const char *s)
+{
+	struct in_addr in;
+
+	return inet_pton(AF_INET, s, &in) == 1 ? ntohl(in.s_addr) : 0;
+}
+
+/*
+ * case_range NET FIRST LAST: run with the range configured (file or
+ * TNAT64_STANDIN_POOL): stand-ins are FIRST..LAST, the network and last
+ * address never handed out; once full a name gets 0 and a peer the
+ * network address, live mappings intact.
+ */
+static void case_range(const char *net_s, const char *first_s,
+		       const char *last_s)
+{
+	uint32_t net = ip4(net_s), first = ip4(first_s), last = ip4(last_s);
+	uint32_t n = last - first + 1, got = 0, outside = 0;
+	uint8_t a[16], b[16];
+	uint32_t s0 = 0;
+	char out[64];
+
+	(void)t64_state(); /* what the library's first hook does */
+	CHECK(t64_pool_full() == net, "the range starts at %s: %#x", net_s,
+	      t64_pool_full());
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t s;
+
+		addr6(100 + i, a);
+		s = t64_pool_name_get(a, i ? "more.example" : "first.example");
+		if (i == 0)
+			s0 = s;
+		if (s >= first && s <= last && t64_pool_is(s) &&
+		    t64_pool_addr(s, b) && memcmp(a, b, 16) == 0)
+			got++;
+		else
+			outside++;
+	}
+	CHECK(got == n && outside == 0, "%u stand-ins in %s-%s (%u wrong)", got,
+	      first_s, last_s, outside);
+	CHECK(t64_pool_is(net) && t64_pool_is(last + 1) &&
+		      !t64_pool_is(last + 2) && !t64_pool_is(net - 1) &&
+		      !t64_pool_is(T64_POOL_DEFAULT | 1),
+	      "t64_pool_is: only the configured range");
+	addr6(99, a);
+	CHECK(t64_pool_name_get(a, "full.example") == 0,
+	      "range full: a new name gets 0");
+	CHECK(t64_pool_get(a) == net, "a new peer gets the network address");
+	addr6(98, a);
+	CHECK(t64_pool_name_get(a, "again.example") == 0 &&
+		      t64_pool_get(a) == net,
+	      "and so does the next");
+	addr6(100, a);
+	CHECK(t64_pool_name_get(a, "x.example") == s0 &&
+		      t64_pool_addr(s0, b) && memcmp(a, b, 16) == 0 &&
+		      t64_pool_name(s0, out, sizeof out) &&
+		      strcmp(out, "first.example") == 0,
+	      "the live mapping is intact");
+	CHECK(t64_pool_addr(net, b) == 0 && t64_pool_addr(last + 1, b) == 0,
+	      "the network and last addresses map to nothing");
+}
+
+/* pool_fd returns the number TNAT64_POOL_FD names, or -1. */
+static int pool_fd(void)
+{
+	const char *v = getenv("TNAT64_POOL_FD");
+
+	return v ? atoi(v) : -1;
+}
+
+/* shmem_kb returns this process's RssShmem in kB, or -1. */
+static long shmem_kb(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[128];
+	long kb = -1;
+
+	while (f && fgets(line, sizeof line, f))
+		if (sscanf(line, "RssShmem: %ld", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kb;
+}
+
+/*
+ * child runs this program again (fork + exec) as `standin ARGS...` after
+ * prepare(arg) ran in the child. Returns its exit status (-1: not run).
+ */
+static int child(void (*prepare)(long), long arg, char *const args[])
+{
+	int st;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		if (prepare)
+			prepare(arg);
+		execv("/proc/self/exe", args);
+		_exit(126);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static void close_fd(long fd)
+{
+	close((int)fd);
+}
+
+static void reuse_fd(long fd)
+{
+	int n = open("/dev/null", O_RDWR);
+
+	dup2(n, (int)fd);
+}
+
+static void forge_env(long fd)
+{
+	char v[16];
+
+	snprintf(v, sizeof v, "%ld", fd);
+	setenv("TNAT64_POOL_FD", v, 1);
+}
+
+/* zeros returns 1 when the first n bytes of fd are all zero. */
+static int zeros(int fd, off_t n)
+{
+	static char buf[65536];
+	off_t at = 0;
+
+	while (at < n) {
+		ssize_t r = pread(fd, buf, sizeof buf, at);
+
+		if (r <= 0)
+			return 0;
+		for (ssize_t i = 0; i < r; i++)
+			if (buf[i] != 0)
+				return 0;
+		at += r;
+	}
+	return 1;
+}
+
+/*
+ * case_exec: the table survives exec: a program this one runs finds the
+ * stand-in, address and name made here, and what it adds is seen here.
+ * A child whose pool fd was closed, reused, or that is pointed at an
+ * ordinary file or an unsealed memfd of the same size gets a fresh table
+ * and names its own fd (the forged file stays untouched).
+ */
+static void case_exec(void)
+{
+	uint8_t a[16];
+	uint32_t s;
+	char hex[16], out[64], fdnum[16];
+	int fd = pool_fd(), forged, st;
+	struct stat pst;
+
+	CHECK(fd >= 512 && fstat(fd, &pst) == 0 && S_ISREG(pst.st_mode) &&
+		      fcntl(fd, F_GETFD) == 0,
+	      "TNAT64_POOL_FD names an fd >= 512 kept across exec: %d", fd);
+	CHECK(fcntl(fd, F_GET_SEALS) ==
+		      (F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_SEAL),
+	      "sealed: size fixed, seals fixed");
+	addr6(7, a);
+	s = t64_pool_name_get(a, "exec.example");
+	snprintf(hex, sizeof hex, "%x", s);
+	st = child(NULL, 0, (char *[]){ "standin", "exec-child", hex, NULL });
+	CHECK(st == 0, "exec'd child sees the mapping (exit %d)", st);
+	addr6(8, a);
+	s = t64_pool_name_get(a, "mine.example");
+	CHECK(t64_pool_name(s, out, sizeof out) && strcmp(out, "child.example") == 0,
+	      "what the exec'd child added is seen here: %s", out);
+	addr6(7, a);
+	s = t64_pool_name_get(a, NULL);
+	snprintf(hex, sizeof hex, "%x", s);
+	st = child(close_fd, fd, (char *[]){ "standin", "exec-fresh", hex, NULL });
+	CHECK(st == 0, "a child whose pool fd was closed: fresh table (exit %d)", st);
+	st = child(reuse_fd, fd, (char *[]){ "standin", "exec-fresh", hex, NULL });
+	CHECK(st == 0, "a child whose pool fd is now /dev/null: fresh (exit %d)", st);
+
+	forged = open("/tmp", O_TMPFILE | O_RDWR, 0600);
+	CHECK(forged >= 0 && ftruncate(forged, pst.st_size) == 0,
+	      "an ordinary file the size of the table: %s", strerror(errno));
+	snprintf(fdnum, sizeof fdnum, "%d", forged);
+	st = child(forge_env, forged,
+		   (char *[]){ "standin", "exec-fresh", hex, fdnum, NULL });
+	CHECK(st == 0 && zeros(forged, pst.st_size),
+	      "TNAT64_POOL_FD forged to an ordinary file: ignored, file "
+	      "untouched (exit %d)",
+	      st);
+	close(forged);
+	forged = memfd_create("forged", MFD_ALLOW_SEALING);
+	CHECK(forged >= 0 && ftruncate(forged, pst.st_size) == 0 &&
+		      fcntl(forged, F_ADD_SEALS, F_SEAL_GROW) == 0,
+	      "a memfd of the same size, other seals");
+	snprintf(fdnum, sizeof fdnum, "%d", forged);
+	st = child(forge_env, forged,
+		   (char *[]){ "standin", "exec-fresh", hex, fdnum, NULL });
+	CHECK(st == 0, "forged to an unsealed memfd: ignored (exit %d)", st);
+	close(forged);
+}
+
+/* case_exec_child HEX: run by case_exec through exec. */
+static void case_exec_child(const char *hex)
+{
+	uint32_t s = (uint32_t)strtoul(hex, NULL, 16);
+	uint8_t a[16], b[16];
+	char out[64];
+	long kb = shmem_kb();
+
+	CHECK(kb == 0, "the inherited table is not touched before use: "
+		       "RssShmem %ld kB", kb);
+	addr6(7, a);
+	CHECK(t64_pool_addr(s, b) && memcmp(a, b, 16) == 0 &&
+		      t64_pool_name(s, out, sizeof out) &&
+		      strcmp(out, "exec.example") == 0,
+	      "after exec: %s maps to the same address and name", hex);
+	addr6(8, a);
+	CHECK(t64_pool_name_get(a, "child.example") != 0, "a new name here");
+}
+
+/* case_exec_fresh HEX [FORGED]: run by case_exec through exec. */
+static void case_exec_fresh(const char *hex, const char *forged)
+{
+	uint32_t s = (uint32_t)strtoul(hex, NULL, 16);
+	uint8_t a[16], b[16];
+	int fd = pool_fd();
+
+	CHECK(t64_pool_addr(s, b) == 0, "a fresh table: %s maps to nothing", hex);
+	CHECK(fd >= 0 && fcntl(fd, F_GET_SEALS) ==
+				 (F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_SEAL) &&
+		      (forged == NULL || fd != atoi(forged)),
+	      "TNAT64_POOL_FD names the new table: %d", fd);
+	addr6(9, a);
+	CHECK(t64_pool_name_get(a, "fresh.example") != 0, "usable");
 }
 
 /* udp6 returns a plain IPv6 UDP socket bound to [ip]:0. */
@@ -166,25 +475,34 @@ static int hear(int fd, int c, uint16_t port, struct sockaddr_in *from)
 	       l == sizeof *from && from->sin_family == AF_INET;
 }
 
+/* in_range returns 1 when a's address is inside net/len (host order). */
+static int in_range(const struct sockaddr_in *a, uint32_t net, int len)
+{
+	return (ntohl(a->sin_addr.s_addr) & (0xffffffffu << (32 - len))) == net;
+}
+
 /*
- * case_reply: native IPv6 peers and a NAT64-prefix peer embedding
- * 127.0.0.1 are shown as 198.19/16 stand-ins, stably; replies by sendto,
- * sendmsg, sendmmsg and a connected socket reach them; a TCP connect to
- * a stand-in reaches the IPv6 listener; 198.19.0.0 gives EHOSTUNREACH.
+ * case_reply NET LEN: native IPv6 peers and a NAT64-prefix peer embedding
+ * 127.0.0.1 are shown as stand-ins from NET/LEN (the configured range),
+ * stably; replies by sendto, sendmsg, sendmmsg and a connected socket
+ * reach them; a TCP connect to a stand-in reaches the IPv6 listener; NET
+ * itself gives EHOSTUNREACH.
  */
-static void case_reply(void)
+static void case_reply(const char *net_s, int len)
 {
 	static const char *peers[] = { "::1", "2001:db8::5", "64:ff9b:1::7f00:1" };
 	uint16_t port, lport;
 	int fd = server4(&port), c[3], u, t, lfd, nfd, v1 = 1;
-	struct sockaddr_in from[3], again, p, bad = sin4("198.19.0.0", 9);
+	uint32_t net = ip4(net_s);
+	struct sockaddr_in from[3], again, p, bad = sin4(net_s, 9);
 	socklen_t l = sizeof p;
 	char text[4] = "r0";
 
 	for (int i = 0; i < 3; i++) {
 		c[i] = udp6(peers[i]);
 		CHECK(hear(fd, c[i], port, &from[i]) &&
-			      (ntohl(from[i].sin_addr.s_addr) >> 16) == 0xc613,
+			      in_range(&from[i], net, len) &&
+			      from[i].sin_addr.s_addr != bad.sin_addr.s_addr,
 		      "%s shown as a stand-in: %s", peers[i],
 		      inet_ntoa(from[i].sin_addr));
 		CHECK(hear(fd, c[i], port, &again) &&
@@ -223,7 +541,7 @@ static void case_reply(void)
 	      "its peer is the stand-in");
 	CHECK(sendto(fd, "x", 1, 0, (struct sockaddr *)&bad, sizeof bad) < 0 &&
 		      errno == EHOSTUNREACH,
-	      "sendto 198.19.0.0: EHOSTUNREACH (%s)", strerror(errno));
+	      "sendto %s: EHOSTUNREACH (%s)", net_s, strerror(errno));
 	close(u);
 
 	/* TCP to a stand-in (what name lookups will hand out). */
@@ -261,7 +579,7 @@ static void case_reply(void)
 		t = socket(AF_INET, SOCK_STREAM, 0);
 		CHECK(connect(t, (struct sockaddr *)&bad, sizeof bad) < 0 &&
 			      errno == EHOSTUNREACH,
-		      "TCP connect 198.19.0.0: EHOSTUNREACH (%s)",
+		      "TCP connect %s: EHOSTUNREACH (%s)", net_s,
 		      strerror(errno));
 		close(t);
 		close(lfd);
@@ -272,10 +590,10 @@ static void case_reply(void)
 }
 
 /*
- * case_fork: a pre-forked child meets a new IPv6 peer; the parent replies
+ * case_fork NET LEN: a pre-forked child meets a new IPv6 peer; the parent replies
  * to the stand-in the child saw (the pool is shared across fork).
  */
-static void case_fork(void)
+static void case_fork(const char *net_s, int len)
 {
 	uint16_t port;
 	int fd = server4(&port), c = udp6("2001:db8::77"), pfd[2], st;
@@ -295,12 +613,82 @@ static void case_fork(void)
 	CHECK(read(pfd[0], &from, sizeof from) == sizeof from &&
 		      waitpid(pid, &st, 0) == pid && st == 0,
 	      "the child heard the peer");
-	CHECK((ntohl(from.sin_addr.s_addr) >> 16) == 0xc613 &&
+	CHECK(in_range(&from, ip4(net_s), len) &&
 		      sendto(fd, "p", 1, 0, (struct sockaddr *)&from,
 			     sizeof from) == 1 &&
 		      got(c, "p"),
 	      "the parent's reply to the child's stand-in %s arrives: %s",
 	      inet_ntoa(from.sin_addr), strerror(errno));
+}
+
+/*
+ * case_peers_full NET FIRST: with a /30 range (two stand-ins), a third
+ * IPv6 peer is shown as NET by recvfrom, and so is a fourth by accept; a
+ * reply to NET fails with EHOSTUNREACH while the first two peers are
+ * still reached.
+ */
+static void case_peers_full(const char *net_s, const char *first_s)
+{
+	static const char *peers[] = { "2001:db8::21", "2001:db8::22",
+				       "2001:db8::23" };
+	uint16_t port;
+	int fd = server4(&port), c[3], v1 = 1;
+	struct sockaddr_in from[3], net = sin4(net_s, 0);
+	uint32_t first = ip4(first_s);
+
+	for (int i = 0; i < 3; i++) {
+		c[i] = udp6(peers[i]);
+		CHECK(hear(fd, c[i], port, &from[i]), "%s heard", peers[i]);
+	}
+	CHECK(ntohl(from[0].sin_addr.s_addr) - first < 2 &&
+		      ntohl(from[1].sin_addr.s_addr) - first < 2 &&
+		      from[0].sin_addr.s_addr != from[1].sin_addr.s_addr,
+	      "two peers, the two stand-ins: %s and %s",
+	      inet_ntoa(from[0].sin_addr), inet_ntoa(from[1].sin_addr));
+	CHECK(from[2].sin_addr.s_addr == net.sin_addr.s_addr,
+	      "the third is shown as %s: %s", net_s,
+	      inet_ntoa(from[2].sin_addr));
+	CHECK(sendto(fd, "n", 1, 0, (struct sockaddr *)&from[2],
+		     sizeof from[2]) < 0 && errno == EHOSTUNREACH,
+	      "a reply to it: EHOSTUNREACH (%s)", strerror(errno));
+	for (int i = 0; i < 2; i++)
+		CHECK(sendto(fd, "y", 1, 0, (struct sockaddr *)&from[i],
+			     sizeof from[i]) == 1 &&
+			      got(c[i], "y"),
+		      "%s still reached", peers[i]);
+	{
+		struct sockaddr_in any = sin4("0.0.0.0", 0), p;
+		struct sockaddr_in6 me = to6("2001:db8::24", 0), to;
+		socklen_t l = sizeof any;
+		int lfd = socket(AF_INET, SOCK_STREAM, 0), t, a = -1;
+		struct pollfd pl = { 0 };
+
+		if (bind(lfd, (struct sockaddr *)&any, sizeof any) < 0 ||
+		    listen(lfd, 4) < 0 ||
+		    getsockname(lfd, (struct sockaddr *)&any, &l) < 0)
+			_exit(2);
+		to = to6("2001:db8::24", ntohs(any.sin_port));
+		t = socket(AF_INET6, SOCK_STREAM, 0);
+		setsockopt(t, IPPROTO_IPV6, IPV6_FREEBIND, &v1, sizeof v1);
+		bind(t, (struct sockaddr *)&me, sizeof me);
+		pl.fd = lfd;
+		pl.events = POLLIN;
+		l = sizeof p;
+		CHECK(connect(t, (struct sockaddr *)&to, sizeof to) == 0 &&
+			      poll(&pl, 1, 1000) == 1 &&
+			      (a = accept(lfd, (struct sockaddr *)&p, &l)) >= 0 &&
+			      l == sizeof p && p.sin_family == AF_INET &&
+			      p.sin_addr.s_addr == net.sin_addr.s_addr,
+		      "accept from a new IPv6 peer: shown as %s (%s)", net_s,
+		      strerror(errno));
+		if (a >= 0)
+			close(a);
+		close(t);
+		close(lfd);
+	}
+	for (int i = 0; i < 3; i++)
+		close(c[i]);
+	close(fd);
 }
 
 /* opt reads IPv4/IPv6 option o of fd at level lv through the kernel itself. */
@@ -500,10 +888,24 @@ int main(int argc, char **argv)
 
 	if (strcmp(c, "unit") == 0)
 		case_unit();
+	else if (strcmp(c, "names") == 0)
+		case_names();
+	else if (strcmp(c, "range") == 0 && argc > 4)
+		case_range(argv[2], argv[3], argv[4]);
+	else if (strcmp(c, "exec") == 0)
+		case_exec();
+	else if (strcmp(c, "exec-child") == 0 && argc > 2)
+		case_exec_child(argv[2]);
+	else if (strcmp(c, "exec-fresh") == 0 && argc > 2)
+		case_exec_fresh(argv[2], argc > 3 ? argv[3] : NULL);
 	else if (strcmp(c, "reply") == 0)
-		case_reply();
+		case_reply(argc > 3 ? argv[2] : "198.19.0.0",
+			   argc > 3 ? atoi(argv[3]) : 16);
+	else if (strcmp(c, "peers-full") == 0 && argc > 3)
+		case_peers_full(argv[2], argv[3]);
 	else if (strcmp(c, "fork") == 0)
-		case_fork();
+		case_fork(argc > 3 ? argv[2] : "198.19.0.0",
+			  argc > 3 ? atoi(argv[3]) : 16);
 	else if (strcmp(c, "opts") == 0)
 		case_opts();
 	else if (strcmp(c, "cmsg") == 0 && argc > 3)
