@@ -1,0 +1,484 @@
+/**
+ * The deployment guide (docs/DEPLOY.md) tried for real: the files under deploy/ run in the lab's IPv6-only client.
+ *
+ * systemd is not PID 1 on the machines this runs on and no Docker engine runs there, so each artefact runs in a
+ * container that systemd-nspawn makes of an overlay of this host's root directory (Debian 12, the image's base):
+ * the overlay's upper directory, in the lab's temporary directory, is all that is written, in a mount namespace of
+ * its own, and the container joins the lab client's network namespace. A real systemd boots in it to run the units;
+ * the Dockerfile's steps are carried out one by one; /etc/ld.so.preload is a file in the overlay.
+ */
+import { before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { run, type RunResult } from '../../src/lab/exec.js';
+import { PATHS, REPO, SERVER_IPV4, SERVER_NAME, type Lab } from '../../src/lab/lab.js';
+import { HTTP_BODY } from '../../src/lab/services.js';
+import { py, requireBuilt, requireTools, show, useLab } from '../../src/lab/testing.js';
+
+const EXTRA = '2001:db8:65::/96';
+const DEPLOY = join(REPO, 'deploy');
+/** Where the guide links the library (deploy/link-library.sh) and where its drop-in and ENV lines point. */
+const STABLE_LIB = '/usr/local/lib/tnat64/libtnat64.so';
+
+before(async () => {
+  await requireTools('systemd-nspawn', 'systemd-analyze', 'unshare', 'setpriv', 'curl', 'python3', 'make', 'gcc', 'musl-gcc', 'dpkg-query');
+  requireBuilt();
+});
+let lab: Lab;
+useLab({ extraPrefixes: [EXTRA] }, (s) => ({ lab } = s));
+
+let roots = 0;
+
+/** A container's root: this host's / under an overlay whose upper directory holds what the test adds. */
+class Root {
+  readonly up: string;
+  readonly name = `tn64-deploy-${process.pid}-${roots++}`;
+  private readonly work: string;
+  private readonly mnt: string;
+
+  constructor() {
+    const base = join(lab.dir, this.name);
+    this.up = join(base, 'up');
+    this.work = join(base, 'work');
+    this.mnt = join(base, 'mnt');
+    for (const d of [this.up, this.work, this.mnt]) mkdirSync(d, { recursive: true });
+    // The host's own files of these names would leak into the container: an overlay whiteout hides each.
+    for (const f of ['/etc/tnat64.conf', '/etc/ld.so.preload']) if (existsSync(f)) this.whiteout(f);
+  }
+
+  /** The upper-layer path of an absolute path inside the container. */
+  at(path: string): string {
+    return join(this.up, path);
+  }
+
+  write(path: string, content: string, mode = 0o644): void {
+    mkdirSync(dirname(this.at(path)), { recursive: true });
+    writeFileSync(this.at(path), content);
+    chmodSync(this.at(path), mode);
+  }
+
+  link(target: string, path: string): void {
+    mkdirSync(dirname(this.at(path)), { recursive: true });
+    symlinkSync(target, this.at(path));
+  }
+
+  whiteout(path: string): void {
+    mkdirSync(dirname(this.at(path)), { recursive: true });
+    const r = spawnSync('mknod', [this.at(path), 'c', '0', '0'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, `mknod ${this.at(path)}: ${r.stderr}`);
+  }
+
+  /** A file as the container sees it: the upper layer, else the host's. */
+  read(path: string): string {
+    return readFileSync(existsSync(this.at(path)) ? this.at(path) : path, 'utf8');
+  }
+
+  /**
+   * systemd-nspawn on this root: `--as-pid2 ARGV` runs a command, `-b` boots systemd. network: the lab client's
+   * namespace (with its resolv.conf), or none at all.
+   */
+  nspawn(args: string[], opts: { network?: 'lab' | 'none'; timeoutMs?: number } = {}): Promise<RunResult> {
+    const cli = lab.addresses.namespaces.client;
+    const net =
+      opts.network === 'none'
+        ? ['--private-network']
+        : [`--network-namespace-path=/run/netns/${cli}`, '--resolv-conf=off', `--bind-ro=/etc/netns/${cli}/resolv.conf:/etc/resolv.conf`];
+    return run(
+      [
+        'unshare', '-m', '--propagation', 'private', 'sh', '-c',
+        'mount -t overlay overlay -o "lowerdir=/,upperdir=$1,workdir=$2" "$3" && shift 3 && exec systemd-nspawn "$@"',
+        'sh', this.up, this.work, this.mnt,
+        '--quiet', '--register=no', '--keep-unit', '--link-journal=no', '--console=pipe', `--machine=${this.name}`,
+        '-D', this.mnt, ...net, ...args,
+      ],
+      { env: lab.env(), timeoutMs: opts.timeoutMs ?? 30_000 },
+    );
+  }
+}
+
+/** What an installation makes (docs/DEPLOY.md, "Install"): tnat64 on PATH, then deploy/link-library.sh. */
+async function install(root: Root): Promise<void> {
+  // `npm install -g` links the package's launcher into the bin directory; this links the checkout's the same way.
+  root.link(PATHS.tnat64, '/usr/local/bin/tnat64');
+  const r = await root.nspawn(['--as-pid2', '/bin/sh', join(DEPLOY, 'link-library.sh')]);
+  assert.equal(r.code, 0, `link-library.sh: ${show(r)}`);
+  const host = await run(['sh', '-c', 'eval "$("$1" env)" && printf %s "$LD_PRELOAD"', 'sh', PATHS.tnat64], { env: lab.env() });
+  assert.equal(host.code, 0, show(host));
+  assert.equal(readlinkSync(root.at(STABLE_LIB)), host.stdout, 'the link names the library tnat64 env selects');
+}
+
+/** The server's /whoami answer came through the lab's NAT64 with its main prefix (pool 0) or an extra one. */
+function pool(body: string): number | undefined {
+  return lab.poolOf(body);
+}
+
+/** A stderr line count: lines naming `text` (ld.so's complaint names the library). */
+const linesNaming = (stderr: string, text: string) => stderr.split('\n').filter((l) => l.includes(text)).length;
+
+describe('systemd: the drop-in and the launcher form under a real systemd', () => {
+  const UNIT = 'example-ipv4-fetch';
+  const unitText = () => readFileSync(join(DEPLOY, 'systemd', `${UNIT}.service`), 'utf8');
+  const dropin = () => readFileSync(join(DEPLOY, 'systemd', 'tnat64.conf'), 'utf8');
+  const launcher = () => readFileSync(join(DEPLOY, 'systemd', `${UNIT}-launcher.conf`), 'utf8');
+  /** Hardening that leaves the service without AF_INET6 (a seccomp filter): tnat64 must change nothing. */
+  const RESTRICT = '[Service]\nRestrictAddressFamilies=AF_UNIX AF_INET\n';
+  const PRIVATE_NET = '[Service]\nPrivateNetwork=yes\n';
+  /** Each service: a copy of the committed unit under its own name (%N keeps their state apart), with drop-ins. */
+  const services: Record<string, string[]> = {
+    [UNIT]: [], // filled in before(): the guide's own case, the drop-in as committed
+    [`${UNIT}-launcher`]: [],
+    [`${UNIT}-plain`]: [],
+    [`${UNIT}-restricted-plain`]: [],
+    [`${UNIT}-restricted`]: [],
+    [`${UNIT}-privnet`]: [],
+  };
+  let root: Root;
+  const report = () => join(root.up, '..', 'report');
+  const result = (name: string) => {
+    const show = readFileSync(join(report(), `${name}.show`), 'utf8');
+    const kv = Object.fromEntries(show.trim().split('\n').map((l) => l.split('=', 2) as [string, string]));
+    const body = existsSync(join(report(), `${name}.body`)) ? readFileSync(join(report(), `${name}.body`), 'utf8') : '';
+    return { result: kv.Result, code: kv.ExecMainCode, status: kv.ExecMainStatus, body };
+  };
+  let boot: RunResult;
+
+  before(async () => {
+    services[UNIT] = [dropin()];
+    services[`${UNIT}-launcher`] = [launcher()];
+    services[`${UNIT}-restricted-plain`] = [RESTRICT];
+    services[`${UNIT}-restricted`] = [dropin(), RESTRICT];
+    services[`${UNIT}-privnet`] = [dropin(), PRIVATE_NET];
+    root = new Root();
+    await install(root);
+    root.write('/etc/tnat64.conf', `nat64_prefix = ${lab.addresses.prefix}\n`);
+    const etc = '/etc/systemd/system';
+    for (const [name, dropins] of Object.entries(services)) {
+      root.write(`${etc}/${name}.service`, unitText());
+      dropins.forEach((d, i) => root.write(`${etc}/${name}.service.d/${i}-test.conf`, d));
+    }
+    // Boot straight into a target of the test's own: none of the host's enabled services start in the container.
+    const names = Object.keys(services).map((n) => `${n}.service`).join(' ');
+    root.write(`${etc}/deploy-test.target`, `[Unit]\nWants=${names} deploy-report.service\n`);
+    root.write(
+      '/usr/local/libexec/deploy-report',
+      `#!/bin/sh\nfor u in ${Object.keys(services).join(' ')}; do\n` +
+        '  systemctl show -p Result -p ExecMainCode -p ExecMainStatus "$u.service" > "/report/$u.show"\n' +
+        '  [ ! -f "/var/lib/private/$u/body" ] || cp "/var/lib/private/$u/body" "/report/$u.body"\n' +
+        'done\nsystemctl poweroff --no-block\n',
+      0o755,
+    );
+    root.write(`${etc}/deploy-report.service`, `[Unit]\nAfter=${names}\n[Service]\nType=oneshot\nExecStart=/usr/local/libexec/deploy-report\n`);
+    for (const u of ['timers.target', 'systemd-timesyncd.service', 'systemd-pstore.service']) root.link('/dev/null', `${etc}/${u}`);
+    mkdirSync(report(), { recursive: true });
+    boot = await root.nspawn(['--bind', `${report()}:/report`, '-b', '--', '--unit=deploy-test.target'], { timeoutMs: 90_000 });
+  });
+
+  test('systemd-analyze verify: the unit with the drop-in, and with the launcher drop-in, without a complaint', async () => {
+    for (const name of [UNIT, `${UNIT}-launcher`]) {
+      const r = await root.nspawn(['--as-pid2', '/bin/sh', '-c', 'systemd-analyze verify "$1.service" 2>&1; echo "exit $?"', 'sh', name], { network: 'none' });
+      assert.equal(r.stdout, 'exit 0\n', `${name}: ${show(r)}`);
+    }
+    // The check can fail: a misspelt key in a drop-in is reported.
+    root.write(`/etc/systemd/system/${UNIT}-plain.service.d/9-typo.conf`, '[Service]\nEnviroment=LD_PRELOAD=/x\n');
+    const bad = await root.nspawn(['--as-pid2', '/bin/sh', '-c', `systemd-analyze verify ${UNIT}-plain.service 2>&1`], { network: 'none' });
+    assert.match(bad.stdout, /Enviroment/, show(bad));
+  });
+
+  test('the container booted and powered off', () => {
+    assert.equal(boot.code, 0, show(boot));
+    assert.equal(boot.timedOut, false);
+  });
+
+  test('the guide\'s drop-in: the service (DynamicUser, curl -4) reaches the IPv4-only server through NAT64', () => {
+    const r = result(UNIT);
+    assert.deepEqual([r.result, r.code, r.status], ['success', '1', '0'], JSON.stringify(r));
+    assert.equal(pool(r.body), 0, `the server saw ${r.body}`);
+  });
+
+  test('the launcher drop-in (ExecStart=/usr/local/bin/tnat64 …) does the same', () => {
+    const r = result(`${UNIT}-launcher`);
+    assert.deepEqual([r.result, r.code, r.status], ['success', '1', '0'], JSON.stringify(r));
+    assert.equal(pool(r.body), 0, `the server saw ${r.body}`);
+  });
+
+  test('without tnat64 the same service fails: curl exits 7, the network is IPv6-only', () => {
+    const r = result(`${UNIT}-plain`);
+    assert.deepEqual([r.result, r.code, r.status, r.body], ['exit-code', '1', '7', ''], JSON.stringify(r));
+  });
+
+  test('RestrictAddressFamilies= without AF_INET6: with tnat64 the service fails exactly as without it (exit 7, no crash)', () => {
+    const plain = result(`${UNIT}-restricted-plain`);
+    const tn = result(`${UNIT}-restricted`);
+    assert.deepEqual([plain.result, plain.code, plain.status], ['exit-code', '1', '7'], JSON.stringify(plain));
+    assert.deepEqual(tn, plain);
+  });
+
+  test('PrivateNetwork=yes: with tnat64 the service fails as it would without it (exit 7: only loopback)', () => {
+    const r = result(`${UNIT}-privnet`);
+    assert.deepEqual([r.result, r.code, r.status, r.body], ['exit-code', '1', '7', ''], JSON.stringify(r));
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// The Dockerfile, step by step, without a Docker engine.
+
+interface Stage {
+  name: string;
+  root: Root;
+  env: Record<string, string>;
+  cmd: string[];
+  entrypoint: string[];
+}
+
+/** Dockerfile lines, continuations joined, comments and blank lines dropped. */
+function instructions(text: string): Array<[string, string]> {
+  const joined = text.replace(/\\\n/g, ' ');
+  return joined
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'))
+    .map((l) => {
+      const m = /^(\S+)\s+(.*)$/.exec(l);
+      assert.ok(m, `Dockerfile line without arguments: ${l}`);
+      return [m[1]!.toUpperCase(), m[2]!.trim()];
+    });
+}
+
+/** A RUN that only installs Debian packages: their names (update and list removal aside), or null. */
+function aptPackages(cmd: string): string[] | null {
+  const parts = cmd.split('&&').map((p) => p.trim());
+  if (!parts.some((p) => /^apt-get\s+install\b/.test(p))) return null;
+  const pkgs: string[] = [];
+  for (const p of parts) {
+    if (p === 'apt-get update' || p === 'rm -rf /var/lib/apt/lists/*') continue;
+    const m = /^apt-get\s+install\s+(.*)$/.exec(p);
+    assert.ok(m, `a RUN mixing apt-get with other commands cannot be carried out here: ${cmd}`);
+    pkgs.push(...m[1]!.split(/\s+/).filter((w) => !w.startsWith('-')));
+  }
+  return pkgs;
+}
+
+/**
+ * Carry out a Dockerfile (context: the repository). FROM debian:bookworm-slim is this host's Debian 12 under an
+ * overlay; a RUN that installs packages checks they are installed here instead (the host has more, never less); any
+ * other RUN runs in the stage's container without a network; COPY and ENV/CMD/ENTRYPOINT are done as Docker does.
+ * An instruction this cannot carry out fails the test rather than being skipped.
+ */
+async function buildImage(dockerfile: string): Promise<Stage> {
+  const stages: Stage[] = [];
+  let cur: Stage | undefined;
+  for (const [op, arg] of instructions(readFileSync(dockerfile, 'utf8'))) {
+    if (op === 'FROM') {
+      const m = /^(\S+)(?:\s+AS\s+(\S+))?$/i.exec(arg);
+      assert.ok(m && m[1] === 'debian:bookworm-slim', `only FROM debian:bookworm-slim can be reproduced here: ${arg}`);
+      assert.match(readFileSync('/etc/os-release', 'utf8'), /^VERSION_CODENAME=bookworm$/m, 'the host is not Debian 12');
+      cur = { name: m[2] ?? String(stages.length), root: new Root(), env: {}, cmd: [], entrypoint: [] };
+      stages.push(cur);
+      continue;
+    }
+    assert.ok(cur, `${op} before FROM`);
+    if (op === 'RUN') {
+      const pkgs = aptPackages(arg);
+      if (pkgs) {
+        assert.ok(pkgs.length > 0, arg);
+        const r = await run(['dpkg-query', '-W', '-f', '${Package} ${db:Status-Status}\n', ...pkgs]);
+        assert.equal(r.code, 0, show(r));
+        for (const p of pkgs) assert.match(r.stdout, new RegExp(`^${p} installed$`, 'm'), `${p} is not installed on this host`);
+        continue;
+      }
+      const setenv = Object.entries(cur.env).map(([k, v]) => `--setenv=${k}=${v}`);
+      const r = await cur.root.nspawn([...setenv, '--as-pid2', '/bin/sh', '-c', arg], { network: 'none', timeoutMs: 120_000 });
+      assert.equal(r.code, 0, `RUN ${arg}: ${show(r)}`);
+    } else if (op === 'COPY') {
+      const words = arg.split(/\s+/);
+      const from = words[0]!.startsWith('--from=') ? words.shift()!.slice('--from='.length) : undefined;
+      assert.equal(words.length, 2, `COPY with one source: ${arg}`);
+      const [src, dest] = words as [string, string];
+      let source: string;
+      if (from !== undefined) {
+        const stage = stages.find((s) => s.name === from);
+        assert.ok(stage, `COPY --from=${from}: no such stage`);
+        source = stage.root.at(src);
+      } else {
+        source = join(REPO, src);
+      }
+      assert.ok(existsSync(source), `COPY: ${source} is missing`);
+      mkdirSync(dirname(cur.root.at(dest)), { recursive: true });
+      cpSync(source, cur.root.at(dest), { recursive: true });
+    } else if (op === 'ENV') {
+      const m = /^([A-Za-z_][A-Za-z0-9_]*)=(\S+)$/.exec(arg);
+      assert.ok(m, `ENV KEY=VALUE, one per line: ${arg}`);
+      cur.env[m[1]!] = m[2]!;
+    } else if (op === 'CMD' || op === 'ENTRYPOINT') {
+      const argv = JSON.parse(arg) as string[];
+      assert.ok(Array.isArray(argv), `${op} in exec form: ${arg}`);
+      if (op === 'CMD') cur.cmd = argv;
+      else cur.entrypoint = argv;
+    } else {
+      assert.fail(`${op} is not carried out by this test: teach buildImage() or change the Dockerfile`);
+    }
+  }
+  assert.ok(cur, 'no FROM');
+  return cur;
+}
+
+describe('container: deploy/container/Dockerfile on an IPv6-only network', () => {
+  let image: Stage;
+  /** `docker run IMAGE [CMD…]`: the image's ENV only, its ENTRYPOINT, its CMD unless one is given. */
+  const dockerRun = (cmd?: string[], env = image.env) =>
+    image.root.nspawn([...Object.entries(env).map(([k, v]) => `--setenv=${k}=${v}`), '--as-pid2', ...image.entrypoint, ...(cmd ?? image.cmd)]);
+
+  before(async () => {
+    image = await buildImage(join(DEPLOY, 'container', 'Dockerfile'));
+  });
+
+  test('the image holds the library its build stage compiled, of this package\'s version, and LD_PRELOAD names it', () => {
+    assert.equal(image.env.LD_PRELOAD, STABLE_LIB);
+    const elf = readFileSync(image.root.at(STABLE_LIB));
+    assert.equal(elf.subarray(0, 4).toString('latin1'), '\x7fELF');
+    const version = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
+    assert.ok(elf.includes(`tnat64-version=${version}\0`), `no version marker ${version} in the image's library`);
+  });
+
+  test('docker run IMAGE: its CMD (curl -4) gets the IPv4-only server\'s page, no prefix configured (DNS64 discovery)', async () => {
+    const r = await dockerRun();
+    assert.equal(r.code, 0, show(r));
+    assert.equal(r.stdout, HTTP_BODY);
+  });
+
+  test('another IPv4-only program by name: python3 AF_INET to the A record; the server sees the NAT64 pool', async () => {
+    const r = await dockerRun(py(`
+      import json, socket
+      s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+      s.settimeout(5)
+      s.connect(("${SERVER_NAME}", 80))
+      s.sendall(b"GET /whoami HTTP/1.0\\r\\nHost: x\\r\\n\\r\\n")
+      data = b""
+      while True:
+          b = s.recv(4096)
+          if not b: break
+          data += b
+      print(json.dumps({"peer": s.getpeername(), "seen": data.split(b"\\r\\n\\r\\n", 1)[1].decode().strip()}))`));
+    assert.equal(r.code, 0, show(r));
+    const out = JSON.parse(r.stdout) as { peer: [string, number]; seen: string };
+    assert.deepEqual(out.peer, [SERVER_IPV4, 80]);
+    assert.equal(pool(out.seen), 0, out.seen);
+  });
+
+  test('the same container without the image\'s LD_PRELOAD cannot reach IPv4 (curl exits 7)', async () => {
+    const r = await dockerRun(undefined, {});
+    assert.equal(r.code, 7, show(r));
+    assert.equal(r.stdout, '');
+  });
+
+  test('musl (Alpine): a musl program with the glibc library in LD_PRELOAD does not start at all (exit 127)', async () => {
+    const dir = join(lab.dir, 'musl');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'hello.c'), '#include <stdio.h>\nint main(void) { puts("started"); return 0; }\n');
+    const cc = await run(['musl-gcc', '-o', join(dir, 'hello'), join(dir, 'hello.c')]);
+    assert.equal(cc.code, 0, show(cc));
+    const plain = await lab.run([join(dir, 'hello')]);
+    assert.deepEqual([plain.code, plain.stdout], [0, 'started\n'], show(plain));
+    const glibcLib = await lab.run([join(dir, 'hello')], { env: { LD_PRELOAD: PATHS.library } });
+    assert.deepEqual([glibcLib.code, glibcLib.stdout], [127, ''], show(glibcLib));
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// /etc/ld.so.preload: system-wide.
+
+describe('/etc/ld.so.preload', () => {
+  const PRELOAD = `${STABLE_LIB}\n`;
+  const curlWhoami = ['curl', '-sS', '--max-time', '10', `http://${SERVER_IPV4}/whoami`];
+
+  describe('naming the installed library, with the prefix in /etc/tnat64.conf', () => {
+    let root: Root;
+    before(async () => {
+      root = new Root();
+      await install(root);
+      root.write('/etc/tnat64.conf', `nat64_prefix = ${lab.addresses.prefix}\n`);
+      root.write('/etc/ld.so.preload', PRELOAD);
+      // A setuid-root program (a copy of curl): glibc preloads for it too; tnat64 then ignores the environment.
+      cpSync('/usr/bin/curl', root.at('/usr/local/bin/curl-setuid'));
+      chmodSync(root.at('/usr/local/bin/curl-setuid'), 0o4755);
+    });
+
+    test('an unmodified program with an empty environment reaches the IPv4-only server through NAT64', async () => {
+      const r = await root.nspawn(['--as-pid2', 'env', '-i', ...curlWhoami]);
+      assert.equal(r.code, 0, show(r));
+      assert.equal(pool(r.stdout), 0, r.stdout);
+      const page = await root.nspawn(['--as-pid2', 'env', '-i', 'curl', '-sS', '--max-time', '10', `http://${SERVER_NAME}/`]);
+      assert.deepEqual([page.code, page.stdout], [0, HTTP_BODY], show(page));
+    });
+
+    test('setuid: the environment\'s TNAT64_PREFIX is ignored, /etc/tnat64.conf counts; a plain program follows the variable', async () => {
+      const asNobody = ['--as-pid2', 'setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', 'env', '-i', `TNAT64_PREFIX=${EXTRA}`];
+      const plain = await root.nspawn([...asNobody, ...curlWhoami]);
+      assert.equal(plain.code, 0, show(plain));
+      assert.equal(pool(plain.stdout), 1, `plain curl: the server saw ${plain.stdout}`);
+      const suid = await root.nspawn([...asNobody, '/usr/local/bin/curl-setuid', ...curlWhoami.slice(1)]);
+      assert.equal(suid.code, 0, show(suid));
+      assert.equal(pool(suid.stdout), 0, `setuid curl: the server saw ${suid.stdout}`);
+    });
+  });
+
+  /** A root whose ld.so.preload names a library that cannot be loaded: `file` put there (or nothing: missing). */
+  const broken = (file?: (path: string) => void) => {
+    const root = new Root();
+    root.write('/etc/ld.so.preload', PRELOAD);
+    if (file) {
+      mkdirSync(dirname(root.at(STABLE_LIB)), { recursive: true });
+      file(root.at(STABLE_LIB));
+    }
+    return root;
+  };
+  const SCRIPT = ['env', '-i', 'sh', '-c', 'printf out; /bin/true; exit 3'];
+
+  for (const [what, make] of [
+    ['missing', undefined],
+    ['for another architecture (an aarch64 ELF)', (p: string) => {
+      // The x86-64 library with its ELF machine changed to EM_AARCH64 (183): what a wrong-architecture copy is.
+      const elf = readFileSync(PATHS.library);
+      elf.writeUInt16LE(183, 18);
+      writeFileSync(p, elf);
+    }],
+    ['truncated', (p: string) => writeFileSync(p, readFileSync(PATHS.library).subarray(0, 100))],
+  ] as Array<[string, ((p: string) => void) | undefined]>) {
+    test(`a library that is ${what}: every dynamic program still runs, exit status and stdout intact, one complaint each on stderr`, async () => {
+      const root = broken(make);
+      // env, sh and true: three dynamic programs, three lines.
+      const r = await root.nspawn(['--as-pid2', ...SCRIPT]);
+      assert.deepEqual([r.code, r.stdout], [3, 'out'], show(r));
+      assert.equal(linesNaming(r.stderr, STABLE_LIB), 3, show(r));
+      // Without tnat64, an IPv4-only program fails as on any IPv6-only host.
+      const c = await root.nspawn(['--as-pid2', 'env', '-i', ...curlWhoami]);
+      assert.deepEqual([c.code, c.stdout], [7, ''], show(c));
+      // A static program does not read /etc/ld.so.preload.
+      const s = await root.nspawn(['--as-pid2', '/sbin/ldconfig', '--version']);
+      assert.equal(s.code, 0, show(s));
+      assert.equal(linesNaming(s.stderr, STABLE_LIB), 0, show(s));
+    });
+  }
+
+  test('a library built for another libc (musl): no dynamic program starts (127); a running shell repairs it with a builtin', async () => {
+    const dir = join(lab.dir, 'musl-lib');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'x.c'), 'int tnat64_placeholder(void) { return 0; }\n');
+    const cc = await run(['musl-gcc', '-shared', '-fPIC', '-o', join(dir, 'libx.so'), join(dir, 'x.c')]);
+    assert.equal(cc.code, 0, show(cc));
+    const root = broken((p) => cpSync(join(dir, 'libx.so'), p));
+    const r = await root.nspawn(['--as-pid2', ...SCRIPT]);
+    assert.deepEqual([r.code, r.stdout], [127, ''], show(r));
+    // A shell started before the file broke keeps working: a builtin empties ld.so.preload, programs start again.
+    const clean = new Root();
+    mkdirSync(dirname(clean.at(STABLE_LIB)), { recursive: true });
+    cpSync(join(dir, 'libx.so'), clean.at(STABLE_LIB));
+    const fix = await clean.nspawn([
+      '--as-pid2', '/bin/sh', '-c',
+      `echo ${STABLE_LIB} > /etc/ld.so.preload; /bin/true; echo "broken $?"; : > /etc/ld.so.preload; /bin/true; echo "repaired $?"`,
+    ]);
+    assert.equal(fix.stdout, 'broken 127\nrepaired 0\n', show(fix));
+  });
+});
