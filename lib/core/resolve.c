@@ -392,51 +392,32 @@ out:
 }
 
 /*
- * ipv4_route returns 1 when the main routing table (/proc/net/route) has a
- * usable route (up, not reject) covering ip (network order), 0 when it has
- * none, -1 when the table cannot be read. Read in chunks: no allocation.
+ * ipv4_route asks the kernel whether IPv4 packets to ip (network order)
+ * have a way out: connect() of a UDP socket (no packet sent) makes the
+ * same routing decision glibc's own sendto to the nameserver would meet,
+ * all routing tables and local addresses included. Returns 1 (a route), 0
+ * (none: unreachable, prohibited or blackhole), -1 (cannot tell).
  */
 static int ipv4_route(uint32_t ip)
 {
-	char buf[1024];
-	size_t len = 0;
-	int fd = open("/proc/net/route", O_RDONLY | O_CLOEXEC), found = 0,
-	    header = 1;
+	t64_fn_socket *sock = T64_REAL(socket);
+	t64_fn_connect *conn = T64_REAL(connect);
+	t64_fn_close *cls = T64_REAL(close);
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+				   .sin_port = htons(53),
+				   .sin_addr = { .s_addr = ip } };
+	int fd, r;
 
-	if (fd < 0)
+	if (!sock || !conn || !cls ||
+	    (fd = sock(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
 		return -1;
-	for (;;) {
-		ssize_t r = read(fd, buf + len, sizeof buf - 1 - len);
-		char *line = buf, *nl;
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		len += (size_t)r;
-		buf[len] = '\0';
-		while ((nl = strchr(line, '\n')) != NULL) {
-			char ifname[32];
-			unsigned dst, gw, flags, ref, use, metric, mask;
-
-			*nl = '\0';
-			if (!header &&
-			    sscanf(line, "%31s %x %x %x %u %u %u %x", ifname,
-				   &dst, &gw, &flags, &ref, &use, &metric,
-				   &mask) == 8 &&
-			    (flags & 0x0001) && !(flags & 0x0200) &&
-			    (ip & mask) == dst)
-				found = 1;
-			header = 0;
-			line = nl + 1;
-		}
-		len = (size_t)(buf + len - line);
-		memmove(buf, line, len);
-		if (found || len == sizeof buf - 1)
-			break;
-	}
-	close(fd);
-	return found;
+	r = conn(fd, (struct sockaddr *)&sin, sizeof sin) == 0 ? 1 :
+	    errno == ENETUNREACH || errno == EHOSTUNREACH ||
+			    errno == EACCES || errno == EINVAL ?
+								 0 :
+								 -1;
+	cls(fd);
+	return r;
 }
 
 /*
