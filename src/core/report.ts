@@ -84,5 +84,9 @@ export function prefixSourceJson(source: PrefixSource, lookedUp: boolean) {
     detail: source.detail,
     envProblem: source.envProblem ?? null,
     discovery: source.discovery ? discoveryJson(source.discovery) : null,
+    pref64: source.pref64
+      ? { prefix: formatPrefix(source.pref64.prefix), expires: source.pref64.expires, interface: source.pref64.interface ?? null, router: source.pref64.router ?? null, file: source.pref64.file }
+      : null,
+    pref64Problem: source.pref64Problem ?? null,
   };
 }

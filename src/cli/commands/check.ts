@@ -47,7 +47,7 @@ export function create(world: World): Command {
       if (fixed.source.envProblem) lines.push(`warning: ${fixed.source.envProblem}`);
       if (fixed.source.origin !== 'none') lines.push(`default prefix: ${fixed.source.detail}`);
       else if (io.env.TNAT64_DISCOVERY === '0') lines.push(`default prefix: ${fixed.source.detail}, and discovery is disabled (TNAT64_DISCOVERY=0)`);
-      else lines.push(`default prefix: ${fixed.source.detail}; the library discovers one through DNS64 when a destination needs it`);
+      else lines.push(`default prefix: ${fixed.source.detail}; the library discovers one when a destination needs it: a router-advertised one from the PREF64 cache, else through DNS64`);
       let unresolved = 0;
       for (const target of targets) {
         const port = target.port ?? 0;
@@ -61,7 +61,8 @@ export function create(world: World): Command {
         for (const address of addresses) lines.push(...decisionLines(address, port, await decider.decide(address, port)));
       }
       const after = await decider.prefixSource();
-      if (after.source.discovery) lines.push('', `discovery: ${after.source.detail}`);
+      if (after.source.discovery || after.source.pref64) lines.push('', `${after.source.pref64 ? 'PREF64' : 'discovery'}: ${after.source.detail}`);
+      if (after.source.pref64Problem) lines.push(`warning: ${after.source.pref64Problem}`);
       // Reading resolv.conf and the route tables sends nothing, so this warning is given whether or not discovery ran.
       const nameservers = nameserverWarning(world.nameservers(), world.readText);
       if (nameservers !== undefined) lines.push(`warning: ${nameservers}`);

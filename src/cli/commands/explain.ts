@@ -15,9 +15,10 @@ Explains what the library does with a connection to HOST (an IPv4 address, or a 
 its IPv4 addresses) on PORT (default 0, which matches only paths without a port range): plain IPv4
 or NAT64, the rule that decided it (loopback, special, local, path, default, no-prefix,
 wkp-nonglobal), the prefix and synthesized IPv6 address, where the default prefix came from
-(TNAT64_PREFIX, the configuration file, DNS64 discovery, or none), and what happens at run time
-(fallback, and how long the method that worked is remembered). Discovery runs only when the
-decision needs the default prefix and neither TNAT64_PREFIX nor the file sets one.
+(TNAT64_PREFIX, the configuration file, a router's PREF64 in the cache, DNS64 discovery, or none),
+and what happens at run time (fallback, and how long the method that worked is remembered).
+Discovery runs only when the decision needs the default prefix and neither TNAT64_PREFIX, the file
+nor the PREF64 cache gives one.
 
 Options:
   -f, --file FILE  use FILE instead of $TNAT64_CONF_FILE or /etc/tnat64.conf
@@ -67,6 +68,7 @@ export function create(world: World): Command {
       if (source.envProblem) lines.push(`warning: ${source.envProblem}`);
       lines.push(`default prefix: ${lookedUp || source.prefix ? source.detail : 'not needed for this destination (not looked up)'}`);
       for (const warning of source.discovery?.warnings ?? []) lines.push(`warning: ${warning}`);
+      if (source.pref64Problem) lines.push(`warning: ${source.pref64Problem}`);
       for (const { address, decision } of decisions) lines.push(...decisionLines(address, port, decision));
       io.out(lines.map((line) => `${line}\n`).join(''));
       return status;

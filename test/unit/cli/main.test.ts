@@ -255,6 +255,8 @@ test('discover: text and --json; exit 1 when there is no prefix', async () => {
     message: json.message,
     hint: null,
     warnings: [],
+    pref64: { file: '/run/tnat64/pref64', cache: 'absent', found: [], problems: [], saved: false },
+    inUse: { prefix: '2001:db8:122:344::/64', origin: 'discovery' },
   });
   const nodata = await run(['discover'], {}, fakeWorld({ resolver: fakeResolver(['2001:db8::53'], dnsError('ENODATA')) }));
   assert.equal(nodata.code, 1);
