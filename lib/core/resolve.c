@@ -19,6 +19,7 @@
 #include "discover.h"
 #include "log.h"
 #include "memo.h"
+#include "pref64.h"
 #include "real.h"
 #include "rfc7050.h"
 #include "state.h"
@@ -422,9 +423,9 @@ static int ipv4_route(uint32_t ip)
 
 /*
  * ns_nat64 gives the NAT64 address of IPv4 nameserver s (port 53) in out:
- * the decision of DESIGN.md for it, with the first discovered prefix when
- * none is configured (no new discovery: it would ask the same unreachable
- * servers). Returns 1, or 0 when NAT64 is not what the library would use.
+ * the decision of DESIGN.md for it, with the PREF64 cache's prefix or
+ * else the first discovered one when none is configured, as route.c (no new
+ * discovery: it would ask the same unreachable servers). Returns 1, or 0 when NAT64 is not what the library would use.
  */
 static int ns_nat64(const struct t64_ns *s, struct t64_ns *out)
 {
@@ -434,9 +435,12 @@ static int ns_nat64(const struct t64_ns *s, struct t64_ns *out)
 
 	t64_decide(st->cfg, st->dflt, ip, 53, &d);
 	if (d.reason == T64_R_NO_PREFIX) {
-		const struct t64_disc *disc = t64_discovered(0);
+		const struct t64_prefix *pref = t64_pref64(1);
+		const struct t64_disc *disc = pref ? NULL : t64_discovered(0);
 
-		if (disc != NULL && disc->n > 0)
+		if (pref != NULL)
+			t64_decide(st->cfg, pref, ip, 53, &d);
+		else if (disc != NULL && disc->n > 0)
 			t64_decide(st->cfg, &disc->p[0], ip, 53, &d);
 	}
 	if (d.method != T64_NAT64 || d.prefix == NULL)

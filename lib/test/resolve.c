@@ -347,6 +347,18 @@ static void case_lookups(const char *log)
 	CHECK(r == T64_R_AGAIN && ms >= 9500 && ms < 11000, "bounded at 10 s: %d %ld ms", r, ms);
 }
 
+/* case_quick: one lookup, the prefix coming from wherever run.sh put it. */
+static void case_quick(void)
+{
+	struct t64_answer a;
+	int r;
+
+	conf("nameserver " ZONE "\noptions timeout:1 attempts:1\n");
+	CHECK(t64_resolve_needed() == 1, "needed");
+	r = lookup("host.test", T64_QA, &a, NULL);
+	CHECK(r == T64_R_OK && a.n == 2 && is4(a.addr[0], "192.0.2.10"), "A: %d %zu", r, a.n);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 2 && strcmp(argv[1], "unit") == 0) {
@@ -355,10 +367,12 @@ int main(int argc, char **argv)
 		case_conf();
 		case_needed(1);
 		case_lookups(argv[2]);
+	} else if (argc >= 2 && strcmp(argv[1], "quick") == 0) {
+		case_quick();
 	} else if (argc >= 2 && strcmp(argv[1], "needed0") == 0) {
 		case_needed(0);
 	} else {
-		fprintf(stderr, "usage: resolve unit | lookups LOG | needed0\n");
+		fprintf(stderr, "usage: resolve unit | lookups LOG | quick | needed0\n");
 		return 2;
 	}
 	return t_report();
