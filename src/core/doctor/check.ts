@@ -47,8 +47,8 @@ export function check(id: CheckId, status: Status, summary: string, more: { deta
 export function bounded<T>(promise: Promise<T>, ms: number, fallback: () => T): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<T>((resolve) => {
+    // Not unref'd: a promise with nothing pending behind it must still reach its fallback, not end the process.
     timer = setTimeout(() => resolve(fallback()), ms);
-    timer.unref();
   });
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
