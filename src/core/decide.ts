@@ -26,6 +26,12 @@ export interface Decision {
   explanation: string;
   /** What the library does at run time with this decision (fallback, memory). */
   runtime: string;
+  /**
+   * Set when the address is inside the stand-in range (standin.ts): `standin` when it may be a stand-in the library
+   * handed out (then it reaches that IPv6 address, and the rest of the decision applies only otherwise); `full` for the
+   * range's first address (what peers are shown as once the range is full); `never` for its last.
+   */
+  standin?: { range: Net; origin: 'env' | 'file' | 'default'; role: 'standin' | 'full' | 'never' };
 }
 
 export interface Destination {
