@@ -23,7 +23,8 @@ const DEPLOY = join(REPO, 'deploy');
 const STABLE_LIB = '/usr/local/lib/tnat64/libtnat64.so';
 
 before(async () => {
-  await requireTools('systemd-nspawn', 'systemd-analyze', 'unshare', 'setpriv', 'curl', 'python3', 'make', 'gcc', 'musl-gcc', 'dpkg-query');
+  await requireTools('systemd-nspawn', 'systemd-analyze', 'unshare', 'setpriv', 'dpkg-query');
+  await requireTools('curl', 'python3', 'make', 'gcc', 'musl-gcc');
   requireBuilt();
 });
 let lab: Lab;
@@ -70,11 +71,6 @@ class Root {
     assert.equal(r.status, 0, `mknod ${this.at(path)}: ${r.stderr}`);
   }
 
-  /** A file as the container sees it: the upper layer, else the host's. */
-  read(path: string): string {
-    return readFileSync(existsSync(this.at(path)) ? this.at(path) : path, 'utf8');
-  }
-
   /**
    * systemd-nspawn on this root: `--as-pid2 ARGV` runs a command, `-b` boots systemd. network: the lab client's
    * namespace (with its resolv.conf), or none at all.
@@ -98,21 +94,33 @@ class Root {
   }
 }
 
-/** What an installation makes (docs/DEPLOY.md, "Install"): tnat64 on PATH, then deploy/link-library.sh. */
+/** The library `tnat64 env` selects on this host. */
+async function selectedLibrary(): Promise<string> {
+  const r = await run(['sh', '-c', 'eval "$("$1" env)" && printf %s "$LD_PRELOAD"', 'sh', PATHS.tnat64], { env: lab.env() });
+  assert.equal(r.code, 0, show(r));
+  return r.stdout;
+}
+
+/** What an installation makes (docs/DEPLOY.md, "Before any of them"): tnat64 on PATH, then link-library.sh. */
 async function install(root: Root): Promise<void> {
   // `npm install -g` links the package's launcher into the bin directory; this links the checkout's the same way.
   root.link(PATHS.tnat64, '/usr/local/bin/tnat64');
   const r = await root.nspawn(['--as-pid2', '/bin/sh', join(DEPLOY, 'link-library.sh')]);
   assert.equal(r.code, 0, `link-library.sh: ${show(r)}`);
-  const host = await run(['sh', '-c', 'eval "$("$1" env)" && printf %s "$LD_PRELOAD"', 'sh', PATHS.tnat64], { env: lab.env() });
-  assert.equal(host.code, 0, show(host));
-  assert.equal(readlinkSync(root.at(STABLE_LIB)), host.stdout, 'the link names the library tnat64 env selects');
+  assert.equal(readlinkSync(root.at(STABLE_LIB)), await selectedLibrary(), 'the link names the library tnat64 env selects');
 }
 
-/** The server's /whoami answer came through the lab's NAT64 with its main prefix (pool 0) or an extra one. */
-function pool(body: string): number | undefined {
-  return lab.poolOf(body);
-}
+test('the guide\'s two lines that stand in for link-library.sh make the same link', async () => {
+  const guide = readFileSync(join(REPO, 'docs', 'DEPLOY.md'), 'utf8');
+  const block = /these two lines do the same:\n\n```sh\n([^`]*)```/.exec(guide);
+  assert.ok(block, 'docs/DEPLOY.md: the block after "these two lines do the same:" is missing');
+  const root = new Root();
+  root.link(PATHS.tnat64, '/usr/local/bin/tnat64');
+  // As root already: sudo left out.
+  const r = await root.nspawn(['--as-pid2', '/bin/sh', '-ec', block[1]!.replace(/^sudo /gm, '')], { network: 'none' });
+  assert.equal(r.code, 0, show(r));
+  assert.equal(readlinkSync(root.at(STABLE_LIB)), await selectedLibrary());
+});
 
 /** A stderr line count: lines naming `text` (ld.so's complaint names the library). */
 const linesNaming = (stderr: string, text: string) => stderr.split('\n').filter((l) => l.includes(text)).length;
@@ -169,7 +177,10 @@ describe('systemd: the drop-in and the launcher form under a real systemd', () =
         'done\nsystemctl poweroff --no-block\n',
       0o755,
     );
-    root.write(`${etc}/deploy-report.service`, `[Unit]\nAfter=${names}\n[Service]\nType=oneshot\nExecStart=/usr/local/libexec/deploy-report\n`);
+    root.write(
+      `${etc}/deploy-report.service`,
+      `[Unit]\nAfter=${names}\n[Service]\nType=oneshot\nExecStart=/usr/local/libexec/deploy-report\n`,
+    );
     for (const u of ['timers.target', 'systemd-timesyncd.service', 'systemd-pstore.service']) root.link('/dev/null', `${etc}/${u}`);
     mkdirSync(report(), { recursive: true });
     boot = await root.nspawn(['--bind', `${report()}:/report`, '-b', '--', '--unit=deploy-test.target'], { timeoutMs: 90_000 });
@@ -177,7 +188,8 @@ describe('systemd: the drop-in and the launcher form under a real systemd', () =
 
   test('systemd-analyze verify: the unit with the drop-in, and with the launcher drop-in, without a complaint', async () => {
     for (const name of [UNIT, `${UNIT}-launcher`]) {
-      const r = await root.nspawn(['--as-pid2', '/bin/sh', '-c', 'systemd-analyze verify "$1.service" 2>&1; echo "exit $?"', 'sh', name], { network: 'none' });
+      const verify = 'systemd-analyze verify "$1.service" 2>&1; echo "exit $?"';
+      const r = await root.nspawn(['--as-pid2', '/bin/sh', '-c', verify, 'sh', name], { network: 'none' });
       assert.equal(r.stdout, 'exit 0\n', `${name}: ${show(r)}`);
     }
     // The check can fail: a misspelt key in a drop-in is reported.
@@ -194,13 +206,13 @@ describe('systemd: the drop-in and the launcher form under a real systemd', () =
   test('the guide\'s drop-in: the service (DynamicUser, curl -4) reaches the IPv4-only server through NAT64', () => {
     const r = result(UNIT);
     assert.deepEqual([r.result, r.code, r.status], ['success', '1', '0'], JSON.stringify(r));
-    assert.equal(pool(r.body), 0, `the server saw ${r.body}`);
+    assert.equal(lab.poolOf(r.body), 0, `the server saw ${r.body}`);
   });
 
   test('the launcher drop-in (ExecStart=/usr/local/bin/tnat64 …) does the same', () => {
     const r = result(`${UNIT}-launcher`);
     assert.deepEqual([r.result, r.code, r.status], ['success', '1', '0'], JSON.stringify(r));
-    assert.equal(pool(r.body), 0, `the server saw ${r.body}`);
+    assert.equal(lab.poolOf(r.body), 0, `the server saw ${r.body}`);
   });
 
   test('without tnat64 the same service fails: curl exits 7, the network is IPv6-only', () => {
@@ -328,7 +340,10 @@ describe('container: deploy/container/Dockerfile on an IPv6-only network', () =>
   let image: Stage;
   /** `docker run IMAGE [CMD…]`: the image's ENV only, its ENTRYPOINT, its CMD unless one is given. */
   const dockerRun = (cmd?: string[], env = image.env) =>
-    image.root.nspawn([...Object.entries(env).map(([k, v]) => `--setenv=${k}=${v}`), '--as-pid2', ...image.entrypoint, ...(cmd ?? image.cmd)]);
+    image.root.nspawn([
+      ...Object.entries(env).map(([k, v]) => `--setenv=${k}=${v}`),
+      '--as-pid2', ...image.entrypoint, ...(cmd ?? image.cmd),
+    ]);
 
   before(async () => {
     image = await buildImage(join(DEPLOY, 'container', 'Dockerfile'));
@@ -364,11 +379,11 @@ describe('container: deploy/container/Dockerfile on an IPv6-only network', () =>
     assert.equal(r.code, 0, show(r));
     const out = JSON.parse(r.stdout) as { peer: [string, number]; seen: string };
     assert.deepEqual(out.peer, [SERVER_IPV4, 80]);
-    assert.equal(pool(out.seen), 0, out.seen);
+    assert.equal(lab.poolOf(out.seen), 0, out.seen);
   });
 
-  test('the same container without the image\'s LD_PRELOAD cannot reach IPv4 (curl exits 7)', async () => {
-    const r = await dockerRun(undefined, {});
+  test('the same container with LD_PRELOAD emptied (docker run -e LD_PRELOAD=) cannot reach IPv4 (curl exits 7)', async () => {
+    const r = await dockerRun(undefined, { ...image.env, LD_PRELOAD: '' });
     assert.equal(r.code, 7, show(r));
     assert.equal(r.stdout, '');
   });
@@ -408,19 +423,20 @@ describe('/etc/ld.so.preload', () => {
     test('an unmodified program with an empty environment reaches the IPv4-only server through NAT64', async () => {
       const r = await root.nspawn(['--as-pid2', 'env', '-i', ...curlWhoami]);
       assert.equal(r.code, 0, show(r));
-      assert.equal(pool(r.stdout), 0, r.stdout);
+      assert.equal(lab.poolOf(r.stdout), 0, r.stdout);
       const page = await root.nspawn(['--as-pid2', 'env', '-i', 'curl', '-sS', '--max-time', '10', `http://${SERVER_NAME}/`]);
       assert.deepEqual([page.code, page.stdout], [0, HTTP_BODY], show(page));
     });
 
     test('setuid: the environment\'s TNAT64_PREFIX is ignored, /etc/tnat64.conf counts; a plain program follows the variable', async () => {
-      const asNobody = ['--as-pid2', 'setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', 'env', '-i', `TNAT64_PREFIX=${EXTRA}`];
+      const nobody = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
+      const asNobody = ['--as-pid2', ...nobody, 'env', '-i', `TNAT64_PREFIX=${EXTRA}`];
       const plain = await root.nspawn([...asNobody, ...curlWhoami]);
       assert.equal(plain.code, 0, show(plain));
-      assert.equal(pool(plain.stdout), 1, `plain curl: the server saw ${plain.stdout}`);
+      assert.equal(lab.poolOf(plain.stdout), 1, `plain curl: the server saw ${plain.stdout}`);
       const suid = await root.nspawn([...asNobody, '/usr/local/bin/curl-setuid', ...curlWhoami.slice(1)]);
       assert.equal(suid.code, 0, show(suid));
-      assert.equal(pool(suid.stdout), 0, `setuid curl: the server saw ${suid.stdout}`);
+      assert.equal(lab.poolOf(suid.stdout), 0, `setuid curl: the server saw ${suid.stdout}`);
     });
   });
 
@@ -445,8 +461,9 @@ describe('/etc/ld.so.preload', () => {
       writeFileSync(p, elf);
     }],
     ['truncated', (p: string) => writeFileSync(p, readFileSync(PATHS.library).subarray(0, 100))],
+    ['empty', (p: string) => writeFileSync(p, '')],
   ] as Array<[string, ((p: string) => void) | undefined]>) {
-    test(`a library that is ${what}: every dynamic program still runs, exit status and stdout intact, one complaint each on stderr`, async () => {
+    test(`a library that is ${what}: each dynamic program runs as without it and says so once on stderr`, async () => {
       const root = broken(make);
       // env, sh and true: three dynamic programs, three lines.
       const r = await root.nspawn(['--as-pid2', ...SCRIPT]);
