@@ -28,8 +28,9 @@
 #include "log.h"
 #include "state.h"
 
-_Atomic uint64_t t64_pool_range =
-	(uint64_t)0xffff0000u << 32 | T64_POOL_DEFAULT;
+#define DEFAULT_RANGE ((uint64_t)0xffff0000u << 32 | T64_POOL_DEFAULT)
+
+_Atomic uint64_t t64_pool_range;
 
 /*
  * One slot: the address's first 32 bits stored inverted in `head` (0:
@@ -80,6 +81,20 @@ void t64_pool_set_range(uint32_t net, unsigned len)
 	uint32_t mask = t64_mask_of(len);
 
 	atomic_store(&t64_pool_range, (uint64_t)mask << 32 | (net & mask));
+}
+
+/*
+ * t64_pool_range_slow reads the settings (which set the range) and returns
+ * the range, the default while they cannot be read (inside the library
+ * before they were). errno preserved.
+ */
+uint64_t t64_pool_range_slow(void)
+{
+	uint64_t r;
+
+	(void)t64_state();
+	r = atomic_load_explicit(&t64_pool_range, memory_order_relaxed);
+	return r != 0 ? r : DEFAULT_RANGE;
 }
 
 /* fresh maps a new, zeroed table only forked children share. NULL when mmap fails. */
@@ -247,8 +262,7 @@ static struct table *usable(uint64_t *range)
 	struct table *t = atomic_load_explicit(&table, memory_order_acquire);
 	uint64_t mine, r;
 
-	(void)t64_state(); /* the configured range */
-	mine = atomic_load_explicit(&t64_pool_range, memory_order_relaxed);
+	mine = t64_pool_range_now();
 	*range = mine;
 	if (t == NULL) {
 		t64_pool_init();

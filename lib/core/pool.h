@@ -16,13 +16,24 @@
 #define T64_POOL_MIN_LEN 16u
 #define T64_POOL_MAX_LEN 30u
 
-/* The range: mask << 32 | network, both host order; one load reads both. */
+/*
+ * The range: mask << 32 | network, both host order, so one load reads
+ * both; 0 until the settings are read (the first caller reads them).
+ */
 extern _Atomic uint64_t t64_pool_range;
+uint64_t t64_pool_range_slow(void);
+
+static inline uint64_t t64_pool_range_now(void)
+{
+	uint64_t r = atomic_load_explicit(&t64_pool_range, memory_order_relaxed);
+
+	return r != 0 ? r : t64_pool_range_slow();
+}
 
 /* 1 when ip (host order) is inside the configured stand-in range. Cheap: hot paths call it. */
 static inline int t64_pool_is(uint32_t ip)
 {
-	uint64_t r = atomic_load_explicit(&t64_pool_range, memory_order_relaxed);
+	uint64_t r = t64_pool_range_now();
 
 	return (ip & (uint32_t)(r >> 32)) == (uint32_t)r;
 }
@@ -30,8 +41,7 @@ static inline int t64_pool_is(uint32_t ip)
 /* The range's network address: what peers are shown as when the pool is full. */
 static inline uint32_t t64_pool_full(void)
 {
-	return (uint32_t)atomic_load_explicit(&t64_pool_range,
-					      memory_order_relaxed);
+	return (uint32_t)t64_pool_range_now();
 }
 
 /* Sets the range (net host order, len 16..30, checked by the caller). */

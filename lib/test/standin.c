@@ -21,7 +21,6 @@
 #include <unistd.h>
 
 #include "../core/pool.h"
-#include "../core/state.h"
 #include "check.h"
 #include "net.h"
 
@@ -188,9 +187,9 @@ static void case_range(const char *net_s, const char *first_s,
 	uint32_t s0 = 0;
 	char out[64];
 
-	(void)t64_state(); /* what the library's first hook does */
-	CHECK(t64_pool_full() == net, "the range starts at %s: %#x", net_s,
-	      t64_pool_full());
+	CHECK(t64_pool_is(net + 1) && t64_pool_full() == net,
+	      "before anything else read the settings, the range starts at "
+	      "%s: %#x", net_s, t64_pool_full());
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t s;
 
@@ -283,6 +282,12 @@ static void reuse_fd(long fd)
 	dup2(n, (int)fd);
 }
 
+static void other_range(long unused)
+{
+	(void)unused;
+	setenv("TNAT64_STANDIN_POOL", "10.64.0.0/24", 1);
+}
+
 static void forge_env(long fd)
 {
 	char v[16];
@@ -340,6 +345,17 @@ static void case_exec(void)
 	s = t64_pool_name_get(a, "mine.example");
 	CHECK(t64_pool_name(s, out, sizeof out) && strcmp(out, "child.example") == 0,
 	      "what the exec'd child added is seen here: %s", out);
+	for (uint32_t i = 1000; i < 6000; i++) { /* some in slots 1-254 */
+		addr6(i, a);
+		t64_pool_get(a);
+	}
+	st = child(other_range, 0, (char *[]){ "standin", "exec-other", NULL });
+	addr6(50, a);
+	s = t64_pool_name_get(a, "parent.example");
+	CHECK(st == 0 && t64_pool_name(s, out, sizeof out) &&
+		      strcmp(out, "parent.example") == 0,
+	      "a child configured for another range keeps its own table "
+	      "(exit %d, %s)", st, out);
 	addr6(7, a);
 	s = t64_pool_name_get(a, NULL);
 	snprintf(hex, sizeof hex, "%x", s);
@@ -387,6 +403,30 @@ static void case_exec_child(const char *hex)
 	      "after exec: %s maps to the same address and name", hex);
 	addr6(8, a);
 	CHECK(t64_pool_name_get(a, "child.example") != 0, "a new name here");
+}
+
+/*
+ * case_exec_other: run by case_exec through exec with another range: the
+ * parent's table is not read as this range's, names go to a private one.
+ */
+static void case_exec_other(void)
+{
+	uint8_t a[16], b[16];
+	uint32_t s, seen = 0;
+	char out[64];
+
+	for (uint32_t i = 1; i < 255; i++)
+		seen += (uint32_t)t64_pool_addr(0x0a400000u | i, b);
+	CHECK(seen == 0, "none of the parent's slots read as this range's: %u",
+	      seen);
+	addr6(7, a);
+	s = t64_pool_name_get(a, "other.example");
+	CHECK((s >> 8) == (0x0a400000u >> 8) && t64_pool_name(s, out, sizeof out) &&
+		      strcmp(out, "other.example") == 0,
+	      "the parent's address gets a stand-in of this range, named here: "
+	      "%#x %s", s, out);
+	addr6(50, a);
+	CHECK(t64_pool_name_get(a, "other.example") != 0, "another one");
 }
 
 /* case_exec_fresh HEX [FORGED]: run by case_exec through exec. */
@@ -896,6 +936,8 @@ int main(int argc, char **argv)
 		case_exec();
 	else if (strcmp(c, "exec-child") == 0 && argc > 2)
 		case_exec_child(argv[2]);
+	else if (strcmp(c, "exec-other") == 0)
+		case_exec_other();
 	else if (strcmp(c, "exec-fresh") == 0 && argc > 2)
 		case_exec_fresh(argv[2], argc > 3 ? argv[3] : NULL);
 	else if (strcmp(c, "reply") == 0)
