@@ -3,6 +3,9 @@
  * NAT64 prefixes from the answer. The resolver and the filesystem are parameters, so tests replay recorded answers.
  */
 
+import { endianness } from 'node:os';
+
+import { parseIPv4 } from './ipv4.js';
 import { IPv6, parseIPv6 } from './ipv6.js';
 import { formatPrefix, Prefix } from './rfc6052.js';
 import { DISCOVERY_NAME, prefixesFromAnswers } from './rfc7050.js';
@@ -65,17 +68,80 @@ function noAnswerWords(code: string): string {
   return words === undefined ? code : `${code}: ${words}`;
 }
 
-/** A warning when every nameserver is IPv4 and the host has no IPv4 default route, or undefined. */
-export function nameserverWarning(servers: readonly string[], readText: ReadText): string | undefined {
+/**
+ * Whether /proc/net/route has a usable route (up, not reject) covering `address` (an IPv4 address as a number):
+ * true, false, or undefined when the table can't be read. The table prints each address as the kernel holds it
+ * (network byte order) in the host's own byte order, hence `littleEndian`.
+ */
+export function hasIPv4RouteTo(address: number, readText: ReadText, littleEndian = endianness() === 'LE'): boolean | undefined {
+  const text = readText('/proc/net/route');
+  if (text === undefined) return undefined;
+  const wire = (hex: string): number => {
+    const n = parseInt(hex, 16) >>> 0;
+    return littleEndian ? (((n & 0xff) << 24) | ((n & 0xff00) << 8) | ((n >>> 8) & 0xff00) | (n >>> 24)) >>> 0 : n;
+  };
+  return text
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim().split(/\s+/))
+    .some((cols) => {
+      if (cols.length < 8 || !/^[0-9A-Fa-f]{8}$/.test(cols[1] ?? '') || !/^[0-9A-Fa-f]{8}$/.test(cols[7] ?? '')) return false;
+      const flags = parseInt(cols[3] ?? '0', 16);
+      const mask = wire(cols[7] as string);
+      return (flags & 0x1) !== 0 && (flags & 0x200) === 0 && ((address & mask) >>> 0) === wire(cols[1] as string);
+    });
+}
+
+/**
+ * A warning when glibc's resolver cannot reach any nameserver: every one is IPv4, none is on this host (127/8, 0/8)
+ * and no route of /proc/net/route covers any of them (the library's t64_resolve_needed asks the kernel instead,
+ * which also sees policy routing and local addresses). Else undefined. `viaNat64` gives the NAT64 address the
+ * library would use for a nameserver (the decision for port 53 with the prefix it knows), or undefined; without it
+ * (discovery's own report) the prefix is unknown.
+ */
+export function nameserverWarning(
+  servers: readonly string[],
+  readText: ReadText,
+  viaNat64?: (address: number) => string | undefined,
+): string | undefined {
   const hosts = servers.map((server) => server.replace(/^\[(.*)\](:\d+)?$/, '$1').replace(/^(\d+\.\d+\.\d+\.\d+):\d+$/, '$1'));
-  if (hosts.length === 0 || !hosts.every((host) => /^\d+\.\d+\.\d+\.\d+$/.test(host) && !host.startsWith('127.'))) return undefined;
-  if (hasDefaultRoute('ipv4', readText) !== false) return undefined;
-  const v6 = hasDefaultRoute('ipv6', readText) ? ' (it has an IPv6 one)' : '';
+  const addresses = hosts.map(parseIPv4);
+  if (hosts.length === 0 || !addresses.every((a) => a !== undefined && a >>> 24 !== 127 && a >>> 24 !== 0)) return undefined;
+  if (!addresses.every((a) => hasIPv4RouteTo(a as number, readText) === false)) return undefined;
+  const v6 = hasDefaultRoute('ipv6', readText) ? ' (it has an IPv6 default route)' : '';
+  const start =
+    `every nameserver (${hosts.join(', ')}) is an IPv4 address, and this host has no IPv4 route to them${v6}: ` +
+    'glibc\'s resolver cannot reach them (it makes its socket calls inside libc, where no preloaded library sees them), ' +
+    'so programs run without tnat64 cannot resolve names. ';
+  const fix = 'Add an IPv6 nameserver (such as the network\'s DNS64 resolver) to /etc/resolv.conf';
+  const still =
+    'reverse (PTR) lookups of IPv4 addresses and other record types still fail (glibc alone asks for those). ';
+  if (viaNat64 === undefined) {
+    return (
+      start +
+      'Under tnat64, when glibc\'s lookup fails, the library asks them itself for A and AAAA records through the NAT64, ' +
+      'if it knows a prefix (TNAT64_PREFIX, nat64_prefix, the PREF64 cache): DNS64 discovery cannot find one through them. ' +
+      `Even then ${still}${fix}`
+    );
+  }
+  const via = hosts.flatMap((host, i) => {
+    const address = viaNat64(addresses[i] as number);
+    return address === undefined ? [] : [`${host} at ${address}`];
+  });
+  if (via.length === 0) {
+    return (
+      start +
+      'tnat64 cannot reach them either: the library knows no NAT64 prefix it would use for them (none is set, and ' +
+      'DNS64 discovery itself needs a reachable nameserver; the well-known 64:ff9b::/96 does not carry non-global ' +
+      'addresses; a `local` net stays IPv4). Set TNAT64_PREFIX or nat64_prefix (then the library asks them through ' +
+      'the NAT64), or: ' +
+      fix
+    );
+  }
   return (
-    `every nameserver (${hosts.join(', ')}) is an IPv4 address, and this host has no IPv4 default route${v6}: ` +
-    'programs cannot resolve names through them, and tnat64 cannot help: glibc\'s resolver makes its socket calls ' +
-    'inside libc, where no preloaded library sees them (programs with their own DNS client, such as dig, do reach them ' +
-    'under tnat64). Add an IPv6 nameserver (such as the network\'s DNS64 resolver) to /etc/resolv.conf'
+    start +
+    `Under tnat64, when glibc's lookup fails, the library asks them itself through the NAT64 (${via.join(', ')}): ` +
+    `A and AAAA lookups (getaddrinfo, gethostbyname) work; ${still}${fix}`
   );
 }
 

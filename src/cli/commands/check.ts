@@ -2,7 +2,9 @@
 
 import { Command, Io, UsageError } from '../command.js';
 import { parseOptions } from '../../core/args.js';
+import { decide } from '../../core/decide.js';
 import { nameserverWarning } from '../../core/discover.js';
+import { libraryPref64 } from '../../core/pref64.js';
 import { configLines, decisionLines } from '../../core/report.js';
 import { systemWorld, World } from '../../core/system.js';
 import { parseTarget, Target } from '../../core/target.js';
@@ -64,7 +66,15 @@ export function create(world: World): Command {
       if (after.source.discovery || after.source.pref64) lines.push('', `${after.source.pref64 ? 'PREF64' : 'discovery'}: ${after.source.detail}`);
       if (after.source.pref64Problem) lines.push(`warning: ${after.source.pref64Problem}`);
       // Reading resolv.conf and the route tables sends nothing, so this warning is given whether or not discovery ran.
-      const nameservers = nameserverWarning(world.nameservers(), world.readText);
+      // The nameservers' NAT64 addresses: the library's decision for port 53 with the prefix it knows without a new
+      // discovery (TNAT64_PREFIX, the file, the PREF64 cache, or what discovery found for a target above).
+      const nsPrefix =
+        after.source.prefix ?? (io.env.TNAT64_DISCOVERY === '0' ? undefined : libraryPref64(io.env).entry?.prefix);
+      const viaNat64 = (address: number): string | undefined => {
+        const d = decide(loaded.config, nsPrefix, { address, port: 53 });
+        return d.method === 'nat64' ? d.synthesized : undefined;
+      };
+      const nameservers = nameserverWarning(world.nameservers(), world.readText, viaNat64);
       if (nameservers !== undefined) lines.push(`warning: ${nameservers}`);
       io.out(lines.map((line) => `${line}\n`).join(''));
       return loaded.status === 'invalid' || unresolved > 0 ? 1 : 0;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { discover, nameserverWarning } from '../../../src/core/discover.js';
+import { discover, hasIPv4RouteTo, nameserverWarning } from '../../../src/core/discover.js';
 import { formatPrefix } from '../../../src/core/rfc6052.js';
 import { hasDefaultRoute } from '../../../src/core/routes.js';
 import { dnsError, fakeResolver, ROUTES_V4, ROUTES_V4_NONE, ROUTES_V6_DEFAULT } from '../helpers.js';
@@ -67,13 +67,39 @@ test('AAAA answers without the well-known addresses are not a DNS64', async () =
 test('IPv4-only nameservers on a host without an IPv4 default route are warned about', async () => {
   const result = await discover(fakeResolver(['192.0.2.53', '198.51.100.53'], dnsError('ETIMEOUT')), v6Only);
   assert.equal(result.warnings.length, 1);
-  assert.match(result.warnings[0] ?? '', /every nameserver \(192\.0\.2\.53, 198\.51\.100\.53\) is an IPv4 address.*no IPv4 default route \(it has an IPv6 one\).*IPv6 nameserver/);
+  assert.match(result.warnings[0] ?? '', /every nameserver \(192\.0\.2\.53, 198\.51\.100\.53\) is an IPv4 address.*no IPv4 route to them \(it has an IPv6 default route\).*IPv6 nameserver/);
   assert.equal(nameserverWarning(['192.0.2.53:5353'], v6Only)?.includes('192.0.2.53'), true);
   assert.equal(nameserverWarning(['192.0.2.53', '2001:db8::53'], v6Only), undefined, 'one IPv6 nameserver is enough');
   assert.equal(nameserverWarning(['127.0.0.53'], v6Only), undefined, 'a local stub resolver is reachable');
   assert.equal(nameserverWarning(['192.0.2.53'], withV4), undefined);
   assert.equal(nameserverWarning(['192.0.2.53'], routes(undefined, undefined)), undefined, 'unknown routes: no guess');
   assert.equal(nameserverWarning([], v6Only), undefined);
+});
+
+test('a nameserver counts as reachable when any usable route of /proc/net/route covers it, as the library asks the kernel', () => {
+  // ROUTES_V4 without its default route: 10.0.0.0/24 on eth0 (recorded on a little-endian host).
+  const subnetOnly = routes(ROUTES_V4.split('\n').filter((line) => !line.startsWith('eth0\t00000000')).join('\n'), ROUTES_V6_DEFAULT);
+  assert.equal(nameserverWarning(['10.0.0.53'], subnetOnly), undefined, 'on a connected subnet');
+  assert.notEqual(nameserverWarning(['192.0.2.53'], subnetOnly), undefined, 'outside it');
+  assert.equal(nameserverWarning(['192.0.2.53', '10.0.0.53'], subnetOnly), undefined, 'one reachable nameserver is enough');
+  const reject = routes(`${ROUTES_V4_NONE}eth0\t00000000\t00000000\t0201\t0\t0\t0\t00000000\t0\t0\t0\n`, ROUTES_V6_DEFAULT);
+  assert.notEqual(nameserverWarning(['192.0.2.53'], reject), undefined, 'an unreachable (reject) default route is no route');
+  assert.equal(nameserverWarning(['0.0.0.0'], v6Only), undefined, '0.0.0.0 is this host');
+  assert.equal(hasIPv4RouteTo(0x0a000035, subnetOnly, true), true);
+  assert.equal(hasIPv4RouteTo(0x0a000135, subnetOnly, true), false);
+  const bigEndian = routes(`${ROUTES_V4_NONE}eth0\t0A000000\t00000000\t0001\t0\t0\t0\tFFFFFF00\t0\t0\t0\n`, undefined);
+  assert.equal(hasIPv4RouteTo(0x0a000035, bigEndian, false), true);
+  assert.equal(hasIPv4RouteTo(0x0b000035, bigEndian, false), false);
+});
+
+test('the warning names the NAT64 address the library asks each nameserver at, when it has one', () => {
+  const via = (address: number) => (address === 0xc0000235 ? '2001:db8:64::c000:235' : undefined);
+  const some = nameserverWarning(['192.0.2.53', '198.51.100.53'], v6Only, via) ?? '';
+  assert.match(some, /192\.0\.2\.53 at 2001:db8:64::c000:235/);
+  assert.doesNotMatch(some, /198\.51\.100\.53 at/);
+  const none = nameserverWarning(['198.51.100.53'], v6Only, via);
+  assert.notEqual(none, undefined, 'still a warning without a NAT64 address');
+  assert.doesNotMatch(none ?? '', / at [0-9a-f:]+:/);
 });
 
 test('default routes are read from /proc/net/route and /proc/net/ipv6_route', () => {
