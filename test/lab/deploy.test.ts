@@ -428,6 +428,18 @@ describe('/etc/ld.so.preload', () => {
       assert.deepEqual([page.code, page.stdout], [0, HTTP_BODY], show(page));
     });
 
+    test('the guide\'s checks, themselves under the preloaded library: tnat64 check, doctor TARGET, doctor --program', async () => {
+      const tn = ['--as-pid2', 'env', '-i', 'PATH=/usr/local/bin:/usr/bin:/bin', 'tnat64'];
+      const check = await root.nspawn([...tn, 'check']);
+      assert.equal(check.code, 0, show(check));
+      const doctor = await root.nspawn([...tn, 'doctor', SERVER_IPV4]);
+      assert.equal(doctor.code, 0, show(doctor));
+      const dynamic = await root.nspawn([...tn, 'doctor', '--program', '/usr/bin/curl']);
+      assert.equal(dynamic.code, 0, show(dynamic));
+      const statik = await root.nspawn([...tn, 'doctor', '--program', '/sbin/ldconfig']);
+      assert.equal(statik.code, 1, show(statik));
+    });
+
     test('setuid: the environment\'s TNAT64_PREFIX is ignored, /etc/tnat64.conf counts; a plain program follows the variable', async () => {
       const nobody = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
       const asNobody = ['--as-pid2', ...nobody, 'env', '-i', `TNAT64_PREFIX=${EXTRA}`];
