@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run, must, type RunOptions, type RunResult } from './exec.js';
 import { formatIPv6, overlaps, parseIPv6, parsePrefix, synthesize, type Prefix } from './addr.js';
+import { startPref64Router, type Pref64Advert } from './pref64-router.js';
 
 export interface LabOptions {
   /**
@@ -47,6 +48,12 @@ export interface LabOptions {
    * Needs clientIPv6 and nat64, excludes clientIPv4. Default false.
    */
   clat?: boolean;
+  /**
+   * A router on the gateway's client link advertising this NAT64 prefix in PREF64 options (RFC 8781;
+   * src/lab/pref64-router.ts). TAYGA serves it only if it is `prefix` or one of `extraPrefixes`. Needs clientIPv6.
+   * Default false.
+   */
+  pref64?: Pref64Advert | false;
 }
 
 export type Host = 'client' | 'gateway' | 'server';
@@ -208,6 +215,7 @@ export class Lab {
       nameservers: [],
       readyTimeoutMs: 20_000,
       clat: false,
+      pref64: false,
       ...(Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) as LabOptions),
     };
     if (!options.clientIPv6 && !options.clientIPv4) throw new Error('lab: the client needs IPv6, IPv4 or both');
@@ -215,6 +223,7 @@ export class Lab {
     if (options.clat && (!options.clientIPv6 || !options.nat64 || options.clientIPv4)) {
       throw new Error('lab: clat needs clientIPv6 and nat64, and no clientIPv4');
     }
+    if (options.pref64 && !options.clientIPv6) throw new Error('lab: pref64 needs clientIPv6');
     installHandlers();
     const lab = new Lab(options, `${process.pid}-${counter++}`);
     live.add(lab);
@@ -392,6 +401,7 @@ export class Lab {
     daemons.set('unbound (gateway)', this.startUnbound('gateway', this.gatewayUnboundConf()));
     if (o.nat64) for (const [i, tayga] of (await this.startTayga()).entries()) daemons.set(`tayga ${i} (gateway)`, tayga);
     if (o.clat) daemons.set('tayga CLAT (client)', (this.clatTayga = await this.startClat()));
+    if (o.pref64) daemons.set('PREF64 router (gateway)', await startPref64Router(this, PATHS.repo, 'to-cli', o.pref64, Math.max(1000, deadline - Date.now())));
     const report = (why: string) => {
       const out = [...daemons].map(([name, d]) => `${name}: ${(d.stderr() + d.stdout()).trim() || '(no output)'}`);
       return new Error(`lab: ${why}\n${out.join('\n')}`);
