@@ -78,12 +78,15 @@ export function originWords(origin: Origin): string | undefined {
   return origin === 'none' ? undefined : ORIGIN_WORDS[origin];
 }
 
-/** The prefix tnat64 uses, without DNS64; undefined prefix when DNS64 would be next. */
-export function fixedPrefix(env: NodeJS.ProcessEnv, config: Config, pref64: Pref64Result): Effective {
+/**
+ * The prefix tnat64 uses before DNS64 (the precedence of prefix-source.ts's effectivePrefix, over what the doctor
+ * already learned); TNAT64_DISCOVERY=0 turns off the PREF64 cache as well, as in the library.
+ */
+export function fixedPrefix(env: NodeJS.ProcessEnv, config: Config, pref64: Pref64Result, disabled: boolean): Effective {
   const fixed = staticPrefix(env, config);
   const envProblem = fixed.envProblem;
   if (fixed.prefix) return { prefix: fixed.prefix, origin: fixed.origin === 'env' ? 'env' : 'config', ...(envProblem ? { envProblem } : {}) };
-  const advertised = libraryPref64(pref64);
+  const advertised = disabled ? undefined : libraryPref64(pref64);
   if (advertised) return { prefix: advertised.prefix, origin: 'pref64', ...(envProblem ? { envProblem } : {}) };
   return { origin: 'none', ...(envProblem ? { envProblem } : {}) };
 }
@@ -109,7 +112,7 @@ export function prefixCheck(effective: Effective, ipv4Route: boolean | undefined
       : null;
     return check('prefix', 'ok', `tnat64 uses ${formatPrefix(effective.prefix)}, from ${originWords(effective.origin)}`, { data, detail: wkp });
   }
-  const why = disabled ? 'none is set and discovery is disabled (TNAT64_DISCOVERY=0)' : 'none is set, advertised or discovered';
+  const why = disabled ? 'none is set, and discovery (PREF64 cache and DNS64) is disabled (TNAT64_DISCOVERY=0)' : 'none is set, advertised or discovered';
   if (ipv4Route) {
     return check('prefix', 'warn', `no NAT64 prefix (${why}); IPv4 destinations are reached over this host's IPv4`, {
       data,

@@ -59,7 +59,7 @@ export async function runDoctor(world: DoctorWorld, options: DoctorOptions): Pro
     pref64Of(world, env, timeouts.pref64),
     programCheck(world, options.program, env.PATH),
   ]);
-  const fixed = fixedPrefix(env, loaded.config, pref64);
+  const fixed = fixedPrefix(env, loaded.config, pref64, disabled);
   const effective = effectivePrefix(fixed, answers, disabled);
   const target = options.target !== undefined ? { text: options.target, from: 'argument' as const } : env.TNAT64_PROBE ? { text: env.TNAT64_PROBE, from: 'TNAT64_PROBE' as const } : undefined;
   const [forward, nameservers] = await Promise.all([

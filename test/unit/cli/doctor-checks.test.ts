@@ -66,6 +66,9 @@ test('no DNS64 and no other source on an IPv6-only host blocks; with a configure
   // TNAT64_DISCOVERY=0: the DNS64 is still shown, but the library will not use it.
   r = await run({ dns: DNS64 }, { TNAT64_DISCOVERY: '0' });
   assert.deepEqual([r.get('dns64').data.discovery, r.get('prefix').status], ['disabled', 'fail']);
+  // ... and the PREF64 cache too, as in the library.
+  r = await run({ dns: DNS64, pref64: { found: [{ prefix: '2001:db8:bb::/96', lifetime: 600, source: 'cache' }], problems: [] } }, { TNAT64_DISCOVERY: '0' });
+  assert.deepEqual(r.get('prefix').data, { prefix: null, origin: 'none' });
 });
 
 test('prefix order: TNAT64_PREFIX, the file, the PREF64 cache, DNS64; disagreement is a warning', async () => {
