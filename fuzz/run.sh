@@ -1,11 +1,12 @@
 #!/bin/sh
 # npm run fuzz: builds the libFuzzer targets (clang, ASan + UBSan) around the
-# configuration parser and the RFC 7050 DNS answer reader, then runs each for
+# configuration parser, the RFC 7050 DNS answer reader and the PREF64 cache
+# parser, then runs each for
 # RUNS executions (default 10 million) from the committed seed corpus in
 # fuzz/corpus/<target>/. New inputs go to $FUZZ_OUT/corpus/<target>/, a crash
 # or a sanitizer report to $FUZZ_OUT/<target>-crash-* (FUZZ_OUT defaults to
 # build/fuzz); any finding exits non-zero.
-# Usage: fuzz/run.sh [TARGET...]   (targets: config dns; default both)
+# Usage: fuzz/run.sh [TARGET...]   (targets: config dns pref64; default all)
 #        RUNS=20000 fuzz/run.sh    (a smoke run)
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -15,13 +16,14 @@ RUNS=${RUNS:-10000000}
 CLANG=${CLANG:-clang}
 FLAGS="-g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 command -v "$CLANG" >/dev/null || { echo "fuzz: $CLANG not found (apt-get install clang libclang-rt-14-dev)" >&2; exit 2; }
-[ $# -gt 0 ] || set -- config dns
+[ $# -gt 0 ] || set -- config dns pref64
 mkdir -p "$OUT"
 for t in "$@"; do
 	case $t in
 	config) src="$ROOT/lib/core/config.c $ROOT/lib/core/addr.c" ;;
 	dns) src="$ROOT/lib/core/rfc7050.c $ROOT/lib/core/addr.c" ;;
-	*) echo "fuzz: unknown target $t (config, dns)" >&2; exit 2 ;;
+	pref64) src="$ROOT/lib/core/pref64file.c $ROOT/lib/core/config.c $ROOT/lib/core/addr.c" ;;
+	*) echo "fuzz: unknown target $t (config, dns, pref64)" >&2; exit 2 ;;
 	esac
 	# shellcheck disable=SC2086
 	$CLANG $FLAGS -o "$OUT/$t" "$HERE/$t.c" $src
