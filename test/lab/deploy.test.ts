@@ -133,15 +133,12 @@ describe('systemd: the drop-in and the launcher form under a real systemd', () =
   /** Hardening that leaves the service without AF_INET6 (a seccomp filter): tnat64 must change nothing. */
   const RESTRICT = '[Service]\nRestrictAddressFamilies=AF_UNIX AF_INET\n';
   const PRIVATE_NET = '[Service]\nPrivateNetwork=yes\n';
+  /** The library out of the service's sight, as ProtectHome= does to one under /home. */
+  const HIDDEN = '[Service]\nInaccessiblePaths=/usr/local/lib/tnat64\n';
   /** Each service: a copy of the committed unit under its own name (%N keeps their state apart), with drop-ins. */
-  const services: Record<string, string[]> = {
-    [UNIT]: [], // filled in before(): the guide's own case, the drop-in as committed
-    [`${UNIT}-launcher`]: [],
-    [`${UNIT}-plain`]: [],
-    [`${UNIT}-restricted-plain`]: [],
-    [`${UNIT}-restricted`]: [],
-    [`${UNIT}-privnet`]: [],
-  };
+  let services: Record<string, string[]>;
+  /** Long-running services for the guide's check of a running one (is the library mapped?), with the drop-in or not. */
+  const SLEEPERS = { 'deploy-sleeper': true, 'deploy-sleeper-plain': false };
   let root: Root;
   const report = () => join(root.up, '..', 'report');
   const result = (name: string) => {
@@ -150,14 +147,19 @@ describe('systemd: the drop-in and the launcher form under a real systemd', () =
     const body = existsSync(join(report(), `${name}.body`)) ? readFileSync(join(report(), `${name}.body`), 'utf8') : '';
     return { result: kv.Result, code: kv.ExecMainCode, status: kv.ExecMainStatus, body };
   };
+  const mapped = (name: string) => readFileSync(join(report(), `${name}.maps`), 'utf8');
   let boot: RunResult;
 
   before(async () => {
-    services[UNIT] = [dropin()];
-    services[`${UNIT}-launcher`] = [launcher()];
-    services[`${UNIT}-restricted-plain`] = [RESTRICT];
-    services[`${UNIT}-restricted`] = [dropin(), RESTRICT];
-    services[`${UNIT}-privnet`] = [dropin(), PRIVATE_NET];
+    services = {
+      [UNIT]: [dropin()], // the guide's own case: the unit and the drop-in as committed
+      [`${UNIT}-launcher`]: [launcher()],
+      [`${UNIT}-plain`]: [],
+      [`${UNIT}-restricted-plain`]: [RESTRICT],
+      [`${UNIT}-restricted`]: [dropin(), RESTRICT],
+      [`${UNIT}-privnet`]: [dropin(), PRIVATE_NET],
+      [`${UNIT}-hidden`]: [dropin(), HIDDEN],
+    };
     root = new Root();
     await install(root);
     root.write('/etc/tnat64.conf', `nat64_prefix = ${lab.addresses.prefix}\n`);
@@ -166,14 +168,23 @@ describe('systemd: the drop-in and the launcher form under a real systemd', () =
       root.write(`${etc}/${name}.service`, unitText());
       dropins.forEach((d, i) => root.write(`${etc}/${name}.service.d/${i}-test.conf`, d));
     }
+    for (const [name, withDropin] of Object.entries(SLEEPERS)) {
+      root.write(`${etc}/${name}.service`, '[Service]\nType=exec\nExecStart=/bin/sleep 120\n');
+      if (withDropin) root.write(`${etc}/${name}.service.d/tnat64.conf`, dropin());
+    }
     // Boot straight into a target of the test's own: none of the host's enabled services start in the container.
-    const names = Object.keys(services).map((n) => `${n}.service`).join(' ');
+    const names = [...Object.keys(services), ...Object.keys(SLEEPERS)].map((n) => `${n}.service`).join(' ');
     root.write(`${etc}/deploy-test.target`, `[Unit]\nWants=${names} deploy-report.service\n`);
     root.write(
       '/usr/local/libexec/deploy-report',
       `#!/bin/sh\nfor u in ${Object.keys(services).join(' ')}; do\n` +
         '  systemctl show -p Result -p ExecMainCode -p ExecMainStatus "$u.service" > "/report/$u.show"\n' +
         '  [ ! -f "/var/lib/private/$u/body" ] || cp "/var/lib/private/$u/body" "/report/$u.body"\n' +
+        `done\nfor u in ${Object.keys(SLEEPERS).join(' ')}; do\n` +
+        '  pid=$(systemctl show -p MainPID --value "$u")\n' +
+        // Preloads are mapped before libc: once libc is there, ld.so is done with them.
+        '  for i in $(seq 50); do grep -q "/libc\\.so" "/proc/$pid/maps" && break; sleep 0.1; done\n' +
+        '  grep -c libtnat64 "/proc/$pid/maps" > "/report/$u.maps"\n' +
         'done\nsystemctl poweroff --no-block\n',
       0o755,
     );
@@ -230,6 +241,16 @@ describe('systemd: the drop-in and the launcher form under a real systemd', () =
   test('PrivateNetwork=yes: with tnat64 the service fails as it would without it (exit 7: only loopback)', () => {
     const r = result(`${UNIT}-privnet`);
     assert.deepEqual([r.result, r.code, r.status, r.body], ['exit-code', '1', '7', ''], JSON.stringify(r));
+  });
+
+  test('the library out of sight (InaccessiblePaths=): the service runs, without tnat64 (exit 7, not a failure to start)', () => {
+    const r = result(`${UNIT}-hidden`);
+    assert.deepEqual([r.result, r.code, r.status, r.body], ['exit-code', '1', '7', ''], JSON.stringify(r));
+  });
+
+  test('the guide\'s check of a running service: libtnat64 in its /proc/PID/maps with the drop-in, not without', () => {
+    assert.ok(Number(mapped('deploy-sleeper')) > 0, mapped('deploy-sleeper'));
+    assert.equal(mapped('deploy-sleeper-plain'), '0\n');
   });
 });
 
