@@ -58,6 +58,25 @@ export interface LabOptions {
 
 export type Host = 'client' | 'gateway' | 'server';
 
+/**
+ * The names of lab.example beyond the server's own, for name-resolution tests. `v6only`, `alias` (a CNAME to it),
+ * `multi` and `v6n` have AAAA records only, of the IPv6-only host (which the DNS64 passes through unchanged).
+ */
+export const LAB_NAMES = {
+  /** A 203.0.113.2 only. */
+  v4: 'v4.lab.example',
+  /** A 203.0.113.2 and AAAA the IPv6-only host's main address. */
+  dual: 'dual.lab.example',
+  /** AAAA the IPv6-only host's main address. */
+  v6only: 'v6only.lab.example',
+  /** CNAME v6only.lab.example. */
+  alias: 'alias.lab.example',
+  /** AAAA the main address and the first extra one. */
+  multi: 'multi.lab.example',
+  /** v6-1 … v6-4: AAAA one extra address each (different ones: enough distinct names to exhaust a small pool). */
+  v6n: ['v6-1.lab.example', 'v6-2.lab.example', 'v6-3.lab.example', 'v6-4.lab.example'],
+} as const;
+
 export interface LabAddresses {
   /** The main NAT64 prefix (TAYGA and DNS64), `addr/len`. */
   prefix: string;
@@ -66,6 +85,11 @@ export interface LabAddresses {
   /** Client addresses (absent when that family is off). */
   client: { ipv6?: string; ipv4?: string; ipv6Link?: string };
   gateway: { ipv6?: string; ipv4?: string; serverSide: string };
+  /**
+   * The IPv6-only host (on the gateway, reachable from the client over IPv6 only): its main address and the extra
+   * ones (extra[i] is LAB_NAMES.v6n[i]'s), each running every service of services.ts.
+   */
+  ipv6Host: { address: string; extra: string[] };
   /** With `clat`: the client's IPv4 address on the CLAT tun and the IPv6 address TAYGA maps it to. */
   clat?: { ipv4: string; ipv6: string; tayga: string };
   /** The resolver the client's resolv.conf names (the gateway's unbound). */
@@ -111,6 +135,8 @@ const CLAT_IPV4 = '192.0.0.2';
 const CLAT_TAYGA_IPV4 = '192.0.0.1';
 /** Candidate /64s for TAYGA's own IPv6 addresses (its ICMPv6 source), same rule. */
 const TAYGA_NETS = ['2001:db8:ff64::', '3fff:64::'];
+/** Candidate /64s for the IPv6-only host (::6 main, ::11… extra), same rule. */
+const IPV6_HOST_NETS = ['2001:db8:6::', '3fff:6::'];
 const NS_PREFIX = 'tn64-';
 /** Exactly the names a lab uses (tn64-<pid>-<n>-cli|gw|srv, temp dir tn64-<pid>-<n>-XXXXXX): cleanup touches no other tn64-*. */
 const LAB_NS = /^tn64-\d+-\d+-(cli|gw|srv)$/;
@@ -174,6 +200,7 @@ export class Lab {
       return parseIPv6(net);
     };
     const link = free(CLIENT_LINKS, 'client link');
+    const v6net = free(IPV6_HOST_NETS, 'IPv6-only host');
     const ns = (role: string) => `${NS_PREFIX}${id}-${role}`;
     this.addresses = {
       prefix: this.prefix.text,
@@ -193,6 +220,10 @@ export class Lab {
         ...(options.clientIPv4 ? [GATEWAY_IPV4] : []),
       ],
       pools: prefixes.map((_, i) => `198.51.100.${64 * i}/26`),
+      ipv6Host: {
+        address: formatIPv6(v6net + 6n),
+        extra: LAB_NAMES.v6n.map((_, i) => formatIPv6(v6net + 0x11n + BigInt(i))),
+      },
       namespaces: { client: ns('cli'), gateway: ns('gw'), server: ns('srv') },
     };
     this.taygaNet = free(TAYGA_NETS, 'TAYGA address');
@@ -360,6 +391,11 @@ export class Lab {
       sysctl(n.gateway, ...noDad, 'net.ipv4.ip_forward=1', 'net.ipv6.conf.all.forwarding=1'),
       sysctl(n.server, 'net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1'),
     ]);
+    // node takes longer to start than the links take to build: the services start now and wait for their addresses.
+    const services = this.spawnIn('server', ['node', PATHS.services, SERVER_IPV4], { timeoutMs: 24 * 3600_000 });
+    const v6services = this.spawnIn('gateway', ['node', PATHS.services, a.ipv6Host.address, ...a.ipv6Host.extra], {
+      timeoutMs: 24 * 3600_000,
+    });
     await must(['ip', '-n', n.client, 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', 'to-cli', 'netns', n.gateway]);
     await must(['ip', '-n', n.server, 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', 'to-srv', 'netns', n.gateway]);
     const batch = (ns: string, lines: string[]) => must(['ip', '-n', ns, '-batch', '-'], { input: lines.join('\n') + '\n' });
@@ -376,6 +412,8 @@ export class Lab {
       ...(o.clientIPv6 ? [`addr add ${a.gateway.ipv6}/64 dev to-cli nodad`] : []),
       ...(o.clientIPv4 ? [`addr add ${GATEWAY_IPV4}/24 dev to-cli`] : []),
       `addr add ${GATEWAY_SERVER_SIDE}/24 dev to-srv`,
+      // The IPv6-only host's addresses: local to the gateway, so the client reaches them through its default route.
+      ...[a.ipv6Host.address, ...a.ipv6Host.extra].map((x) => `addr add ${x}/128 dev lo`),
       ...(o.clat ? [`route add ${formatIPv6(this.clatNet)}/64 via ${a.client.ipv6} dev to-cli`] : []),
     ]);
     await batch(n.server, [
@@ -395,8 +433,8 @@ export class Lab {
 
     // The lab's daemons, by name: one that exits during the build fails it at once, with everyone's output.
     const daemons = new Map<string, Background>();
-    const services = this.spawnIn('server', ['node', PATHS.services, SERVER_IPV4], { timeoutMs: 24 * 3600_000 });
     daemons.set('services (server)', services);
+    daemons.set('services (IPv6-only host)', v6services);
     daemons.set('unbound (server)', this.startUnbound('server', this.serverUnboundConf()));
     daemons.set('unbound (gateway)', this.startUnbound('gateway', this.gatewayUnboundConf()));
     if (o.nat64) for (const [i, tayga] of (await this.startTayga()).entries()) daemons.set(`tayga ${i} (gateway)`, tayga);
@@ -415,12 +453,17 @@ export class Lab {
       return first.v;
     };
     await orDied(this.waitFor(services, 'ready', Math.max(1000, deadline - Date.now())));
+    await orDied(this.waitFor(v6services, 'ready', Math.max(1000, deadline - Date.now())));
 
     // Probe from the client: the resolver (and through it the authoritative server), and each NAT64 path.
     const checks: unknown[] = [];
     const dnsServer = a.resolvers[0]!;
     checks.push({ dns: [dnsServer, SERVER_NAME, 'A'] });
     if (o.dns64) checks.push({ dns: [dnsServer, SERVER_NAME, 'AAAA'] });
+    if (o.clientIPv6) {
+      checks.push({ dns: [dnsServer, LAB_NAMES.v6only, 'AAAA'] });
+      checks.push({ tcp: [a.ipv6Host.address, 80] });
+    }
     if (o.nat64 && o.clientIPv6) {
       for (const p of [this.prefix, ...this.extraPrefixes]) {
         // TAYGA refuses a non-global IPv4 address under the well-known prefix (RFC 6052 §3.1): nothing to probe.
@@ -483,6 +526,7 @@ export class Lab {
       `  local-data: "ns.lab.example. 60 IN A ${SERVER_IPV4}"`,
       `  local-data: "${SERVER_NAME}. 60 IN A ${SERVER_IPV4}"`,
       `  local-data: "www.lab.example. 60 IN A ${SERVER_IPV4}"`,
+      ...this.nameRecords().map((r) => `  local-data: "${r}"`),
       '  local-zone: "ipv4only.arpa." static',
       soa('ipv4only.arpa.'),
       '  local-data: "ipv4only.arpa. 60 IN A 192.0.0.170"',
@@ -491,6 +535,22 @@ export class Lab {
       '  control-enable: no',
       '',
     ].join('\n');
+  }
+
+  /** LAB_NAMES's records (zone-file lines). */
+  private nameRecords(): string[] {
+    const h = this.addresses.ipv6Host;
+    const n = LAB_NAMES;
+    return [
+      `${n.v4}. 60 IN A ${SERVER_IPV4}`,
+      `${n.dual}. 60 IN A ${SERVER_IPV4}`,
+      `${n.dual}. 60 IN AAAA ${h.address}`,
+      `${n.v6only}. 60 IN AAAA ${h.address}`,
+      `${n.alias}. 60 IN CNAME ${n.v6only}.`,
+      `${n.multi}. 60 IN AAAA ${h.address}`,
+      `${n.multi}. 60 IN AAAA ${h.extra[0]}`,
+      ...n.v6n.map((name, i) => `${name}. 60 IN AAAA ${h.extra[i]}`),
+    ];
   }
 
   /** The gateway's resolver: DNS64 (unless dns64: false) with the lab prefix; only the lab's zones resolve. */
