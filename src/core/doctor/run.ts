@@ -64,7 +64,7 @@ export async function runDoctor(world: DoctorWorld, options: DoctorOptions): Pro
   const target = options.target !== undefined ? { text: options.target, from: 'argument' as const } : env.TNAT64_PROBE ? { text: env.TNAT64_PROBE, from: 'TNAT64_PROBE' as const } : undefined;
   const [forward, nameservers] = await Promise.all([
     forwardCheck(world, { ...(target ? { target } : {}), config: loaded.config, effective, ipv4Route: routes.ipv4, timeoutMs: timeouts.connect }),
-    nameserversCheck(world, { servers, ipv4Route: routes.ipv4, ...(effective.prefix ? { prefix: effective.prefix } : {}), timeoutMs: timeouts.dns }),
+    nameserversCheck(world, { servers, readText: world.base.readText, config: loaded.config, ...(effective.prefix ? { prefix: effective.prefix } : {}), timeoutMs: timeouts.dns }),
   ]);
   const byId: Record<CheckId, Check> = {
     'ipv6-route': ipv6RouteCheck(routes),

@@ -153,6 +153,15 @@ test('nameservers: IPv4-only ones on an IPv6-only host are asked through the NAT
   // Mixed with an IPv6 one: a warning; with IPv4 routing or a loopback resolver: fine.
   assert.equal((await run({ servers: [NS, v4], dns: DNS64 })).get('nameservers').status, 'warn');
   assert.equal((await run({ servers: [v4], ipv4Route: true })).get('nameservers').status, 'ok');
+  // A route covering the nameserver (no default route) is enough, as for the library.
+  const onLink = 'Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\neth0\t0000000A\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0\n';
+  assert.equal((await run({ servers: ['10.0.0.53'], files: { '/proc/net/route': onLink } })).get('nameservers').status, 'ok');
+  assert.equal((await run({ servers: ['10.0.1.53'], files: { '/proc/net/route': onLink } })).get('nameservers').status, 'fail');
+  // A local net keeps the nameserver on IPv4: tnat64 has no NAT64 address for it, nothing is asked.
+  r = await run({ servers: [v4], files: { '/etc/tnat64.conf': 'local = 192.0.2.0/24\n' } }, prefixed);
+  assert.equal(r.get('nameservers').status, 'fail');
+  assert.deepEqual(r.get('nameservers').data.viaNat64, [{ server: v4, address: null, reachable: false, error: 'local' }]);
+  assert.equal(r.fake.queries.filter((q) => q.type === 'A').length, 0);
   assert.equal((await run({ servers: ['127.0.0.53'], dns: { '127.0.0.53 AAAA': dns64Answer('2001:db8:64::') } })).get('nameservers').status, 'ok');
 });
 
