@@ -20,7 +20,9 @@ import {
 } from '../../../src/core/pref64.js';
 import { effectivePrefix } from '../../../src/core/prefix-source.js';
 import { formatPrefix, parsePrefix, Prefix } from '../../../src/core/rfc6052.js';
+import { create as createCheck } from '../../../src/cli/commands/check.js';
 import { create as createDiscover } from '../../../src/cli/commands/discover.js';
+import { create as createExplain } from '../../../src/cli/commands/explain.js';
 import { fakeIo, fakeResolver, fakeWorld, readTsv } from '../helpers.js';
 
 /** \n \t \r \\ \xNN, as testdata/pref64.tsv writes them. */
@@ -259,6 +261,36 @@ test('discover: the cache shown, and taken before DNS64 ("in use"), as the libra
     assert.deepEqual(expired.inUse, { prefix: '2001:db8:64::/96', origin: 'discovery' });
     assert.deepEqual(expired.pref64.found, []);
     await assert.rejects(run(['--timeout', '5'], {}), /--timeout 5/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('check and explain: the cached PREF64 prefix decides, and a broken cache is named', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tnat64-pref64-'));
+  try {
+    const file = join(dir, 'pref64');
+    const now = Math.floor(Date.now() / 1000);
+    writeFileSync(file, `2001:db8:65::/96 ${now + 600} eth0 fe80::1\n`);
+    const world = fakeWorld({ resolver: fakeResolver(['2001:db8::53'], [{ address: '2001:db8:64::c000:aa', ttl: 60 }]) });
+    const env = { TNAT64_PREF64_FILE: file, TNAT64_CONF_FILE: join(dir, 'absent.conf') };
+    const io = fakeIo(env);
+    assert.equal(await createCheck(world).run(['-t', '203.0.113.2:80'], io), 0);
+    assert.match(io.stdout, /2001:db8:65::cb00:7102/, 'the target goes through the advertised prefix');
+    assert.doesNotMatch(io.stdout, /2001:db8:64::/);
+    assert.match(io.stdout, /^PREF64: 2001:db8:65::\/96 advertised by router fe80::1 on eth0/m);
+    assert.equal(world.resolverCalls, 0, 'no DNS64 query');
+    const json = fakeIo(env);
+    assert.equal(await createExplain(world).run(['203.0.113.2:80', '--json'], json), 0);
+    const x = JSON.parse(json.stdout);
+    assert.deepEqual([x.defaultPrefix.origin, x.defaultPrefix.prefix, x.destinations[0].synthesized], ['pref64', '2001:db8:65::/96', '2001:db8:65::cb00:7102']);
+    assert.deepEqual(x.defaultPrefix.pref64, { prefix: '2001:db8:65::/96', expires: now + 600, interface: 'eth0', router: 'fe80::1', file });
+
+    writeFileSync(file, `2001:db8:65::/96 ${now + 600} eth0 fe80::1\r\n`);
+    const broken = fakeIo(env);
+    assert.equal(await createExplain(world).run(['203.0.113.2:80'], broken), 0);
+    assert.match(broken.stdout, /default prefix: 2001:db8:64::\/96 discovered through DNS64/);
+    assert.match(broken.stdout, /warning: the PREF64 cache .* is ignored: line 1: a character other than printable ASCII/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
