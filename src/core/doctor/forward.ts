@@ -57,7 +57,7 @@ export async function forwardCheck(world: DoctorWorld, input: ForwardInput): Pro
         (list) => list,
         (error: unknown) => (error as { code?: string }).code ?? 'EUNKNOWN',
       ),
-      4000,
+      2000,
       () => 'ETIMEOUT',
     );
     const first = typeof found === 'string' ? undefined : found.map(parseIPv4).find((a) => a !== undefined);

@@ -10,7 +10,7 @@ export function libraryCheck(world: DoctorWorld): Check {
     return check('library', 'fail', 'no interposer library: `tnat64 PROGRAM` cannot run anything', {
       data: { path: null, version: null, expected: world.version, source: null },
       detail: found.problem,
-      fix: found.problem.replace(/^.*?; (?=build|run)/, ''),
+      fix: `build it (npm run build in ${world.base.packageRoot}), or install a tnat64 package that has a library for this platform`,
     });
   }
   const { lib } = found;

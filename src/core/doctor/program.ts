@@ -90,11 +90,15 @@ async function judge(world: DoctorWorld, path: string, library: ElfInfo | undefi
   const info = world.stat(path);
   if ('error' in info) {
     const missing = info.error === 'ENOENT' || info.error === 'ENOTDIR';
-    judged.findings.push(missing ? { problem: 'not-found', text: `${path} does not exist` } : { problem: 'not-readable', text: `cannot look at ${path} (${info.error})` });
+    judged.findings.push(
+      missing
+        ? { problem: 'not-found', text: `${path} does not exist`, fix: "give the program's path" }
+        : { problem: 'not-readable', text: `cannot look at ${path} (${info.error})`, fix: 'run the doctor as a user who can read the program' },
+    );
     return judged;
   }
   if (!info.isFile) {
-    judged.findings.push({ problem: 'not-regular', text: `${path} is ${info.isDirectory ? 'a directory' : 'not a regular file'}` });
+    judged.findings.push({ problem: 'not-regular', text: `${path} is ${info.isDirectory ? 'a directory' : 'not a regular file'}`, fix: "give the program's file" });
     return judged;
   }
   if (!world.executable(path)) {
@@ -104,7 +108,7 @@ async function judge(world: DoctorWorld, path: string, library: ElfInfo | undefi
   try {
     head = world.readAt(path, 0, 256);
   } catch (error) {
-    judged.findings.push({ problem: 'not-readable', text: `cannot read ${path} (${(error as { code?: string }).code ?? (error as Error).message})` });
+    judged.findings.push({ problem: 'not-readable', text: `cannot read ${path} (${(error as { code?: string }).code ?? (error as Error).message})`, fix: 'run the doctor as a user who can read the program' });
     return judged;
   }
   const script = shebang(head);
@@ -113,13 +117,13 @@ async function judge(world: DoctorWorld, path: string, library: ElfInfo | undefi
     const named = script.interpreter.replace(/^.*\//, '') === 'env' ? envTarget(script.argument) : script.interpreter;
     const interpreter = named === undefined || named === '' ? undefined : world.which(named, searchPath);
     if (interpreter === undefined) {
-      judged.findings.push({ problem: 'not-found', text: `its interpreter ${named || '(none named)'} is not found` });
+      judged.findings.push({ problem: 'not-found', text: `its interpreter ${named || '(none named)'} is not found`, fix: 'install the interpreter, or correct the #! line' });
       return judged;
     }
     judged.interpreter = interpreter;
-    if (info.mode & 0o6000) judged.findings.push({ warn: true, text: 'the setuid/setgid bit of a script is ignored by Linux' });
+    if (info.mode & 0o6000) judged.findings.push({ text: 'the setuid/setgid bit of a script is ignored by Linux, so it does not stop LD_PRELOAD' });
     if (depth >= MAX_DEPTH) {
-      judged.findings.push({ problem: 'damaged', text: 'interpreters nested too deep' });
+      judged.findings.push({ problem: 'damaged', text: 'interpreters nested too deep', fix: 'run the innermost interpreter directly' });
       return judged;
     }
     const inner = await judge(world, interpreter, library, searchPath, depth + 1);
@@ -130,12 +134,12 @@ async function judge(world: DoctorWorld, path: string, library: ElfInfo | undefi
   const elf = readElf((offset, length) => world.readAt(path, offset, length));
   if (elf === null) {
     judged.kind = 'unknown';
-    judged.findings.push({ warn: true, text: 'neither ELF nor a #! script: exec fails with "Exec format error", and a shell runs it as a sh script' });
+    judged.findings.push({ warn: true, text: 'neither ELF nor a #! script: exec fails with "Exec format error", and a shell runs it as a sh script', fix: 'give the program itself, or start the file with a #! line' });
     return judged;
   }
   judged.kind = 'elf';
   if ('error' in elf) {
-    judged.findings.push({ problem: 'damaged', text: elf.error });
+    judged.findings.push({ problem: 'damaged', text: elf.error, fix: 'reinstall the program' });
     return judged;
   }
   judged.elf = elf;
@@ -147,7 +151,7 @@ async function judge(world: DoctorWorld, path: string, library: ElfInfo | undefi
   const caps = await world.capabilities(path);
   judged.capabilities = caps;
   if (caps) judged.findings.push({ problem: 'capabilities', text: `it has file capabilities (${caps}): it always runs in secure-execution mode, where ld.so ignores LD_PRELOAD entries with a slash`, fix: 'run a copy without capabilities (setcap -r on the copy), or preload tnat64 through /etc/ld.so.preload' });
-  if (caps === undefined) judged.findings.push({ warn: true, text: 'could not tell whether it has file capabilities (no getcap and no python3)' });
+  if (caps === undefined) judged.findings.push({ warn: true, text: 'could not tell whether it has file capabilities (no getcap and no python3)', fix: 'install getcap (Debian: libcap2-bin) and run the doctor again' });
   return judged;
 }
 
@@ -156,7 +160,7 @@ export async function programCheck(world: DoctorWorld, given: string | undefined
   if (given === undefined) return check('program', 'skip', 'no --program given', { data: empty });
   const resolved = world.which(given, searchPath);
   if (resolved === undefined) {
-    return check('program', 'fail', `${given} is not found on PATH`, { data: { ...empty, path: given, problems: ['not-found'] }, fix: 'give the program\'s path' });
+    return check('program', 'fail', `${given} is not found on PATH`, { data: { ...empty, path: given, problems: ['not-found'] }, fix: "give the program's path" });
   }
   const found = world.library();
   let library: ElfInfo | undefined;
@@ -175,12 +179,11 @@ export async function programCheck(world: DoctorWorld, given: string | undefined
   if (blocking.length > 0) {
     const first = blocking[0] as Finding;
     const fixes = [...new Set(blocking.map((f) => f.fix).filter((f): f is string => f !== undefined))];
-    return check('program', 'fail', `tnat64 cannot reach ${given}: ${first.text}`, { data, detail, fix: fixes.join('; ') || 'see the detail' });
+    return check('program', 'fail', `tnat64 cannot reach ${given}: ${first.text}`, { data, detail, fix: fixes.join('; ') });
   }
   const how = judged.kind === 'script' ? `a script run by ${judged.interpreter}, which` : 'it';
   const libc = elf?.libc ? ` (${elf.libc})` : '';
-  if (judged.findings.some((f) => f.warn)) {
-    return check('program', 'warn', `${given}: ${judged.findings.find((f) => f.warn)?.text}`, { data, detail, fix: 'see the detail' });
-  }
+  const warning = judged.findings.find((f) => f.warn);
+  if (warning) return check('program', 'warn', `${given}: ${warning.text}`, { data, detail, fix: warning.fix ?? null });
   return check('program', 'ok', `${given}: ${how} is dynamically linked${libc}; LD_PRELOAD reaches it`, { data, detail });
 }
