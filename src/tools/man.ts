@@ -1,5 +1,5 @@
 /**
- * The man pages tnat64(1) and tnat64.conf(5), generated (by `npm run build`, src/tools/build-man.ts) from the sources
+ * The man pages tnat64(1) and tnat64.conf(5), generated (by `npm run build`, src/tools/build-docs.ts) from the sources
  * users already read: each command's --help text (every command main.ts dispatches to, so a new one appears by
  * itself) and docs/CONFIG.md. Nothing here restates an option or a key.
  */

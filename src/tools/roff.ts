@@ -33,6 +33,31 @@ export function arg(text: string): string {
 
 // --- the --help layout -------------------------------------------------------------------------------------------
 
+/** An item line of a --help text, "  TERM  description": [line, TERM, description], or null. */
+export function itemLine(text: string): RegExpExecArray | null {
+  // An option whose term fills its column is followed by one space only: "  -t, --target HOST[:PORT] show …".
+  return /^ {2}(\S(?:.*?\S)?) {2,}(\S.*)$/.exec(text) ?? /^ {2}(--?\w[\w-]*(?:, --\w[\w-]*)?(?: [A-Z][\w[\]:.]*)?) (\S.*)$/.exec(text);
+}
+
+export interface HelpOption {
+  /** "-f" and "--file" */
+  names: string[];
+  /** "FILE", or undefined for a flag. */
+  argument?: string;
+}
+
+/** The options a --help text lists: its items whose term is "-x, --long ARG" or a part of that. */
+export function helpOptions(help: string): HelpOption[] {
+  const options: HelpOption[] = [];
+  for (const text of help.split('\n')) {
+    const term = itemLine(text)?.[1];
+    const m = term === undefined ? null : /^(--?\w[\w-]*)(?:, (--\w[\w-]*))?(?: (\S+))?$/.exec(term);
+    if (!m) continue;
+    options.push({ names: [m[1]!, m[2]].filter((n): n is string => n !== undefined), ...(m[3] === undefined ? {} : { argument: m[3] }) });
+  }
+  return options;
+}
+
 /**
  * A --help text in roff. The layout every command's usage follows:
  *   "Usage: …" and its continuation lines (indented) — the synopsis, set verbatim;
@@ -64,8 +89,7 @@ export function helpToRoff(help: string): { synopsis: string; body: string } {
   };
   for (; i < lines.length; i++) {
     const text = lines[i]!;
-    // An option whose term fills its column is followed by one space only: "  -t, --target HOST[:PORT] show …".
-    const isItem = /^ {2}(\S(?:.*?\S)?) {2,}(\S.*)$/.exec(text) ?? /^ {2}(--?\w[\w-]*(?:, --\w[\w-]*)?(?: [A-Z][\w[\]:.]*)?) (\S.*)$/.exec(text);
+    const isItem = itemLine(text);
     const more = /^ {3,}(\S.*)$/.exec(text);
     if (text.trim() === '') {
       flush();
