@@ -115,7 +115,7 @@ const IFNAME = /^[^\s/]{1,15}$/;
 /**
  * The cache file's text, strictly (the library's reader applies the same rules): at most 4096 bytes; lines end in
  * \n; a line is empty, a comment (`#` first), or `PREFIX EXPIRES INTERFACE ROUTER` separated by spaces or tabs, where
- * PREFIX is `addr/len` (an RFC 6052 prefix), EXPIRES 1–18 decimal digits (Unix seconds), INTERFACE `-` or a name of
+ * PREFIX is `addr/len` (an RFC 6052 prefix), EXPIRES 1–12 decimal digits (Unix seconds), INTERFACE `-` or a name of
  * 1–15 bytes without `/` or blanks, ROUTER `-` or an IPv6 address; at most 8 entries. Anything else (a CR, a NUL,
  * a ninth entry) makes the whole file invalid: it is not used at all.
  */
@@ -136,7 +136,7 @@ export function parsePref64Cache(text: string): CacheParse {
     if (!prefixText.includes('/')) return fail(`"${prefixText}" is not addr/len`);
     const parsed = parsePrefix(prefixText);
     if ('problem' in parsed) return fail(parsed.problem.message);
-    if (!/^[0-9]{1,18}$/.test(expiresText)) return fail(`"${expiresText}" is not a time in Unix seconds`);
+    if (!/^[0-9]{1,12}$/.test(expiresText)) return fail(`"${expiresText}" is not a time in Unix seconds`);
     if (ifname !== '-' && !IFNAME.test(ifname)) return fail(`"${ifname}" is not an interface name`);
     const router = routerText === '-' ? undefined : parseIPv6(routerText);
     if (routerText !== '-' && router === undefined) return fail(`"${routerText}" is not an IPv6 address`);
@@ -291,13 +291,13 @@ function collect(argv: string[], timeoutMs: number, readyText?: string) {
  * Solicit on one interface: tcpdump captures Router Advertisements (ICMPv6 type 134) while rdisc6 sends Router
  * Solicitations; whatever arrives until rdisc6 is done (plus a little) or the timeout is parsed.
  */
-async function solicitOn(ifname: string, timeoutMs: number): Promise<{ found: Pref64[]; problems: string[] }> {
+async function solicitOn(ifname: string, timeoutMs: number): Promise<{ found: Pref64[]; problems: string[]; listened: boolean }> {
   const capture = collect(['tcpdump', '-i', ifname, '-n', '-l', '-x', '--immediate-mode', '-p', 'icmp6 and ip6[40] == 134'], timeoutMs, 'listening on');
   const problems: string[] = [];
   if (!(await capture.ready)) {
     const r = await capture.done;
     const why = r.error === 'ENOENT' ? 'tcpdump is not installed (Debian: apt-get install tcpdump)' : (r.stderr.trim().split('\n').pop() ?? r.error ?? 'no output');
-    return { found: [], problems: [`${ifname}: cannot capture router advertisements: ${why}`] };
+    return { found: [], problems: [`${ifname}: cannot capture router advertisements: ${why}`], listened: false };
   }
   const wait = Math.max(500, timeoutMs - 300);
   const solicit = await collect(['rdisc6', '-q', '-r', '2', '-w', String(Math.min(2000, Math.floor(wait / 2))), ifname], wait).done;
@@ -320,7 +320,7 @@ async function solicitOn(ifname: string, timeoutMs: number): Promise<{ found: Pr
       }
     }
   }
-  return { found, problems };
+  return { found, problems, listened: true };
 }
 
 /**
@@ -328,12 +328,20 @@ async function solicitOn(ifname: string, timeoutMs: number): Promise<{ found: Pr
  * its unexpired entries, the one the library uses first. With `solicit` (needs root: raw capture), a Router
  * Solicitation on every interface with IPv6, in parallel, within `timeoutMs` (default 3000): what the routers say
  * now, after the cache entries. systemd-networkd (252) and NetworkManager (1.42) of Debian 12 do not keep PREF64, so
- * there is no 'networkd' source there (see docs/DESIGN.md).
+ * there is no 'networkd' source there (see docs/DESIGN.md). `listened` names the interfaces where advertisements
+ * could be captured (none: the solicitation says nothing about the network, and the cache must not be replaced).
  */
-export async function learnPref64(opts: { solicit: boolean; timeoutMs?: number; cacheFile?: string; env?: NodeJS.ProcessEnv; now?: number }): Promise<{ found: Pref64[]; problems: string[] }> {
+export async function learnPref64(opts: {
+  solicit: boolean;
+  timeoutMs?: number;
+  cacheFile?: string;
+  env?: NodeJS.ProcessEnv;
+  now?: number;
+}): Promise<{ found: Pref64[]; problems: string[]; listened: string[] }> {
   const now = opts.now ?? Math.floor(Date.now() / 1000);
   const found: Pref64[] = [];
   const problems: string[] = [];
+  const listened: string[] = [];
   const cache = readPref64Cache(opts.cacheFile ?? pref64File(opts.env ?? process.env));
   if (cache.status === 'invalid') problems.push(`the PREF64 cache ${cache.file} is not used: ${cache.problem}`);
   if (cache.status === 'ok') {
@@ -352,13 +360,14 @@ export async function learnPref64(opts: { solicit: boolean; timeoutMs?: number; 
       const interfaces = ipv6Interfaces();
       if (interfaces.length === 0) problems.push('no interface with IPv6 to solicit a router advertisement on');
       const results = await Promise.all(interfaces.map((i) => solicitOn(i, opts.timeoutMs ?? 3000)));
-      for (const r of results) {
+      results.forEach((r, i) => {
         found.push(...r.found);
         problems.push(...r.problems);
-      }
+        if (r.listened) listened.push(interfaces[i]!);
+      });
     }
   }
-  return { found, problems };
+  return { found, problems, listened };
 }
 
 /** The prefix as the library would use it from the cache right now (none when absent, invalid or all expired). */

@@ -7,7 +7,7 @@
  */
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PATHS, SERVER_IPV4, type Lab } from '../../src/lab/lab.js';
 import { parseConnects, straced } from '../../src/lab/strace.js';
@@ -99,6 +99,22 @@ describe('a router-advertised prefix (PREF64) before DNS64', () => {
     assert.equal(c.pool, 1, 'the server saw the second TAYGA, the one serving the advertised prefix');
     assert.equal(c.remote, SERVER_IPV4, 'curl sees the IPv4 address it asked for');
     assert.deepEqual(await explainPrefix(), ['pref64', ADVERTISED, lab.synthesize(SERVER_IPV4, ADVERTISED)]);
+  });
+
+  test('without tcpdump nothing can be heard: --save-pref64 fails and leaves the cache as it was', async () => {
+    const tools = join(lab.dir, 'no-tcpdump');
+    mkdirSync(tools, { recursive: true });
+    for (const tool of ['node', 'readlink', 'dirname', 'rdisc6']) {
+      const found = (await lab.run(['sh', '-c', `command -v ${tool}`])).stdout.trim();
+      assert.ok(found, tool);
+      symlinkSync(found, join(tools, tool));
+    }
+    const kept = `${ADVERTISED} ${Math.floor(Date.now() / 1000) + 600} eth0 fe80::1\n`;
+    writeFileSync(cache, kept);
+    const r = await lab.run(['env', `PATH=${tools}`, PATHS.tnat64, 'discover', '--save-pref64', '--timeout', '1000'], { env, timeoutMs: 20_000 });
+    assert.equal(r.code, 1, show(r));
+    assert.match(r.stderr, /no router advertisement could be listened for.*tcpdump is not installed/, show(r));
+    assert.equal(readFileSync(cache, 'utf8'), kept);
   });
 
   test('an expired cache, or none, leaves the DNS64 prefix in use', async () => {

@@ -53,6 +53,9 @@ export function create(world: World): Command {
         throw new Problem('not-root', `--save-pref64 needs root (soliciting router advertisements is a raw capture, and ${file} belongs to root)`, 'run it as root, e.g. from a systemd timer (docs/CONFIG.md)');
       }
       const learned = await learnPref64({ solicit: save || values.solicit === true, timeoutMs, env: io.env });
+      if (save && learned.listened.length === 0) {
+        throw new Problem('pref64-no-capture', `no router advertisement could be listened for, so ${file} is left as it is: ${learned.problems.join('; ')}`);
+      }
       if (save) {
         const now = Math.floor(Date.now() / 1000);
         try {
