@@ -22,7 +22,7 @@ interface Report {
 const SERVER = `${SERVER_IPV4}:80`;
 
 before(async () => {
-  await requireTools('tayga', 'unbound', 'gcc');
+  await requireTools('tayga', 'unbound', 'gcc', 'setcap');
   requireBuilt();
 });
 
@@ -113,7 +113,7 @@ test('an IPv4-only nameserver on the IPv6-only client: asked through the NAT64 w
     assert.equal((unknown.data('dns64').resolvers as { state: string }[])[0]?.state, 'no-answer');
   }));
 
-test('--program: a static binary and a setuid copy cannot be reached; a plain dynamic program can', () =>
+test('--program: a static binary, a setuid copy and one with file capabilities cannot be reached; a plain dynamic program can', () =>
   withLab({}, async (lab) => {
     const source = join(lab.dir, 'hello.c');
     writeFileSync(source, 'int main(void) { return 0; }\n');
@@ -130,6 +130,15 @@ test('--program: a static binary and a setuid copy cannot be reached; a plain dy
     assert.deepEqual([s.code, s.status.program, s.data('program').problems], [1, 'fail', ['static']], s.show);
     const u = await doctor(lab, ['--program', setuid], env);
     assert.deepEqual([u.code, u.status.program, u.data('program').problems], [1, 'fail', ['setuid']], u.show);
+    // File capabilities, set for real and read back through getcap.
+    const capable = join(lab.dir, 'hello-caps');
+    copyFileSync(dynamicBin, capable);
+    chmodSync(capable, 0o755);
+    const setcap = spawnSync('setcap', ['cap_net_raw+ep', capable], { encoding: 'utf8' });
+    assert.equal(setcap.status, 0, `setcap: ${setcap.stderr}`);
+    const c = await doctor(lab, ['--program', capable], env);
+    assert.deepEqual([c.code, c.status.program, c.data('program').problems], [1, 'fail', ['capabilities']], c.show);
+    assert.match(String(c.data('program').capabilities), /cap_net_raw/);
     const ok = await doctor(lab, ['--program', dynamicBin], env);
     assert.deepEqual([ok.code, ok.status.program, ok.data('program').problems], [0, 'ok', []], ok.show);
     // A script whose interpreter is the static binary is judged by it.
