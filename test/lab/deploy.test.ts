@@ -409,6 +409,49 @@ describe('container: deploy/container/Dockerfile on an IPv6-only network', () =>
     assert.equal(r.stdout, '');
   });
 
+  test('Dockerfile.alpine\'s build stage, musl-gcc standing in for Alpine\'s gcc: its library takes a musl program through NAT64', async () => {
+    // COPY package.json /src/package.json, COPY lib /src/lib, RUN make -C /src/lib; linux-headers is the kernel's
+    // linux/, asm/ and asm-generic/ in a directory of their own, as on Alpine.
+    const dir = join(lab.dir, 'alpine');
+    const headers = join(dir, 'linux-headers');
+    mkdirSync(headers, { recursive: true });
+    for (const [name, target] of [['linux', '/usr/include/linux'], ['asm-generic', '/usr/include/asm-generic'], ['asm', '/usr/include/x86_64-linux-gnu/asm']]) {
+      symlinkSync(target!, join(headers, name!));
+    }
+    cpSync(join(REPO, 'package.json'), join(dir, 'src', 'package.json'));
+    cpSync(join(REPO, 'lib'), join(dir, 'src', 'lib'), { recursive: true });
+    const make = await run(['make', '-s', '-C', join(dir, 'src', 'lib'), `CC=musl-gcc -isystem ${headers}`], { timeoutMs: 180_000 });
+    assert.equal(make.code, 0, show(make));
+    const lib = join(dir, 'src', 'build', 'libtnat64.so');
+    // An IPv4-only client for musl: AF_INET, the server's address, GET /whoami; the body or the connect errno.
+    writeFileSync(join(dir, 'client.c'), [
+      '#include <arpa/inet.h>', '#include <errno.h>', '#include <stdio.h>', '#include <string.h>',
+      '#include <sys/socket.h>', '#include <unistd.h>',
+      'int main(void) {',
+      '  struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(80) };',
+      `  inet_pton(AF_INET, "${SERVER_IPV4}", &a.sin_addr);`,
+      '  int s = socket(AF_INET, SOCK_STREAM, 0);',
+      '  if (connect(s, (struct sockaddr *)&a, sizeof a) != 0) { printf("errno %d\\n", errno); return 2; }',
+      '  const char *q = "GET /whoami HTTP/1.0\\r\\nHost: x\\r\\n\\r\\n";',
+      '  if (write(s, q, strlen(q)) < 0) return 3;',
+      '  char buf[4096]; size_t n = 0; ssize_t r;',
+      '  while (n < sizeof buf - 1 && (r = read(s, buf + n, sizeof buf - 1 - n)) > 0) n += (size_t)r;',
+      '  buf[n] = 0;',
+      '  char *body = strstr(buf, "\\r\\n\\r\\n");',
+      '  printf("%s", body ? body + 4 : "");',
+      '  return 0;',
+      '}', '',
+    ].join('\n'));
+    const cc = await run(['musl-gcc', '-O2', '-o', join(dir, 'client'), join(dir, 'client.c')]);
+    assert.equal(cc.code, 0, show(cc));
+    const without = await lab.run([join(dir, 'client')]);
+    assert.deepEqual([without.code, without.stdout], [2, 'errno 101\n'], `ENETUNREACH without tnat64: ${show(without)}`);
+    // Through env(1), so that only the musl program gets the musl library (not `ip netns exec`, a glibc program).
+    const withLib = await lab.run(['env', `LD_PRELOAD=${lib}`, join(dir, 'client')]);
+    assert.equal(withLib.code, 0, show(withLib));
+    assert.equal(lab.poolOf(withLib.stdout), 0, withLib.stdout);
+  });
+
   test('musl (Alpine): a musl program with the glibc library in LD_PRELOAD does not start at all (exit 127)', async () => {
     const dir = join(lab.dir, 'musl');
     mkdirSync(dir, { recursive: true });
@@ -417,7 +460,7 @@ describe('container: deploy/container/Dockerfile on an IPv6-only network', () =>
     assert.equal(cc.code, 0, show(cc));
     const plain = await lab.run([join(dir, 'hello')]);
     assert.deepEqual([plain.code, plain.stdout], [0, 'started\n'], show(plain));
-    const glibcLib = await lab.run([join(dir, 'hello')], { env: { LD_PRELOAD: PATHS.library } });
+    const glibcLib = await lab.run(['env', `LD_PRELOAD=${PATHS.library}`, join(dir, 'hello')]);
     assert.deepEqual([glibcLib.code, glibcLib.stdout], [127, ''], show(glibcLib));
   });
 });
