@@ -346,6 +346,48 @@ printf 'ipv4_identity = 100.64.0.7\n' >"$T/identity.conf"
 hook "own name through NAT64: ipv4_identity" "$NET" $P TNAT64_CONF_FILE="$T/identity.conf" -- name $D 100.64.0.7
 PROG=hooks
 
+# 13c. Name lookups (lib/test/names.c): a private /etc/hosts, nsswitch.conf
+#      ("hosts: files") and resolv.conf in a private mount namespace, so
+#      names exist without DNS. No IPv4 address but loopback, one IPv6
+#      address: glibc's AI_ADDRCONFIG drops A answers there. LeakSanitizer
+#      on under SANITIZE=1 (the results the library rewrites are freed by
+#      the program's freeaddrinfo).
+cat >"$T/names.hosts" <<HOSTS
+127.0.0.1 localhost
+198.51.100.10 v4only.test
+198.51.100.11 dual.test
+2001:db8:6::11 dual.test
+2001:db8:6::6 v6only.test
+2001:db8:6::7 v6only.test
+64:ff9b::c000:205 synth.test
+::ffff:192.0.2.77 mapped.test
+2001:db8:6::51 local6.test
+2001:db8:6::31 peer.test
+2001:db8:6::41 thread.test
+2001:db8:6::21 full1.test
+2001:db8:6::22 full2.test
+2001:db8:6::23 full3.test
+2001:db8:6::24 mixed.test
+2001:db8:6::22 mixed.test
+HOSTS
+printf 'hosts: files\n' >"$T/names.nss"
+printf 'nameserver ::1\n' >"$T/names.resolv"
+NAMES="$NET && ip -6 addr add 3fff::1/64 dev lo && mount --bind $T/names.hosts /etc/hosts && mount --bind $T/names.nss /etc/nsswitch.conf && mount --bind $T/names.resolv /etc/resolv.conf"
+LEAKS=
+[ "${SANITIZE:-}" = 1 ] && LEAKS=ASAN_OPTIONS=detect_leaks=1
+PROG=names
+unshare() { "$unshare_n" -m "$@"; }
+NP=TNAT64_PREFIX=64:ff9b::/96
+hook "names: AI_ADDRCONFIG keeps IPv4 answers, AAAA untouched" "$NAMES" $NP $LEAKS -- addrconfig
+hook "names: IPv6-only names get stand-ins, named back" "$NAMES" $NP $LEAKS -- standin
+hook "names: a peer's stand-in is named by its IPv6 reverse" "$NAMES" $NP $LEAKS -- peer
+hook "names: threads agree on stand-ins" "$NAMES" $NP $LEAKS -- threads
+hook "names: a stand-in reaches its IPv6 address, TCP and UDP" "$NAMES" $NP $LEAKS -- connect
+hook "names: pool full -> EAI_FAIL, live mappings kept" "$NAMES" $NP $LEAKS \
+	TNAT64_STANDIN_POOL=198.19.0.0/30 -- full
+unset -f unshare
+PROG=hooks
+
 # 14. Robustness (lib/test/robust.c): fork while another thread is inside a
 #     hook (a NAT64 connect to a dead neighbour; a discovery query nobody
 #     answers), vfork/posix_spawn children, SCM_RIGHTS, raw syscall connect,
