@@ -417,7 +417,8 @@ describe('container: deploy/container/Dockerfile on an IPv6-only network', () =>
     mkdirSync(headers, { recursive: true });
     symlinkSync('/usr/include/linux', join(headers, 'linux'));
     symlinkSync('/usr/include/asm-generic', join(headers, 'asm-generic'));
-    symlinkSync('/usr/include/x86_64-linux-gnu/asm', join(headers, 'asm'));
+    const multiarch = spawnSync('gcc', ['-print-multiarch'], { encoding: 'utf8' }).stdout.trim();
+    symlinkSync(`/usr/include/${multiarch}/asm`, join(headers, 'asm'));
     cpSync(join(REPO, 'package.json'), join(dir, 'src', 'package.json'));
     cpSync(join(REPO, 'lib'), join(dir, 'src', 'lib'), { recursive: true });
     const make = await run(['make', '-s', '-C', join(dir, 'src', 'lib'), `CC=musl-gcc -isystem ${headers}`], { timeoutMs: 180_000 });
@@ -530,10 +531,10 @@ describe('/etc/ld.so.preload', () => {
 
   for (const [what, make] of [
     ['missing', undefined],
-    ['for another architecture (an aarch64 ELF)', (p: string) => {
-      // The x86-64 library with its ELF machine changed to EM_AARCH64 (183): what a wrong-architecture copy is.
+    ['for another architecture', (p: string) => {
+      // This host's library with another ELF machine (EM_AARCH64 183, on arm64 EM_X86_64 62): a wrong-architecture copy.
       const elf = readFileSync(PATHS.library);
-      elf.writeUInt16LE(183, 18);
+      elf.writeUInt16LE(process.arch === 'arm64' ? 62 : 183, 18);
       writeFileSync(p, elf);
     }],
     ['truncated', (p: string) => writeFileSync(p, readFileSync(PATHS.library).subarray(0, 100))],
