@@ -105,6 +105,14 @@ test('an IPv4-only nameserver on the IPv6-only client: asked through the NAT64 w
     assert.equal(known.code, 0, known.show);
     assert.equal(known.status.nameservers, 'warn');
     assert.deepEqual(known.data('nameservers').viaNat64, [{ server: SERVER_IPV4, address: lab.synthesize(SERVER_IPV4), reachable: true, error: null }]);
+    // The plain query (as the library's discovery sends it) does not reach it; the doctor says so even when it is
+    // itself started under the interposer (from a tnat64 shell), whose NAT64 would carry node's IPv4 query.
+    assert.equal((known.data('dns64').resolvers as { state: string }[])[0]?.state, 'no-answer');
+    const r = await lab.run([PATHS.tnat64, 'sh', '-c', `${PATHS.tnat64} doctor --json`], { env: { TNAT64_PREFIX: lab.addresses.prefix, TNAT64_CONF_FILE: join(lab.dir, 'absent.conf') }, timeoutMs: 20_000 });
+    const nested = JSON.parse(r.stdout) as Report;
+    assert.equal(r.code, 0, show(r));
+    const dns64 = nested.checks.find((c) => c.id === 'dns64')?.data.resolvers as { state: string }[];
+    assert.equal(dns64[0]?.state, 'no-answer', show(r));
     // No prefix: discovery cannot reach the nameserver, and nothing else can either.
     const unknown = await doctor(lab, []);
     assert.equal(unknown.code, 1, unknown.show);

@@ -1,5 +1,6 @@
 /** `tnat64 doctor [--json] [--verbose] [--program PATH] [TARGET]`: why tnat64 does or does not work here. */
 
+import { spawnSync } from 'node:child_process';
 import { Command, Io, UsageError } from '../command.js';
 import { parseOptions } from '../../core/args.js';
 import { reportText, runDoctor } from '../../core/doctor/run.js';
@@ -34,6 +35,23 @@ Options:
 Exit status: 0 nothing blocks tnat64 (warnings allowed), 1 a check failed, 2 usage error.
 `;
 
+/**
+ * The doctor looks at the host as a program without tnat64 sees it. Run under the interposer (from a `tnat64`
+ * shell), node's own IPv4 sockets (its DNS queries to IPv4 nameservers) would go through the NAT64 and make them
+ * look reachable, so it runs itself again without the library: the exit status, or undefined when it is not
+ * preloaded (or this is not the real process).
+ */
+function rerunWithoutInterposer(io: Io): number | undefined {
+  if (io.env !== process.env) return undefined;
+  const entries = (process.env.LD_PRELOAD ?? '').split(/[\s:]+/).filter(Boolean);
+  const kept = entries.filter((entry) => !/(^|\/)libtnat64\.so$/.test(entry));
+  if (kept.length === entries.length) return undefined;
+  const env: NodeJS.ProcessEnv = { ...process.env, LD_PRELOAD: kept.join(' ') };
+  if (kept.length === 0) delete env.LD_PRELOAD;
+  const child = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { env, stdio: 'inherit' });
+  return child.status ?? 1;
+}
+
 export function create(world: World, doctorWorld: (base: World) => Promise<DoctorWorld> = systemDoctorWorld): Command {
   return {
     name: 'doctor',
@@ -47,6 +65,8 @@ export function create(world: World, doctorWorld: (base: World) => Promise<Docto
       );
       if (positionals.length > 1) throw new UsageError(`expected at most one TARGET, got ${positionals.length}`);
       if (values.program === '') throw new UsageError('--program needs a PATH');
+      const rerun = rerunWithoutInterposer(io);
+      if (rerun !== undefined) return rerun;
       const report = await runDoctor(await doctorWorld(world), {
         env: io.env,
         ...(positionals[0] !== undefined ? { target: positionals[0] } : {}),
