@@ -20,6 +20,9 @@
 #include "pool.h"
 #include "route.h"
 
+#ifndef NETDB_INTERNAL
+#define NETDB_INTERNAL (-1) /* glibc's "see errno"; musl lacks it */
+#endif
 #ifndef EAI_NODATA
 #define EAI_NODATA EAI_NONAME
 #endif
@@ -433,8 +436,8 @@ int t64_gai(t64_fn_getaddrinfo *real, const char *node, const char *service,
  * gethostbyname family) failed with h_errno herr: HOST_NOT_FOUND or
  * NO_DATA -> the name's IPv6 addresses through to4; TRY_AGAIN with
  * IPv4-only nameservers out of libc's reach -> our own DNS client.
- * Returns 0 with *out filled, or the h_errno to report (herr, or
- * NO_RECOVERY when the pool is full).
+ * Returns 0 with *out filled, or the h_errno to report (herr; our own
+ * client's verdict; NO_RECOVERY when the pool is full).
  */
 int t64_lookup4(const char *name, int herr, struct t64_names4 *out)
 {
@@ -450,7 +453,9 @@ int t64_lookup4(const char *name, int herr, struct t64_names4 *out)
 		int k = t64_resolve_needed() ? own4(name, out) : T64_R_AGAIN;
 
 		errno = saved;
-		return k == T64_R_OK ? 0 : k == FULL ? NO_RECOVERY : herr;
+		return k == T64_R_OK ? 0 : k == FULL ? NO_RECOVERY :
+		       k == T64_R_NONAME ? HOST_NOT_FOUND :
+		       k == T64_R_NODATA ? NO_DATA : TRY_AGAIN;
 	}
 	if (herr != HOST_NOT_FOUND && herr != NO_DATA)
 		return herr;
@@ -540,9 +545,9 @@ struct hostent *t64_host_static(const struct t64_names4 *l, int herr)
 /*
  * t64_host_r finishes a reentrant lookup: l (when herr is 0) laid out in
  * the caller's ret/buf; else the failure herr. rc: what libc's call
- * returned, kept on failure. Returns 0 with *result = ret, ERANGE (errno
- * too, h_errno NETDB_INTERNAL) when buf is too small, else rc with
- * *result NULL and *h_errnop = herr.
+ * returned. Returns 0 with *result = ret; ERANGE (errno too, h_errno
+ * NETDB_INTERNAL) when buf is too small; else *result NULL, *h_errnop =
+ * herr and, as glibc, 0 for a name that is not there, rc otherwise.
  */
 int t64_host_r(const struct t64_names4 *l, int herr, int rc,
 	       struct hostent *ret, char *buf, size_t len,
@@ -551,7 +556,7 @@ int t64_host_r(const struct t64_names4 *l, int herr, int rc,
 	*result = NULL;
 	if (herr != 0) {
 		*h_errnop = herr;
-		return rc;
+		return herr == HOST_NOT_FOUND || herr == NO_DATA ? 0 : rc;
 	}
 	if (t64_hostent(l, ret, buf, len) != 0) {
 		*h_errnop = NETDB_INTERNAL;

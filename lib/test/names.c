@@ -564,6 +564,80 @@ static void case_full(void)
 	CHECK(c.rc == 0 && has(&c, "192.0.2.5"), "synth.test still");
 }
 
+/*
+ * case_own: the only nameserver is IPv4 (198.51.100.53) and the host has
+ * no IPv4 route, so libc's resolver fails with EAI_AGAIN; our own client
+ * reaches it through NAT64 (names_dns.py). A records as they are, several
+ * chained (glibc), AAAA-only names as stand-ins, AF_UNSPEC with both,
+ * the gethostbyname family too; AF_INET6 stays libc's.
+ */
+static void case_own(void)
+{
+	struct got g, ref;
+	struct hostent *he;
+	char host[256];
+
+	lookup(libc_gai, "a.test", "80", AF_INET, SOCK_STREAM, 0, &ref);
+	CHECK(ref.rc == EAI_AGAIN, "without tnat64: %d (the problem)", ref.rc);
+	lookup(NULL, "a.test", "80", AF_INET, SOCK_STREAM, AI_CANONNAME, &g);
+	CHECK(g.rc == 0 && all_v4(&g, 80) && g.n == 2 &&
+		      strcmp(g.a[0].addr, "198.51.100.20") == 0 &&
+		      strcmp(g.a[1].addr, "198.51.100.21") == 0 &&
+		      g.a[0].socktype == SOCK_STREAM &&
+		      strcmp(g.canon, "a.test") == 0,
+	      "a.test: rc %d, %d answers, canon %s", g.rc, g.n, g.canon);
+	lookup(NULL, "a.test", "53", AF_INET, 0, AI_ADDRCONFIG, &g);
+	CHECK(g.rc == 0 && all_v4(&g, 53) && g.n == 6 && g.canon[0] == '\0' &&
+		      strcmp(g.a[5].addr, "198.51.100.21") == 0,
+	      "a.test, every socktype: rc %d, %d answers", g.rc, g.n);
+	lookup(NULL, "six.test", "80", AF_INET, SOCK_STREAM, 0, &g);
+	CHECK(g.rc == 0 && g.n == 1 && all_v4(&g, 80) && standin(g.a[0].addr),
+	      "six.test: rc %d, %s", g.rc, g.a[0].addr);
+	if (g.rc == 0) {
+		struct sockaddr_in sin = sin4(g.a[0].addr, 80);
+
+		CHECK(getnameinfo((struct sockaddr *)&sin, sizeof sin, host,
+				  sizeof host, NULL, 0, NI_NAMEREQD) == 0 &&
+			      strcmp(host, "six.test") == 0,
+		      "six.test named back: %s", host);
+	}
+	lookup(NULL, "both.test", "80", AF_UNSPEC, SOCK_STREAM, 0, &g);
+	CHECK(g.rc == 0 && g.n == 2 && g.a[0].family == AF_INET6 &&
+		      strcmp(g.a[0].addr, "2001:db8:7::22") == 0 &&
+		      strcmp(g.a[1].addr, "198.51.100.22") == 0 && g.a[1].len == 16,
+	      "both.test AF_UNSPEC: rc %d, %d answers", g.rc, g.n);
+	lookup(NULL, "six.test", "80", AF_UNSPEC, SOCK_STREAM, 0, &g);
+	CHECK(g.rc == 0 && g.n == 1 && g.a[0].family == AF_INET6,
+	      "six.test AF_UNSPEC: AAAA only, no stand-in (rc %d)", g.rc);
+	lookup(NULL, "nothing.test", "80", AF_INET, SOCK_STREAM, 0, &g);
+	CHECK(g.rc == EAI_NONAME, "no such name: %d", g.rc);
+	lookup(NULL, "a.test", "80", AF_INET6, SOCK_STREAM, 0, &g);
+	CHECK(g.rc == EAI_AGAIN, "AF_INET6 untouched: %d", g.rc);
+
+	he = gethostbyname("a.test");
+	CHECK(he != NULL && he->h_addrtype == AF_INET && he->h_addr_list[0] &&
+		      he->h_addr_list[1] && !he->h_addr_list[2] &&
+		      memcmp(he->h_addr_list[1], "\xc6\x33\x64\x15", 4) == 0,
+	      "gethostbyname a.test");
+	{
+		struct hostent hb, *res = NULL;
+		char buf[512];
+		int herr = 0, rc = gethostbyname_r("six.test", &hb, buf,
+						   sizeof buf, &res, &herr);
+
+		CHECK(rc == 0 && res == &hb && strcmp(hb.h_name, "six.test") == 0 &&
+			      standin(inet_ntoa(*(struct in_addr *)hb.h_addr_list[0])),
+		      "gethostbyname_r six.test: %d", rc);
+		rc = gethostbyname_r("nothing.test", &hb, buf, sizeof buf, &res,
+				     &herr);
+		CHECK(rc == 0 && res == NULL && herr == HOST_NOT_FOUND,
+		      "gethostbyname_r nothing.test: %d, h_errno %d", rc, herr);
+		he = gethostbyname("nothing.test");
+		CHECK(he == NULL && h_errno == HOST_NOT_FOUND,
+		      "gethostbyname nothing.test: h_errno %d", h_errno);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	const char *c = argc > 1 ? argv[1] : "";
@@ -587,6 +661,8 @@ int main(int argc, char **argv)
 		case_connect();
 	else if (strcmp(c, "full") == 0)
 		case_full();
+	else if (strcmp(c, "own") == 0)
+		case_own();
 	else
 		CHECK(0, "unknown case %s", c);
 	return t_report();

@@ -385,6 +385,12 @@ hook "names: threads agree on stand-ins" "$NAMES" $NP $LEAKS -- threads
 hook "names: a stand-in reaches its IPv6 address, TCP and UDP" "$NAMES" $NP $LEAKS -- connect
 hook "names: pool full -> EAI_FAIL, live mappings kept" "$NAMES" $NP $LEAKS \
 	TNAT64_STANDIN_POOL=198.19.0.0/30 -- full
+# The own resolver: an IPv4-only nameserver, reachable only through NAT64.
+printf 'hosts: files dns\n' >"$T/names.nss-dns"
+printf 'nameserver 198.51.100.53\noptions timeout:1 attempts:1\n' >"$T/names.resolv-v4"
+rm -f "$T/ready"
+OWN="$NET && mount --bind $T/names.hosts /etc/hosts && mount --bind $T/names.nss-dns /etc/nsswitch.conf && mount --bind $T/names.resolv-v4 /etc/resolv.conf && { python3 $HERE/names_dns.py $T/ready 64:ff9b:1::c633:6435 & } && for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do [ -e $T/ready ] && break; sleep 0.1; done"
+hook "names: IPv4-only nameserver through NAT64 (own resolver)" "$OWN" $P $LEAKS -- own
 unset -f unshare
 PROG=hooks
 

@@ -1,0 +1,44 @@
+"""The nameserver of the own-resolver names test (lib/test/names.c `own`):
+an IPv4-only nameserver as the program's resolv.conf names it, reached only
+through NAT64, so it listens on that NAT64 address (routed to lo by run.sh).
+argv: READY_FILE ADDRESS. A small fixed zone over UDP; names outside it get
+NXDOMAIN, names in it without records of the type asked NODATA. Exits after
+20 s without a query, so a failed test leaves nothing behind."""
+import socket
+import struct
+import sys
+
+A, AAAA = 1, 28
+ZONE = {
+    "a.test": {A: ["198.51.100.20", "198.51.100.21"]},
+    "both.test": {A: ["198.51.100.22"], AAAA: ["2001:db8:7::22"]},
+    "six.test": {AAAA: ["2001:db8:7::6"]},
+}
+
+ready, addr = sys.argv[1:3]
+sock = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+sock.setsockopt(socket.IPPROTO_IPV6, 78, 1)  # IPV6_FREEBIND
+sock.bind((addr, 53))
+sock.settimeout(20)
+open(ready, "w").close()
+while True:
+    try:
+        query, peer = sock.recvfrom(512)
+    except socket.timeout:
+        sys.exit(0)
+    qid, = struct.unpack("!H", query[:2])
+    off, labels = 12, []
+    while query[off]:
+        labels.append(query[off + 1:off + 1 + query[off]].decode().lower())
+        off += 1 + query[off]
+    qtype, = struct.unpack("!H", query[off + 1:off + 3])
+    question = query[12:off + 5]
+    name = ".".join(labels)
+    family = socket.AF_INET if qtype == A else socket.AF_INET6
+    records = ZONE.get(name, {}).get(qtype, [])
+    answers = b"".join(
+        struct.pack("!HHHIH", 0xC00C, qtype, 1, 60, 4 if qtype == A else 16)
+        + socket.inet_pton(family, r) for r in records)
+    rcode = 0 if name in ZONE else 3
+    header = struct.pack("!HHHHHH", qid, 0x8180 | rcode, 1, len(records), 0, 0)
+    sock.sendto(header + question + answers, peer)
