@@ -1,0 +1,526 @@
+/**
+ * Names (issue 5): unmodified IPv4-only programs under tnat64 look names up and reach them on the lab's IPv6-only
+ * client. A name with A records resolves to its real IPv4 address (AI_ADDRCONFIG or not) and goes through NAT64; a
+ * name with only AAAA records (the lab's IPv6-only host, passed through the DNS64 unchanged) gets a stand-in from
+ * 198.19.0.0/16 that leads to the IPv6 address. Assertions are about what the programs and the servers observe.
+ */
+import { before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { LAB_NAMES, PATHS, SERVER_IPV4, withLab, type Lab } from '../../src/lab/lab.js';
+import { HTTP_BODY, PORTS, V6_HTTP_BODY } from '../../src/lab/services.js';
+import { lastJson, py, requireBuilt, requireTools, show, useLab } from '../../src/lab/testing.js';
+
+const tn = (...argv: string[]) => [PATHS.tnat64, ...argv];
+const N = LAB_NAMES;
+/** A stand-in of the default pool. */
+const STANDIN = /^198\.19\.\d{1,3}\.\d{1,3}$/;
+/** Python: EAI[code] is the name of a getaddrinfo error code. */
+const EAI_NAMES = 'EAI = {getattr(socket, n): n for n in dir(socket) if n.startswith("EAI_")}';
+
+before(async () => {
+  await requireTools('curl', 'wget', 'python3', 'socat', 'perl', 'getent', 'dig', 'sh', 'tayga', 'unbound');
+  requireBuilt();
+});
+
+let lab: Lab;
+let env: NodeJS.ProcessEnv;
+useLab({}, (s) => ({ lab, env } = s));
+const v6 = () => lab.addresses.ipv6Host;
+const clientIPv6 = () => lab.addresses.client.ipv6!;
+
+/**
+ * python: for each NAME of argv[1:], getaddrinfo(NAME, 80, FAMILY, SOCK_STREAM, 0, FLAGS) → one JSON object, NAME:
+ * sorted [family, address] pairs (the DNS rotates the order of records) or the EAI_ name of the error.
+ */
+const resolver = (family: string, flags: string) =>
+  py(`
+    import json, socket, sys
+    ${EAI_NAMES}
+    out = {}
+    for name in sys.argv[1:]:
+        try:
+            r = socket.getaddrinfo(name, 80, socket.${family}, socket.SOCK_STREAM, 0, ${flags})
+            out[name] = sorted([a[0].name, a[4][0]] for a in r)
+        except socket.gaierror as e:
+            out[name] = EAI.get(e.errno, e.errno)
+    print(json.dumps(out))`);
+
+describe('the lab: AAAA-only names reach the IPv6-only host, the DNS64 passes real AAAA through', () => {
+  test('native lookups: real AAAA unchanged, A-only names synthesized, no IPv4 answer for AAAA-only names', async () => {
+    const ahosts = async (name: string) => {
+      const r = await lab.run(['getent', 'ahosts', name]);
+      assert.equal(r.code, 0, show(r));
+      return [...new Set(r.stdout.trim().split('\n').map((l) => l.split(/\s+/)[0]))].sort();
+    };
+    assert.deepEqual(await ahosts(N.v6only), [v6().address]);
+    assert.deepEqual(await ahosts(N.dual), [v6().address]);
+    assert.deepEqual(await ahosts(N.alias), [v6().address]);
+    assert.deepEqual(await ahosts(N.multi), [v6().address, v6().extra[0]].sort());
+    assert.deepEqual(await ahosts(N.v6n[1]), [v6().extra[1]]);
+    assert.deepEqual(await ahosts(N.v4), [lab.synthesize(SERVER_IPV4)]);
+    const a = await lab.run(['getent', 'ahostsv4', N.v6only]);
+    assert.equal(a.code, 2, show(a));
+  });
+
+  test('native IPv6 programs reach each address of the IPv6-only host, which sees the client\'s IPv6 address', async () => {
+    for (const [i, address] of [v6().address, ...v6().extra].entries()) {
+      const name = i === 0 ? N.v6only : N.v6n[i - 1]!;
+      const r = await lab.run(['curl', '-sS', '--max-time', '5', `http://${name}/whoami`, `http://${name}/host`]);
+      assert.equal(r.code, 0, show(r));
+      assert.equal(r.stdout, `${clientIPv6()}\n${address}\n`);
+    }
+    const u = await lab.run(['socat', '-T', '3', '-', `UDP6:[${v6().address}]:${PORTS.echo}`], { input: 'datagram\n' });
+    assert.equal(u.stdout, 'datagram\n', show(u));
+  });
+});
+
+describe('AF_INET lookups with AI_ADDRCONFIG on the IPv6-only host', () => {
+  // getaddrinfo(NAME, 80, AF_INET, 0, 0, AI_ADDRCONFIG), then connect to the first answer and GET /whoami.
+  const program = py(`
+    import json, socket, sys
+    ${EAI_NAMES}
+    try:
+        r = socket.getaddrinfo(sys.argv[1], 80, socket.AF_INET, 0, 0, socket.AI_ADDRCONFIG)
+    except socket.gaierror as e:
+        print(json.dumps({"error": EAI.get(e.errno, e.errno)})); sys.exit(0)
+    addrs = sorted({a[4][0] for a in r})
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM); s.settimeout(5)
+    s.connect((addrs[0], 80))
+    s.sendall(b"GET /whoami HTTP/1.0\\r\\n\\r\\n")
+    data = b""
+    while True:
+        d = s.recv(4096)
+        if not d: break
+        data += d
+    print(json.dumps({"addrs": addrs, "peer": list(s.getpeername()), "whoami": data.split(b"\\r\\n\\r\\n", 1)[1].decode().strip()}))`);
+
+  test('without tnat64 glibc answers no address for a name with an A record', async () => {
+    const r = await lab.run([...program, N.v4]);
+    assert.ok('error' in lastJson(r), show(r));
+  });
+
+  test('under tnat64: the real A record, the connect goes through NAT64', async () => {
+    const r = await lab.run(tn(...program, N.v4), { env });
+    const o = lastJson<{ addrs: string[]; peer: [string, number]; whoami: string }>(r);
+    assert.deepEqual(o.addrs, [SERVER_IPV4], show(r));
+    assert.deepEqual(o.peer, [SERVER_IPV4, 80]);
+    assert.equal(lab.poolOf(o.whoami), 0, show(r));
+  });
+
+  test('under tnat64: an AAAA-only name gives a stand-in, and the IPv6-only host sees the client\'s IPv6 address', async () => {
+    const r = await lab.run(tn(...program, N.v6only), { env });
+    const o = lastJson<{ addrs: string[]; peer: [string, number]; whoami: string }>(r);
+    assert.equal(o.addrs?.length, 1, show(r));
+    assert.match(o.addrs[0]!, STANDIN);
+    assert.deepEqual(o.peer, [o.addrs[0], 80]);
+    assert.equal(o.whoami, clientIPv6());
+  });
+});
+
+describe('curl -4 and wget -4 by name', () => {
+  const curl4 = (name: string, path: string) => ['curl', '-4', '-sS', '--max-time', '5', '-w', '%{remote_ip}', `http://${name}${path}`];
+
+  test('without tnat64 neither resolves an AAAA-only name', async () => {
+    const c = await lab.run(curl4(N.v6only, '/'));
+    assert.equal(c.code, 6, show(c)); // CURLE_COULDNT_RESOLVE_HOST
+    const w = await lab.run(['wget', '-4', '-q', '-T', '5', '-t', '1', '-O', '-', `http://${N.v6only}/`]);
+    assert.equal(w.code, 4, show(w)); // network failure (the name did not resolve)
+  });
+
+  test('curl -4: an A name through NAT64, an AAAA-only name through a stand-in', async () => {
+    const a = await lab.run(tn(...curl4(N.v4, '/whoami')), { env });
+    assert.equal(a.code, 0, show(a));
+    const [seenA, remoteA] = a.stdout.split('\n');
+    assert.equal(remoteA, SERVER_IPV4);
+    assert.equal(lab.poolOf(seenA!), 0, show(a));
+    const b = await lab.run(tn(...curl4(N.v6only, '/whoami')), { env });
+    assert.equal(b.code, 0, show(b));
+    const [seenB, remoteB] = b.stdout.split('\n');
+    assert.equal(seenB, clientIPv6(), show(b));
+    assert.match(remoteB!, STANDIN);
+    const c = await lab.run(tn(...curl4(N.v6only, '/')), { env });
+    assert.equal(c.stdout.slice(0, V6_HTTP_BODY.length), V6_HTTP_BODY, show(c));
+  });
+
+  test('wget -4: both names, the bodies and what each server saw', async () => {
+    const wget = (name: string, path: string) => tn('wget', '-4', '-q', '-T', '5', '-t', '1', '-O', '-', `http://${name}${path}`);
+    const a = await lab.run(wget(N.v4, '/'), { env });
+    assert.equal(a.code, 0, show(a));
+    assert.equal(a.stdout, HTTP_BODY);
+    const b = await lab.run(wget(N.v4, '/whoami'), { env });
+    assert.equal(lab.poolOf(b.stdout), 0, show(b));
+    const c = await lab.run(wget(N.v6only, '/'), { env });
+    assert.equal(c.code, 0, show(c));
+    assert.equal(c.stdout, V6_HTTP_BODY);
+    const d = await lab.run(wget(N.v6only, '/whoami'), { env });
+    assert.equal(d.stdout.trim(), clientIPv6(), show(d));
+  });
+
+  test('a CNAME to an AAAA-only name: a stand-in that leads to the target\'s address', async () => {
+    const r = await lab.run(tn(...curl4(N.alias, '/host')), { env });
+    assert.equal(r.code, 0, show(r));
+    const [host, remote] = r.stdout.split('\n');
+    assert.equal(host, v6().address);
+    assert.match(remote!, STANDIN);
+  });
+});
+
+describe('an IPv4-only program reaches the IPv6-only host by its AAAA-only name', () => {
+  test('python AF_INET TCP: whoami, echo, getpeername shows the stand-in', async () => {
+    const r = await lab.run(
+      tn(
+        ...py(`
+          import json, socket, sys
+          out = {}
+          [(f, t, p, c, sa)] = socket.getaddrinfo(sys.argv[1], ${PORTS.whoami}, socket.AF_INET, socket.SOCK_STREAM)
+          out["family"] = f.name
+          s = socket.create_connection(sa, timeout=5)
+          out["peer"] = list(s.getpeername()); out["whoami"] = s.recv(200).decode().split()[0]
+          e = socket.socket(socket.AF_INET, socket.SOCK_STREAM); e.settimeout(5)
+          e.connect((sa[0], ${PORTS.echo})); e.sendall(b"x" * 100000)
+          got = b""
+          while len(got) < 100000:
+              d = e.recv(65536)
+              if not d: break
+              got += d
+          out["echo"] = got == b"x" * 100000
+          out["standin"] = sa[0]
+          print(json.dumps(out))`, N.v6only),
+      ),
+      { env },
+    );
+    const o = lastJson<{ family: string; peer: [string, number]; whoami: string; echo: boolean; standin: string }>(r);
+    assert.equal(o.family, 'AF_INET');
+    assert.match(o.standin, STANDIN);
+    assert.deepEqual(o.peer, [o.standin, PORTS.whoami]);
+    assert.equal(o.whoami, clientIPv6());
+    assert.equal(o.echo, true, show(r));
+  });
+
+  test('python AF_INET UDP: sendto/recvfrom and a connected socket, replies come from the stand-in', async () => {
+    const r = await lab.run(
+      tn(
+        ...py(`
+          import json, socket, sys
+          ip = socket.getaddrinfo(sys.argv[1], ${PORTS.echo}, socket.AF_INET, socket.SOCK_DGRAM)[0][4][0]
+          s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(3)
+          s.sendto(b"ping", (ip, ${PORTS.echo}))
+          data, frm = s.recvfrom(100)
+          c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); c.settimeout(3)
+          c.connect((ip, ${PORTS.whoami})); c.send(b"?")
+          seen = c.recv(100).decode().split()[0]
+          print(json.dumps({"ip": ip, "echo": [data.decode(), list(frm)], "peer": list(c.getpeername()), "whoami": seen}))`, N.v6only),
+      ),
+      { env },
+    );
+    const o = lastJson<{ ip: string; echo: [string, [string, number]]; peer: [string, number]; whoami: string }>(r);
+    assert.match(o.ip, STANDIN, show(r));
+    assert.deepEqual(o.echo, ['ping', [o.ip, PORTS.echo]]);
+    assert.deepEqual(o.peer, [o.ip, PORTS.whoami]);
+    assert.equal(o.whoami, clientIPv6());
+  });
+
+  test('socat TCP4 and UDP4 by name', async () => {
+    const t = await lab.run(tn('socat', '-T', '3', '-', `TCP4:${N.v6only}:${PORTS.echo}`), { env, input: 'over tcp\n' });
+    assert.equal(t.code, 0, show(t));
+    assert.equal(t.stdout, 'over tcp\n');
+    const u = await lab.run(tn('socat', '-T', '3', '-', `UDP4:${N.v6only}:${PORTS.echo}`), { env, input: 'over udp\n' });
+    assert.equal(u.code, 0, show(u));
+    assert.equal(u.stdout, 'over udp\n');
+    const w = await lab.run(tn('socat', '-T', '3', '-', `TCP4:${N.v6only}:${PORTS.whoami}`), { env });
+    assert.equal(w.stdout.split(' ')[0], clientIPv6(), show(w));
+    const n = await lab.run(['socat', '-T', '3', '-', `TCP4:${N.v6only}:${PORTS.echo}`], { input: 'x\n' });
+    assert.notEqual(n.code, 0, `without tnat64 socat TCP4 cannot resolve it: ${show(n)}`);
+  });
+
+  test('a name with two AAAA records: two stand-ins, each leading to its own address', async () => {
+    const r = await lab.run(
+      tn(
+        ...py(`
+          import json, socket, sys
+          ips = sorted({a[4][0] for a in socket.getaddrinfo(sys.argv[1], 80, socket.AF_INET, socket.SOCK_STREAM)})
+          hosts = {}
+          for ip in ips:
+              s = socket.create_connection((ip, 80), timeout=5)
+              s.sendall(b"GET /host HTTP/1.0\\r\\n\\r\\n")
+              data = b""
+              while True:
+                  d = s.recv(4096)
+                  if not d: break
+                  data += d
+              hosts[ip] = data.split(b"\\r\\n\\r\\n", 1)[1].decode().strip()
+          print(json.dumps(hosts))`, N.multi),
+      ),
+      { env },
+    );
+    const o = lastJson<Record<string, string>>(r);
+    assert.equal(Object.keys(o).length, 2, show(r));
+    for (const ip of Object.keys(o)) assert.match(ip, STANDIN);
+    assert.deepEqual(Object.values(o).sort(), [v6().address, v6().extra[0]].sort());
+  });
+});
+
+describe('reverse lookups of a stand-in give the name', () => {
+  test('python gethostbyaddr, getnameinfo; gethostbyname gives the same stand-in again', async () => {
+    const r = await lab.run(
+      tn(
+        ...py(`
+          import json, socket, sys
+          ip = socket.getaddrinfo(sys.argv[1], 80, socket.AF_INET, socket.SOCK_STREAM)[0][4][0]
+          print(json.dumps({"ip": ip, "byaddr": socket.gethostbyaddr(ip)[0],
+              "nameinfo": socket.getnameinfo((ip, 80), socket.NI_NAMEREQD),
+              "again": socket.gethostbyname(sys.argv[1]), "ex": socket.gethostbyname_ex(sys.argv[1])[2]}))`, N.v6only),
+      ),
+      { env },
+    );
+    const o = lastJson<{ ip: string; byaddr: string; nameinfo: [string, string]; again: string; ex: string[] }>(r);
+    assert.match(o.ip, STANDIN, show(r));
+    assert.equal(o.byaddr, N.v6only);
+    assert.deepEqual(o.nameinfo, [N.v6only, 'http']);
+    assert.equal(o.again, o.ip);
+    assert.deepEqual(o.ex, [o.ip]);
+  });
+
+  test('getent hosts STANDIN in the same process tree; in another tnat64 invocation it is no one', async () => {
+    const r = await lab.run(
+      tn('sh', '-c', `ip=$(getent ahostsv4 ${N.v6only} | head -n1 | cut -d" " -f1); echo "$ip"; getent hosts "$ip"`),
+      { env },
+    );
+    assert.equal(r.code, 0, show(r));
+    const [ip, line] = r.stdout.trim().split('\n');
+    assert.match(ip!, STANDIN);
+    assert.deepEqual(line!.split(/\s+/), [ip, N.v6only]);
+    const other = await lab.run(tn('getent', 'hosts', ip!), { env });
+    assert.equal(other.code, 2, `a separate invocation has its own pool: ${show(other)}`);
+  });
+});
+
+describe('pool exhaustion', () => {
+  test('TNAT64_STANDIN_POOL=198.19.0.0/30: two stand-ins, the third name fails with EAI_FAIL, the first two still work', async () => {
+    const r = await lab.run(
+      tn(
+        ...py(`
+          import json, socket, sys
+          ${EAI_NAMES}
+          out = {"ips": {}}
+          for name in sys.argv[1:4]:
+              try:
+                  out["ips"][name] = socket.getaddrinfo(name, 80, socket.AF_INET, socket.SOCK_STREAM)[0][4][0]
+              except socket.gaierror as e:
+                  out["ips"][name] = EAI.get(e.errno, e.errno)
+          out["again"] = socket.getaddrinfo(sys.argv[1], 80, socket.AF_INET, socket.SOCK_STREAM)[0][4][0]
+          out["hosts"] = {}
+          for name, ip in out["ips"].items():
+              if not ip.startswith("198."): continue
+              s = socket.create_connection((ip, 80), timeout=5)
+              s.sendall(b"GET /host HTTP/1.0\\r\\n\\r\\n")
+              data = b""
+              while True:
+                  d = s.recv(4096)
+                  if not d: break
+                  data += d
+              out["hosts"][name] = data.split(b"\\r\\n\\r\\n", 1)[1].decode().strip()
+          print(json.dumps(out))`, ...N.v6n.slice(0, 3)),
+      ),
+      { env: { ...env, TNAT64_STANDIN_POOL: '198.19.0.0/30' } },
+    );
+    const o = lastJson<{ ips: Record<string, string>; again: string; hosts: Record<string, string> }>(r);
+    const [n1, n2, n3] = N.v6n;
+    assert.deepEqual([o.ips[n1], o.ips[n2]].sort(), ['198.19.0.1', '198.19.0.2'], show(r));
+    assert.equal(o.ips[n3], 'EAI_FAIL', show(r));
+    assert.equal(o.again, o.ips[n1], 'a name looked up again keeps its stand-in, full pool or not');
+    assert.deepEqual(o.hosts, { [n1]: v6().extra[0], [n2]: v6().extra[1] });
+  });
+
+  test('gethostbyname (perl) of the third name: NO_RECOVERY', async () => {
+    const r = await lab.run(
+      tn(
+        'perl',
+        '-e',
+        'for (@ARGV) { my @h = gethostbyname($_); print @h ? join(".", unpack("C4", $h[4])) : "h_errno=$?", "\\n" }',
+        ...N.v6n.slice(0, 3),
+      ),
+      { env: { ...env, TNAT64_STANDIN_POOL: '198.19.0.0/30' } },
+    );
+    const lines = r.stdout.trim().split('\n');
+    assert.equal(lines.length, 3, show(r));
+    assert.deepEqual(lines.slice(0, 2).sort(), ['198.19.0.1', '198.19.0.2'], show(r));
+    assert.equal(lines[2], 'h_errno=3', show(r)); // NO_RECOVERY
+  });
+});
+
+describe('names with A records, and dual-stack programs, are unchanged', () => {
+  test('getent ahostsv4: the A record of an A-only and of an A+AAAA name', async () => {
+    for (const name of [N.v4, N.dual]) {
+      const r = await lab.run(tn('getent', 'ahostsv4', name), { env });
+      assert.equal(r.code, 0, show(r));
+      assert.deepEqual([...new Set(r.stdout.trim().split('\n').map((l) => l.split(/\s+/)[0]))], [SERVER_IPV4], name);
+    }
+  });
+
+  type Answers = Record<string, [string, string][]>;
+  const names = [N.dual, N.v6only, N.v4, N.multi];
+  const family = (o: Answers, f: string) => Object.fromEntries(Object.entries(o).map(([n, l]) => [n, l.filter(([x]) => x === f)]));
+
+  test('AF_UNSPEC lookups give what they give without tnat64: AAAA (real or synthesized) and A, no stand-in', async () => {
+    const program = resolver('AF_UNSPEC', '0');
+    const plain = await lab.run([...program, ...names]);
+    const under = await lab.run(tn(...program, ...names), { env });
+    assert.deepEqual(lastJson(under), lastJson(plain), `without: ${show(plain)}\nunder: ${show(under)}`);
+    assert.doesNotMatch(under.stdout, /198\.19\./);
+    const dual = lastJson<Answers>(under)[N.dual]!;
+    assert.deepEqual([...new Set(dual.map(([, a]) => a))].sort(), [SERVER_IPV4, v6().address].sort());
+  });
+
+  test('AF_UNSPEC with AI_ADDRCONFIG: the AAAA answers unchanged, the real A records added, no stand-in', async () => {
+    const program = resolver('AF_UNSPEC', 'socket.AI_ADDRCONFIG');
+    const plain = lastJson<Answers>(await lab.run([...program, ...names]));
+    const r = await lab.run(tn(...program, ...names), { env });
+    const under = lastJson<Answers>(r);
+    assert.deepEqual(family(under, 'AF_INET6'), family(plain, 'AF_INET6'), show(r));
+    // glibc drops A queries on a host without IPv4 (AI_ADDRCONFIG); tnat64 can reach IPv4, so it asks for them.
+    assert.deepEqual(family(plain, 'AF_INET'), { [N.dual]: [], [N.v6only]: [], [N.v4]: [], [N.multi]: [] });
+    const a = (ip?: string) => (ip ? [['AF_INET', ip]] : []);
+    assert.deepEqual(family(under, 'AF_INET'), { [N.dual]: a(SERVER_IPV4), [N.v6only]: a(), [N.v4]: a(SERVER_IPV4), [N.multi]: a() });
+  });
+
+  test('a dual-stack program still gets the AAAA answer first', async () => {
+    const r = await lab.run(
+      tn(...py(`
+        import json, socket, sys
+        print(json.dumps([socket.getaddrinfo(n, 80, 0, socket.SOCK_STREAM, 0, f)[0][4][0] for n in sys.argv[1:] for f in (0, socket.AI_ADDRCONFIG)]))`,
+        N.dual, N.v4)),
+      { env },
+    );
+    const synthesized = lab.synthesize(SERVER_IPV4);
+    assert.deepEqual(lastJson(r), [v6().address, v6().address, synthesized, synthesized], show(r));
+  });
+
+  test('a program that asks AF_UNSPEC and uses only the IPv4 answers', async () => {
+    const r = await lab.run(
+      tn(
+        ...py(`
+          import socket, sys
+          v4 = [a for a in socket.getaddrinfo(sys.argv[1], 80, 0, socket.SOCK_STREAM) if a[0] == socket.AF_INET]
+          s = socket.create_connection(v4[0][4], timeout=5)
+          s.sendall(b"GET / HTTP/1.0\\r\\n\\r\\n")
+          print(s.recv(4096).split(b"\\r\\n\\r\\n", 1)[1].decode(), end="")`, N.dual),
+      ),
+      { env },
+    );
+    assert.equal(r.code, 0, show(r));
+    assert.equal(r.stdout, HTTP_BODY);
+  });
+
+  test('curl without -4 reaches the AAAA-only name over IPv6 natively', async () => {
+    const r = await lab.run(tn('curl', '-sS', '--max-time', '5', '-w', '%{remote_ip}', `http://${N.v6only}/whoami`), { env });
+    assert.equal(r.code, 0, show(r));
+    assert.equal(r.stdout, `${clientIPv6()}\n${v6().address}`);
+  });
+});
+
+describe('where one process resolves and another connects', () => {
+  test('a script passes the stand-in along: tnat64 sh -c \'ip=$(getent ahostsv4 …); curl http://$ip/\'', async () => {
+    const script = `ip=$(getent ahostsv4 ${N.v6only} | head -n1 | cut -d" " -f1); echo "$ip"; curl -sS --max-time 5 http://$ip/whoami`;
+    const r = await lab.run(tn('sh', '-c', script), { env });
+    assert.equal(r.code, 0, show(r));
+    const [ip, seen] = r.stdout.trim().split('\n');
+    assert.match(ip!, STANDIN);
+    assert.equal(seen, clientIPv6());
+  });
+
+  test('python: the parent resolves, forked children connect; a child resolves, the parent connects; exec keeps it', async () => {
+    const r = await lab.run(
+      tn(
+        ...py(`
+          import json, os, socket, subprocess, sys
+          def whoami(ip):
+              s = socket.create_connection((ip, ${PORTS.whoami}), timeout=5)
+              return s.recv(200).decode().split()[0]
+          ip = socket.getaddrinfo(sys.argv[1], 0, socket.AF_INET, socket.SOCK_STREAM)[0][4][0]
+          out = {"ip": ip, "children": []}
+          for _ in range(2):
+              rd, wr = os.pipe()
+              pid = os.fork()
+              if pid == 0:
+                  os.close(rd)
+                  try: os.write(wr, whoami(ip).encode())
+                  finally: os._exit(0)
+              os.close(wr)
+              out["children"].append(os.read(rd, 200).decode()); os.close(rd); os.waitpid(pid, 0)
+          rd, wr = os.pipe()
+          pid = os.fork()
+          if pid == 0:
+              os.close(rd)
+              try: os.write(wr, socket.getaddrinfo(sys.argv[2], 0, socket.AF_INET)[0][4][0].encode())
+              finally: os._exit(0)
+          os.close(wr)
+          child_ip = os.read(rd, 200).decode(); os.close(rd); os.waitpid(pid, 0)
+          out["child_ip"] = child_ip
+          out["parent_to_child_ip"] = whoami(child_ip)
+          out["exec"] = subprocess.run(["curl", "-sS", "--max-time", "5", "http://%s/whoami" % ip], close_fds=False,
+              capture_output=True, text=True).stdout.strip()
+          print(json.dumps(out))`, N.v6only, N.v6n[0]),
+      ),
+      { env },
+    );
+    const o = lastJson<{ ip: string; children: string[]; child_ip: string; parent_to_child_ip: string; exec: string }>(r);
+    assert.match(o.ip, STANDIN, show(r));
+    assert.deepEqual(o.children, [clientIPv6(), clientIPv6()], show(r));
+    assert.match(o.child_ip, STANDIN);
+    assert.notEqual(o.child_ip, o.ip);
+    assert.equal(o.parent_to_child_ip, clientIPv6());
+    assert.equal(o.exec, clientIPv6());
+  });
+});
+
+describe('lookups with an IPv4-only nameserver', () => {
+  test('glibc cannot reach it; under tnat64 (TNAT64_PREFIX given) getent, python and curl resolve through the NAT64', () =>
+    withLab({ nameservers: [SERVER_IPV4] }, async (lab) => {
+      const env = { TNAT64_PREFIX: lab.addresses.prefix, TNAT64_CONF_FILE: join(lab.dir, 'absent.conf') };
+      const me = lab.addresses.client.ipv6!;
+      // The server's own DNS answers the client's NAT64 source (TAYGA's pool), without recursion.
+      const dig = await lab.run(tn('dig', '+norec', '+short', '+time=2', '+tries=1', `@${SERVER_IPV4}`, N.v4, 'A'), { env });
+      assert.equal(dig.stdout.trim(), SERVER_IPV4, show(dig));
+      const dig6 = await lab.run(tn('dig', '+norec', '+short', '+time=2', '+tries=1', `@${SERVER_IPV4}`, N.v6only, 'AAAA'), { env });
+      assert.equal(dig6.stdout.trim(), lab.addresses.ipv6Host.address, show(dig6));
+
+      const plain = await lab.run(['getent', 'ahostsv4', N.v4]);
+      assert.equal(plain.code, 2, `without tnat64: ${show(plain)}`);
+
+      const g = await lab.run(tn('getent', 'ahostsv4', N.v4), { env });
+      assert.equal(g.code, 0, show(g));
+      assert.equal(g.stdout.split(/\s+/)[0], SERVER_IPV4);
+      const g6 = await lab.run(tn('getent', 'ahostsv4', N.v6only), { env });
+      assert.equal(g6.code, 0, show(g6));
+      assert.match(g6.stdout.split(/\s+/)[0]!, STANDIN);
+
+      const p = await lab.run(tn(...resolver('AF_INET', 'socket.AI_ADDRCONFIG'), N.v4, N.v6only), { env });
+      const o = lastJson<Record<string, [string, string][]>>(p);
+      assert.deepEqual(o[N.v4], [['AF_INET', SERVER_IPV4]], show(p));
+      assert.equal(o[N.v6only]?.length, 1, show(p));
+      assert.match(o[N.v6only]![0]![1], STANDIN);
+
+      const c = await lab.run(tn('curl', '-4', '-sS', '--max-time', '5', `http://${N.v4}/whoami`, `http://${N.v6only}/whoami`), { env });
+      assert.equal(c.code, 0, show(c));
+      const [viaNat64, direct] = c.stdout.trim().split('\n');
+      assert.equal(lab.poolOf(viaNat64!), 0, show(c));
+      assert.equal(direct, me);
+
+      const d = await lab.run(tn('curl', '-sS', '--max-time', '5', '-w', '%{remote_ip}', `http://${N.v6only}/whoami`), { env });
+      assert.equal(d.stdout, `${me}\n${lab.addresses.ipv6Host.address}`, `dual-stack curl: ${show(d)}`);
+
+      const w = await lab.run(tn('wget', '-4', '-q', '-T', '5', '-t', '1', '-O', '-', `http://${N.v4}/`), { env });
+      assert.equal(w.stdout, HTTP_BODY, show(w));
+    }),
+  );
+
+  test('with no prefix known (none given, none discoverable) the lookup still fails', () =>
+    withLab({ nameservers: [SERVER_IPV4] }, async (lab) => {
+      const env = { TNAT64_CONF_FILE: join(lab.dir, 'absent.conf') };
+      const g = await lab.run(tn('getent', 'ahostsv4', N.v4), { env, timeoutMs: 20_000 });
+      assert.equal(g.code, 2, show(g));
+    }),
+  );
+});
