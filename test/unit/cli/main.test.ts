@@ -76,7 +76,7 @@ test('run and -- are the launcher\'s job: a problem (exit 1) with a hint', async
 test('env prints LD_PRELOAD code; a missing library is a problem with a hint', async () => {
   const missing = await run(['env'], {}, fakeWorld({ existing: [] }));
   assert.equal(missing.code, 1);
-  assert.match(missing.err, /libtnat64\.so does not exist\nhint: run `npm run build`/);
+  assert.match(missing.err, /libtnat64\.so is missing\nhint: run `npm run build`/);
   const world = fakeWorld({ existing: [LIB] });
   assert.deepEqual([(await run(['env'], {}, world)).out], [`LD_PRELOAD='${LIB}'; export LD_PRELOAD\n`]);
   assert.equal((await run(['env'], { LD_PRELOAD: `/a.so:${LIB} /b.so` }, world)).out, `LD_PRELOAD='${LIB} /a.so /b.so'; export LD_PRELOAD\n`);
