@@ -51,7 +51,7 @@ void t64_lookup_leave(void)
 	depth--;
 }
 
-/* is_name: 0 for what is no host name to give a stand-in (IPv6 literals, with or without a scope). */
+/* is_name: 0 for what is no host name to give a stand-in: empty, an IPv6 literal (scoped or not). */
 static int is_name(const char *node)
 {
 	return node != NULL && node[0] != '\0' && strchr(node, ':') == NULL;

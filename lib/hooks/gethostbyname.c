@@ -1,4 +1,4 @@
-/* gethostbyname(): IPv4 answers on an IPv6-only host, stand-ins for IPv6-only names (core/lookup.c). */
+/* gethostbyname(): IPv4 answers on an IPv6-only host; stand-ins for IPv6-only names (core/lookup.c). */
 #include <errno.h>
 #include <netdb.h>
 
@@ -7,8 +7,8 @@
 
 /*
  * gethostbyname answers like the real gethostbyname(); when that finds no
- * IPv4 address, t64_lookup4 may (the thread's own hostent, where glibc has
- * one per process). Returns the hostent, or NULL with h_errno.
+ * IPv4 address, t64_lookup4 may (the thread's own hostent, where glibc
+ * has one per process). Returns the hostent, or NULL with h_errno.
  */
 T64_EXPORT T64_RET_gethostbyname gethostbyname(T64_SIG_gethostbyname)
 {

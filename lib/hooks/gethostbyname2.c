@@ -1,4 +1,4 @@
-/* gethostbyname2(): IPv4 answers on an IPv6-only host, stand-ins for IPv6-only names (core/lookup.c). */
+/* gethostbyname2(): AF_INET as gethostbyname (core/lookup.c); other families untouched. */
 #include <errno.h>
 #include <netdb.h>
 
@@ -6,9 +6,9 @@
 #include "../core/real.h"
 
 /*
- * gethostbyname2 answers like the real gethostbyname2() (any af but AF_INET: just that); when that finds no
- * IPv4 address, t64_lookup4 may (the thread's own hostent, where glibc has
- * one per process). Returns the hostent, or NULL with h_errno.
+ * gethostbyname2 answers like the real gethostbyname2() (for any af
+ * but AF_INET, just that); when that finds no IPv4 address, t64_lookup4
+ * may (the thread's own hostent, where glibc has one per process). Returns the hostent, or NULL with h_errno.
  */
 T64_EXPORT T64_RET_gethostbyname2 gethostbyname2(T64_SIG_gethostbyname2)
 {

@@ -1,4 +1,4 @@
-/* gethostbyname2_r(): IPv4 answers on an IPv6-only host, stand-ins for IPv6-only names (core/lookup.c). */
+/* gethostbyname2_r(): AF_INET as gethostbyname_r (core/lookup.c); others untouched. */
 #include <errno.h>
 #include <netdb.h>
 
@@ -6,9 +6,9 @@
 #include "../core/real.h"
 
 /*
- * gethostbyname2_r answers like the real gethostbyname2_r() (any af but AF_INET: just that); when that finds no
- * IPv4 address (not for lack of room), t64_lookup4 may, in the caller's
- * buffer. Returns 0 with *result set, else an error number with *result
+ * gethostbyname2_r answers like the real gethostbyname2_r() (for any af
+ * but AF_INET, just that); when that finds no IPv4 address (not for lack
+ * of room), t64_lookup4 may, in the caller's buffer. Returns 0 with *result set, else an error number with *result
  * NULL and *h_errnop set (ERANGE: buf too small).
  */
 T64_EXPORT T64_RET_gethostbyname2_r gethostbyname2_r(T64_SIG_gethostbyname2_r)

@@ -1,4 +1,4 @@
-/* gethostbyname_r(): IPv4 answers on an IPv6-only host, stand-ins for IPv6-only names (core/lookup.c). */
+/* gethostbyname_r(): IPv4 answers on an IPv6-only host; stand-ins (core/lookup.c). */
 #include <errno.h>
 #include <netdb.h>
 

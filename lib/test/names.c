@@ -433,7 +433,10 @@ static void case_peer(void)
 
 static char seen[THREADS][2][INET_ADDRSTRLEN];
 
-/* worker looks v6only.test and thread.test up ROUNDS times (getaddrinfo, gethostbyname); all answers must agree. */
+/*
+ * worker looks thread.test and v6only.test up ROUNDS times (getaddrinfo
+ * and gethostbyname); returns non-NULL when any answer differs.
+ */
 static void *worker(void *arg)
 {
 	long t = (long)arg;
