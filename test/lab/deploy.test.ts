@@ -248,6 +248,19 @@ describe('systemd: the drop-in and the launcher form under a real systemd', () =
     assert.deepEqual([r.result, r.code, r.status, r.body], ['exit-code', '1', '7', ''], JSON.stringify(r));
   });
 
+  test('a setuid program started with the drop-in\'s LD_PRELOAD runs without tnat64 (glibc ignores the path); a plain one with it', async () => {
+    cpSync('/usr/bin/curl', root.at('/usr/local/bin/curl-setuid'));
+    chmodSync(root.at('/usr/local/bin/curl-setuid'), 0o4755);
+    const nobody = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
+    const asNobody = ['--as-pid2', ...nobody, 'env', '-i', `LD_PRELOAD=${STABLE_LIB}`];
+    const url = `http://${SERVER_IPV4}/whoami`;
+    const plain = await root.nspawn([...asNobody, 'curl', '-sS', '--max-time', '10', url]);
+    assert.equal(plain.code, 0, show(plain));
+    assert.equal(lab.poolOf(plain.stdout), 0, plain.stdout);
+    const suid = await root.nspawn([...asNobody, '/usr/local/bin/curl-setuid', '-sS', '--max-time', '10', url]);
+    assert.deepEqual([suid.code, suid.stdout], [7, ''], show(suid));
+  });
+
   test('the guide\'s check of a running service: libtnat64 in its /proc/PID/maps with the drop-in, not without', () => {
     assert.ok(Number(mapped('deploy-sleeper')) > 0, mapped('deploy-sleeper'));
     assert.equal(mapped('deploy-sleeper-plain'), '0\n');
