@@ -29,9 +29,10 @@ export function libraryPref64(result: Pref64Result): AdvertisedPrefix | undefine
 }
 
 export function pref64Check(result: Pref64Result): Check {
+  const cached = libraryPref64(result);
   const data = {
     prefixes: result.found.map((a) => ({ prefix: formatPrefix(a.prefix), lifetime: a.lifetime, source: a.source, interface: a.interface ?? null, router: a.router ?? null })),
-    used: libraryPref64(result) ? formatPrefix((libraryPref64(result) as AdvertisedPrefix).prefix) : null,
+    used: cached ? formatPrefix(cached.prefix) : null,
     solicited: result.solicited,
     problems: result.problems,
   };
@@ -45,7 +46,6 @@ export function pref64Check(result: Pref64Result): Check {
       fix: 'the routers on this link should advertise one PREF64 (a stale cache entry is the other usual cause: refresh it); until then set the prefix with TNAT64_PREFIX or nat64_prefix',
     });
   }
-  const cached = libraryPref64(result);
   if (cached) return check('pref64', 'ok', `router-advertised prefix (PREF64) ${advertisedText(cached)}: the library uses it`, { data, detail });
   const live = result.found[0];
   if (live) {
@@ -56,6 +56,7 @@ export function pref64Check(result: Pref64Result): Check {
     });
   }
   if (result.problems.length > 0) return check('pref64', 'skip', 'no router-advertised prefix seen, and the look was incomplete', { data, detail });
+  if (!result.solicited) return check('pref64', 'ok', 'no router-advertised prefix (PREF64) in the cache; routers were not asked (that needs root)', { data, detail });
   return check('pref64', 'ok', 'no router advertises a NAT64 prefix (PREF64) here', { data, detail });
 }
 

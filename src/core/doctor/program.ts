@@ -156,7 +156,7 @@ async function judge(world: DoctorWorld, path: string, library: ElfInfo | undefi
 }
 
 export async function programCheck(world: DoctorWorld, given: string | undefined, searchPath: string | undefined): Promise<Check> {
-  const empty = { path: null, resolved: null, kind: null, interpreter: null, elf: null, problems: [] as string[] };
+  const empty = { path: null, resolved: null, kind: null, interpreter: null, elf: null, capabilities: null, problems: [] as string[] };
   if (given === undefined) return check('program', 'skip', 'no --program given', { data: empty });
   const resolved = world.which(given, searchPath);
   if (resolved === undefined) {

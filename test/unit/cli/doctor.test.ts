@@ -59,6 +59,34 @@ test('--json: schema 1, every id once in a fixed order, each check exactly {id, 
   }
 });
 
+/** The fields docs/DOCTOR.md promises in each check's data, whatever the outcome. */
+const DATA_KEYS: Record<string, string[]> = {
+  'ipv6-route': ['present'],
+  'ipv4-route': ['present'],
+  config: ['file', 'from', 'state', 'errors'],
+  library: ['path', 'version', 'expected', 'source'],
+  bindv6only: ['value'],
+  dns64: ['resolvers', 'ignored', 'prefixes', 'ttl', 'discovery'],
+  pref64: ['prefixes', 'used', 'solicited', 'problems'],
+  prefix: ['prefix', 'origin'],
+  'prefixes-agree': ['sources'],
+  nameservers: ['servers', 'unreachable', 'viaNat64'],
+  forward: ['target', 'from', 'address', 'port', 'synthesized', 'prefix', 'result', 'ms'],
+  program: ['path', 'resolved', 'kind', 'interpreter', 'elf', 'capabilities', 'problems'],
+};
+
+test("--json: every check's data has the documented fields, in healthy and broken situations alike", async () => {
+  const situations: [string[], DoctorFakeOptions][] = [
+    [['--json'], HEALTHY],
+    [['--json', '203.0.113.2', '--program', '/nowhere'], { dns: {}, ipv6Route: false, bindv6only: 'x', servers: ['192.0.2.53'], library: { ok: false, problem: 'missing' } }],
+    [['--json', 'bad:port:x'], { ...HEALTHY, files: { '/etc/tnat64.conf': 'bogus\n' } }],
+  ];
+  for (const [args, options] of situations) {
+    const report = parse((await doctor(args, options)).out);
+    for (const c of report.checks) assert.deepEqual(Object.keys(c.data).sort(), [...(DATA_KEYS[c.id] ?? [])].sort(), `${args.join(' ')}: ${c.id}`);
+  }
+});
+
 test('healthy network: exit 0, every check ok or skipped, the connect went to the synthesized address', async () => {
   const { code, out, fake } = await doctor(['--json', '203.0.113.2']);
   const report = parse(out);
