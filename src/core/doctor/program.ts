@@ -71,6 +71,13 @@ function judgeElf(elf: ElfInfo, library: ElfInfo | undefined, findings: Finding[
       fix: `use a dynamically linked build of the program; otherwise ${CLAT}`,
     });
   }
+  if (!elf.go && elf.interpreter !== undefined && !elf.needed.some((n) => /^libc\.(so|musl)/.test(n))) {
+    findings.push({
+      warn: true,
+      text: `it does not link the C library itself (needs: ${elf.needed.join(', ') || 'nothing'}): socket calls that do not go through libc's functions never reach the interposer`,
+      fix: 'try it: TNAT64_DEBUG=1 tnat64 PROGRAM shows every connection tnat64 converts',
+    });
+  }
   if (library) {
     if (library.bits !== elf.bits) {
       findings.push({ problem: 'wrong-class', text: `a ${elf.bits}-bit program and a ${library.bits}-bit interposer: ld.so skips the library ("wrong ELF class")`, fix: `build the interposer for ${elf.bits}-bit programs, or use a ${library.bits}-bit build of the program` });

@@ -129,6 +129,9 @@ test('program: a script is judged by its interpreter, through env and PATH', asy
   assert.deepEqual([v.status, v.problems], ['fail', ['not-found']]);
   v = await verdict(programs, '/opt/e');
   assert.deepEqual([v.status, v.data.interpreter], ['ok', '/opt/a.py']);
+  // Dynamically linked without libc among its own libraries: a warning, not a verdict.
+  v = await verdict({ '/opt/raw': { bytes: elfImage({ interp: '/lib64/ld-linux-x86-64.so.2', needed: ['libfoo.so.1'] }) } }, '/opt/raw');
+  assert.deepEqual([v.status, v.problems], ['warn', []]);
   // Neither ELF nor #!: a warning (a shell would run it with sh), not a failure.
   v = await verdict({ '/opt/text': { bytes: Buffer.from('echo hi\n') } }, '/opt/text');
   assert.deepEqual([v.status, v.data.kind], ['warn', 'unknown']);
