@@ -33,6 +33,8 @@ export interface Host {
   machine: string;
   /** Read only when there is no build/libtnat64.so (it may run ldd). */
   readonly libc: 'gnu' | 'musl' | 'unknown';
+  /** glibc's version ("2.36") when the C library is glibc and says it; read only for a prebuilt library. */
+  readonly glibc?: string | undefined;
   exists(path: string): boolean;
 }
 
@@ -95,15 +97,30 @@ export function platformName(host: Pick<Host, 'os' | 'machine' | 'libc'>): strin
  * musl's loader prints "musl libc"); without ldd, which dynamic loader the system has.
  */
 export function detectLibc(exists: (path: string) => boolean = isFile, env: NodeJS.ProcessEnv = process.env): Host['libc'] {
-  let said = '';
+  return libcFromLdd(lddSays(env), exists);
+}
+
+/** What `ldd --version` prints, stdout and stderr (musl's prints its banner on stderr and exits 1); '' without ldd. */
+export function lddSays(env: NodeJS.ProcessEnv = process.env): string {
   try {
-    said = execFileSync('ldd', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 5000, env });
+    return execFileSync('ldd', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 5000, env });
   } catch (error) {
-    // musl's ldd prints its banner on stderr and exits 1.
     const e = error as { stdout?: string; stderr?: string };
-    said = `${e.stdout ?? ''}${e.stderr ?? ''}`;
+    return `${e.stdout ?? ''}${e.stderr ?? ''}`;
   }
-  return libcFromLdd(said, exists);
+}
+
+/** glibc's version from its ldd's first line, "ldd (Debian GLIBC 2.36-9+deb12u14) 2.36", as the launcher reads it. */
+export function glibcFromLdd(said: string): string | undefined {
+  const last = said.split('\n')[0]!.split(' ').pop() ?? '';
+  return /^\d+\.\d+/.test(last) && libcFromLdd(said, () => false) === 'gnu' ? last : undefined;
+}
+
+/** Whether version `a` (MAJOR.MINOR…) is older than `b`, comparing major and minor as the launcher does. */
+export function olderVersion(a: string, b: string): boolean {
+  const [am, an] = a.split('.').map((part) => parseInt(part, 10));
+  const [bm, bn] = b.split('.').map((part) => parseInt(part, 10));
+  return am! < bm! || (am === bm && an! < bn!);
 }
 
 /** The decision of detectLibc from ldd's output (empty when there is no ldd) and the loaders present. */
@@ -122,7 +139,7 @@ export function libcFromLdd(said: string, exists: (path: string) => boolean): Ho
   return 'unknown';
 }
 
-let libc: Host['libc'] | undefined;
+let said: string | undefined;
 
 /** This machine; `exists` replaceable for tests. */
 export function hostOf(exists: (path: string) => boolean = isFile): Host {
@@ -130,8 +147,12 @@ export function hostOf(exists: (path: string) => boolean = isFile): Host {
     os: platform(),
     machine: machine(),
     get libc() {
-      libc ??= detectLibc();
-      return libc;
+      said ??= lddSays();
+      return libcFromLdd(said, isFile);
+    },
+    get glibc() {
+      said ??= lddSays();
+      return glibcFromLdd(said);
     },
     exists,
   };
@@ -154,15 +175,24 @@ export function findLibrary(root: string = PACKAGE_ROOT, host: Host = hostOf()):
   if (host.exists(build)) return { ok: true, lib: withVersion({ path: build, source: 'build' }) };
   const name = platformName(host);
   const prebuilt = join(root, 'prebuilt', name, 'libtnat64.so');
-  if (host.exists(prebuilt)) return { ok: true, lib: withVersion({ path: prebuilt, source: 'prebuilt' }) };
+  const fromSources = `build one from the sources with \`make -C lib\` in ${root} (needs a C compiler and the C library's headers)`;
+  if (host.exists(prebuilt)) {
+    // prebuilt/PLATFORM/glibc: the newest glibc symbol version the library links to (lib/Makefile).
+    let need = '';
+    try {
+      need = readFileSync(join(root, 'prebuilt', name, 'glibc'), 'utf8').split('\n')[0]!.trim();
+    } catch {
+      // none: nothing to check
+    }
+    const glibc = need === '' ? undefined : host.glibc;
+    if (glibc !== undefined && /^\d+\.\d+/.test(need) && olderVersion(glibc, need)) {
+      return { ok: false, problem: `the prebuilt interposer ${prebuilt} needs glibc ${need} or newer, and this system has glibc ${glibc}; ${fromSources}` };
+    }
+    return { ok: true, lib: withVersion({ path: prebuilt, source: 'prebuilt' }) };
+  }
   const available = prebuiltPlatforms(root, host.exists);
   if (available.length === 0) return { ok: false, problem: `the interposer ${build} is missing; run \`npm run build\` in ${root}` };
-  return {
-    ok: false,
-    problem:
-      `no interposer for this platform (${name}): the package has prebuilt libraries for ${available.join(', ')}; ` +
-      `build one from the sources with \`make -C lib\` in ${root} (needs a C compiler and the C library's headers)`,
-  };
+  return { ok: false, problem: `no interposer for this platform (${name}): the package has prebuilt libraries for ${available.join(', ')}; ${fromSources}` };
 }
 
 function withVersion(lib: LibraryInfo): LibraryInfo {

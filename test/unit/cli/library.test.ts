@@ -14,10 +14,14 @@ import {
   archName,
   detectLibc,
   findLibrary,
+  glibcFromLdd,
   hostOf,
+  isFile,
+  lddSays,
   libcFromLdd,
   libraryVersion,
   markerVersion,
+  olderVersion,
   packageVersion,
   platformName,
   versionProblem,
@@ -156,6 +160,48 @@ test('musl or glibc: the launcher and detectLibc read ldd the same way', (t) => 
   const root = packageRoot({ [`prebuilt/${host}/libtnat64.so`]: 'current', [`prebuilt/${musl}/libtnat64.so`]: 'current' });
   assert.equal(launcherPick(root, path).lib, join(root, 'prebuilt', musl, 'libtnat64.so'));
   assert.equal(launcherPick(root).lib, join(root, 'prebuilt', host, 'libtnat64.so'));
+});
+
+test('a prebuilt glibc library on an older glibc: both refuse it, naming both versions', (t) => {
+  if (noCompiler) return t.skip(noCompiler);
+  const fake = join(scratch, 'old-glibc');
+  mkdirSync(fake, { recursive: true });
+  writeFileSync(join(fake, 'ldd'), '#!/bin/sh\necho "ldd (Ubuntu GLIBC 2.31-0ubuntu9.16) 2.31"\necho "Copyright (C) 2020 Free Software Foundation, Inc."\n');
+  chmodSync(join(fake, 'ldd'), 0o755);
+  const path = `${fake}:${process.env.PATH}`;
+  const gnu = `linux-${archName(hostOf().machine)}-gnu`;
+  const root = packageRoot({ [`prebuilt/${gnu}/libtnat64.so`]: 'current' });
+  const host = (glibc: string | undefined) => ({ os: 'linux', machine: hostOf().machine, libc: 'gnu' as const, glibc, exists: isFile });
+  for (const [need, ok] of [['2.34', false], ['2.31', true], ['2.17', true], ['', true]] as const) {
+    writeFileSync(join(root, 'prebuilt', gnu, 'glibc'), need === '' ? '' : `${need}\n`);
+    const found = findLibrary(root, host(glibcFromLdd(lddSays({ PATH: path }))));
+    const launcher = launcherPick(root, path);
+    if (ok) {
+      assert.ok(found.ok, need);
+      assert.deepEqual([launcher.status, launcher.lib], [0, found.lib.path], launcher.err);
+    } else {
+      assert.equal(found.ok, false);
+      const problem = found.ok ? '' : found.problem;
+      assert.ok(problem.includes(`needs glibc ${need} or newer, and this system has glibc 2.31`), problem);
+      assert.deepEqual([launcher.status, launcher.err], [1, `tnat64: ${problem}\n`]);
+    }
+  }
+  // This machine's own glibc is new enough for what make -C lib prebuilt links to.
+  writeFileSync(join(root, 'prebuilt', gnu, 'glibc'), '2.34\n');
+  assert.ok(findLibrary(root).ok);
+  assert.equal(launcherPick(root).status, 0);
+});
+
+test('glibc versions: ldd\'s first line, compared by major and minor', () => {
+  assert.equal(glibcFromLdd('ldd (Debian GLIBC 2.36-9+deb12u14) 2.36\nCopyright'), '2.36');
+  assert.equal(glibcFromLdd('ldd (GNU libc) 2.39\n'), '2.39');
+  assert.equal(glibcFromLdd('musl libc (x86_64)\nVersion 1.2.4\n'), undefined);
+  assert.equal(glibcFromLdd(''), undefined);
+  assert.equal(olderVersion('2.31', '2.34'), true);
+  assert.equal(olderVersion('2.34', '2.34'), false);
+  assert.equal(olderVersion('2.4', '2.34'), true, 'minor versions are numbers, not strings');
+  assert.equal(olderVersion('3.0', '2.34'), false);
+  assert.equal(olderVersion('1.99', '2.0'), true);
 });
 
 test('findLibrary on other hosts: arch and libc name the prebuilt directory', () => {
