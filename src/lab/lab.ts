@@ -73,6 +73,8 @@ export const LAB_NAMES = {
   alias: 'alias.lab.example',
   /** AAAA the main address and the first extra one. */
   multi: 'multi.lab.example',
+  /** AAAA 203.0.113.2 synthesized with the lab prefix, no A: what a DNS64 answer looks like, written in the zone. */
+  embedded: 'embedded.lab.example',
   /** v6-1 … v6-4: AAAA one extra address each (different ones: enough distinct names to exhaust a small pool). */
   v6n: ['v6-1.lab.example', 'v6-2.lab.example', 'v6-3.lab.example', 'v6-4.lab.example'],
 } as const;
@@ -549,6 +551,7 @@ export class Lab {
       `${n.alias}. 60 IN CNAME ${n.v6only}.`,
       `${n.multi}. 60 IN AAAA ${h.address}`,
       `${n.multi}. 60 IN AAAA ${h.extra[0]}`,
+      `${n.embedded}. 60 IN AAAA ${this.synthesize(SERVER_IPV4)}`,
       ...n.v6n.map((name, i) => `${name}. 60 IN AAAA ${h.extra[i]}`),
     ];
   }

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { LAB_NAMES, PATHS, SERVER_IPV4, withLab, type Lab } from '../../src/lab/lab.js';
 import { HTTP_BODY, PORTS, V6_HTTP_BODY } from '../../src/lab/services.js';
-import { lastJson, py, requireBuilt, requireTools, show, useLab } from '../../src/lab/testing.js';
+import { lastJson, nodeProgram, py, requireBuilt, requireTools, show, useLab } from '../../src/lab/testing.js';
 
 const tn = (...argv: string[]) => [PATHS.tnat64, ...argv];
 const N = LAB_NAMES;
@@ -261,6 +261,74 @@ describe('an IPv4-only program reaches the IPv6-only host by its AAAA-only name'
   });
 });
 
+describe('more programs and patterns', () => {
+  test('node: net.connect with family 4 and dns.lookup with family 4', async () => {
+    const r = await lab.run(
+      tn(
+        ...nodeProgram(
+          `
+          import net from 'node:net';
+          import dns from 'node:dns/promises';
+          const name = process.argv[1];
+          const looked = await dns.lookup(name, { family: 4, all: true });
+          const s = net.connect({ host: name, port: ${PORTS.whoami}, family: 4 });
+          let data = '';
+          s.on('data', (d) => (data += d));
+          s.on('connect', () => (s.peer = [s.remoteAddress, s.remoteFamily]));
+          s.on('error', (e) => { console.log(JSON.stringify({ error: e.code })); process.exit(0); });
+          s.on('close', () => console.log(JSON.stringify({ looked, peer: s.peer, whoami: data.split(' ')[0] })));`,
+          N.v6only,
+        ),
+      ),
+      { env },
+    );
+    const o = lastJson<{ looked: { address: string; family: number }[]; peer: [string, string]; whoami: string }>(r);
+    assert.equal(o.looked?.length, 1, show(r));
+    assert.match(o.looked[0]!.address, STANDIN);
+    assert.equal(o.looked[0]!.family, 4);
+    assert.deepEqual(o.peer, [o.looked[0]!.address, 'IPv4']);
+    assert.equal(o.whoami, clientIPv6());
+  });
+
+  test('threads resolving at once get one stand-in per name', async () => {
+    const r = await lab.run(
+      tn(
+        ...py(`
+          import json, socket, sys, threading
+          names = sys.argv[1:]
+          seen = {n: set() for n in names}
+          def work(i):
+              for k in range(20):
+                  n = names[(i + k) % len(names)]
+                  seen[n].add(socket.getaddrinfo(n, 80, socket.AF_INET, socket.SOCK_STREAM)[0][4][0])
+          ts = [threading.Thread(target=work, args=(i,)) for i in range(8)]
+          for t in ts: t.start()
+          for t in ts: t.join()
+          print(json.dumps({n: sorted(v) for n, v in seen.items()}))`, N.v6only, ...N.v6n),
+      ),
+      { env },
+    );
+    const o = lastJson<Record<string, string[]>>(r);
+    const ips = Object.values(o);
+    assert.equal(ips.length, 1 + N.v6n.length, show(r));
+    for (const list of ips) {
+      assert.equal(list.length, 1, `one stand-in per name: ${r.stdout}`);
+      assert.match(list[0]!, STANDIN);
+    }
+    assert.equal(new Set(ips.map((l) => l[0])).size, ips.length, `distinct names, distinct stand-ins: ${r.stdout}`);
+  });
+
+  test('a name that does not exist fails at once, as without tnat64', async () => {
+    const program = resolver('AF_INET', 'socket.AI_ADDRCONFIG');
+    const missing = 'missing.lab.example';
+    const plain = await lab.run([...program, missing]);
+    const r = await lab.run(tn(...program, missing), { env });
+    assert.deepEqual(lastJson(r), lastJson(plain), show(r));
+    assert.equal(lastJson(r)[missing], 'EAI_NONAME');
+    assert.ok(r.durationMs < 3000, `took ${r.durationMs} ms`);
+  });
+});
+
 describe('reverse lookups of a stand-in give the name', () => {
   test('python gethostbyaddr, getnameinfo; gethostbyname gives the same stand-in again', async () => {
     const r = await lab.run(
@@ -360,7 +428,7 @@ describe('names with A records, and dual-stack programs, are unchanged', () => {
   });
 
   type Answers = Record<string, [string, string][]>;
-  const names = [N.dual, N.v6only, N.v4, N.multi];
+  const names = [N.dual, N.v6only, N.v4, N.multi, N.embedded];
   const family = (o: Answers, f: string) => Object.fromEntries(Object.entries(o).map(([n, l]) => [n, l.filter(([x]) => x === f)]));
 
   test('AF_UNSPEC lookups give what they give without tnat64: AAAA (real or synthesized) and A, no stand-in', async () => {
@@ -380,9 +448,20 @@ describe('names with A records, and dual-stack programs, are unchanged', () => {
     const under = lastJson<Answers>(r);
     assert.deepEqual(family(under, 'AF_INET6'), family(plain, 'AF_INET6'), show(r));
     // glibc drops A queries on a host without IPv4 (AI_ADDRCONFIG); tnat64 can reach IPv4, so it asks for them.
-    assert.deepEqual(family(plain, 'AF_INET'), { [N.dual]: [], [N.v6only]: [], [N.v4]: [], [N.multi]: [] });
+    assert.deepEqual(family(plain, 'AF_INET'), { [N.dual]: [], [N.v6only]: [], [N.v4]: [], [N.multi]: [], [N.embedded]: [] });
     const a = (ip?: string) => (ip ? [['AF_INET', ip]] : []);
-    assert.deepEqual(family(under, 'AF_INET'), { [N.dual]: a(SERVER_IPV4), [N.v6only]: a(), [N.v4]: a(SERVER_IPV4), [N.multi]: a() });
+    const expected = { [N.dual]: a(SERVER_IPV4), [N.v6only]: a(), [N.v4]: a(SERVER_IPV4), [N.multi]: a(), [N.embedded]: a() };
+    assert.deepEqual(family(under, 'AF_INET'), expected, show(r));
+  });
+
+  test('an AAAA record inside the NAT64 prefix (no A) gives its embedded IPv4 address, never a stand-in', async () => {
+    const program = resolver('AF_INET', '0');
+    const plain = await lab.run([...program, N.embedded]);
+    assert.equal(lastJson(plain)[N.embedded], 'EAI_NODATA', show(plain));
+    const r = await lab.run(tn(...program, N.embedded), { env });
+    assert.deepEqual(lastJson(r)[N.embedded], [['AF_INET', SERVER_IPV4]], show(r));
+    const c = await lab.run(tn('curl', '-4', '-sS', '--max-time', '5', `http://${N.embedded}/whoami`), { env });
+    assert.equal(lab.poolOf(c.stdout), 0, show(c));
   });
 
   test('a dual-stack program still gets the AAAA answer first', async () => {
