@@ -6,7 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { Problem } from '../cli/command.js';
-import { findLibrary, hostOf } from './library.js';
+import { findLibrary, hostOf, isFile, versionProblem } from './library.js';
 
 export const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -25,6 +25,12 @@ export function requireLibrary(exists: (path: string) => boolean, root: string =
     throw new Problem('library-missing', message ?? found.problem, hint);
   }
   const path = found.lib.path;
+  // As the launcher: a library of another version is refused (a path only a test's fake world has is not read).
+  const problem = isFile(path) ? versionProblem(found.lib) : undefined;
+  if (problem !== undefined) {
+    const [message, hint] = problem.split(/; (?=rebuild|reinstall)/);
+    throw new Problem('library-version', message ?? problem, hint);
+  }
   if (/[\s:]/.test(path)) {
     throw new Problem('library-path', `the interposer path ${path} contains a space or colon, which LD_PRELOAD cannot express`, 'install tnat64 in a directory whose path has neither');
   }

@@ -26,6 +26,8 @@ import {
   platformName,
   versionProblem,
 } from '../../../src/core/library.js';
+import { Problem } from '../../../src/cli/command.js';
+import { requireLibrary } from '../../../src/core/paths.js';
 import { ROOT } from '../helpers.js';
 
 let scratch = '';
@@ -144,6 +146,21 @@ test('a library of another version, or without a marker, is refused with the sam
     const launcher = launcherPick(root);
     assert.deepEqual([launcher.status, launcher.err], [1, `tnat64: ${problem}\n`], `${path} ${kind}`);
   }
+});
+
+test('tnat64 env refuses a library of another version too (requireLibrary)', (t) => {
+  if (noCompiler) return t.skip(noCompiler);
+  const old = packageRoot({ 'build/libtnat64.so': 'old' });
+  assert.throws(
+    () => requireLibrary(isFile, old),
+    (error: unknown) =>
+      error instanceof Problem &&
+      error.code === 'library-version' &&
+      error.message === `the interposer ${old}/build/libtnat64.so is version 0.0.1-old, but this tnat64 is version ${packageVersion}` &&
+      error.hint === 'rebuild it with `npm run build`',
+  );
+  const current = packageRoot({ [`prebuilt/${host}/libtnat64.so`]: 'current' });
+  assert.equal(requireLibrary(isFile, current), join(current, 'prebuilt', host, 'libtnat64.so'));
 });
 
 test('musl or glibc: the launcher and detectLibc read ldd the same way', (t) => {
