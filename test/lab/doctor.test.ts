@@ -44,7 +44,7 @@ async function doctor(lab: Lab, args: string[], env: NodeJS.ProcessEnv = {}) {
   return { code: r.code, report, status, data, fix, show: show(r) };
 }
 
-test('a healthy lab: exit 0, the DNS64 prefix found and in use, the NAT64 forwards to the server', () =>
+test('a healthy lab: exit 0, the DNS64 prefix found and in use, the NAT64 forwards to the server; then the gateway goes down', () =>
   withLab({}, async (lab) => {
     const d = await doctor(lab, [SERVER]);
     assert.equal(d.code, 0, d.show);
@@ -57,6 +57,15 @@ test('a healthy lab: exit 0, the DNS64 prefix found and in use, the NAT64 forwar
     assert.equal(d.data('ipv4-route').present, false);
     assert.equal(d.data('forward').synthesized, lab.synthesize(SERVER_IPV4));
     assert.equal(d.data('forward').result, 'connected');
+    // The gateway goes down (its client-side link): nothing answers any more, and the doctor says so within its bounds.
+    const down = await lab.runIn('gateway', ['ip', 'link', 'set', 'to-cli', 'down']);
+    assert.equal(down.code, 0, show(down));
+    const gone = await doctor(lab, [SERVER], { TNAT64_PREFIX: lab.addresses.prefix });
+    assert.equal(gone.code, 1, gone.show);
+    assert.equal(gone.status.forward, 'fail');
+    assert.match(String(gone.data('forward').result), /^E(HOST|NET)UNREACH$|^ETIMEDOUT$/);
+    assert.equal((gone.data('dns64').resolvers as { state: string }[])[0]?.state, 'no-answer');
+    assert.equal(gone.status.dns64, 'ok', 'not needed: TNAT64_PREFIX gives the prefix');
   }));
 
 test('without DNS64 and no configured prefix: dns64 and prefix fail, exit 1; TNAT64_PREFIX mends it', () =>
