@@ -125,76 +125,100 @@ test('the guide\'s two lines that stand in for link-library.sh make the same lin
 /** A stderr line count: lines naming `text` (ld.so's complaint names the library). */
 const linesNaming = (stderr: string, text: string) => stderr.split('\n').filter((l) => l.includes(text)).length;
 
+const UNIT = 'example-ipv4-fetch';
+const unitText = () => readFileSync(join(DEPLOY, 'systemd', `${UNIT}.service`), 'utf8');
+const dropin = () => readFileSync(join(DEPLOY, 'systemd', 'tnat64.conf'), 'utf8');
+
+interface Booted {
+  boot: RunResult;
+  /** A copy of the example unit: Result, ExecMainCode, ExecMainStatus, and the page it fetched ('' if none). */
+  result(name: string): { result?: string; code?: string; status?: string; body: string };
+  /** A long-running service: how many mappings of libtnat64 its main process has (`grep -c`'s output). */
+  mapped(name: string): string;
+}
+
+/**
+ * Boot systemd in `root`, in the lab client's network, into a target of the test's own (none of the host's enabled
+ * services start): `copies` are copies of the example unit under their own names (%N keeps their state apart), each
+ * with its drop-ins; `sleepers` long-running services with theirs. A unit of the test then reports each one's
+ * outcome through a bind-mounted directory and powers the container off.
+ */
+async function bootServices(root: Root, copies: Record<string, string[]>, sleepers: Record<string, string[]>): Promise<Booted> {
+  const etc = '/etc/systemd/system';
+  for (const [name, dropins] of Object.entries(copies)) {
+    root.write(`${etc}/${name}.service`, unitText());
+    dropins.forEach((d, i) => root.write(`${etc}/${name}.service.d/${i}-test.conf`, d));
+  }
+  for (const [name, dropins] of Object.entries(sleepers)) {
+    root.write(`${etc}/${name}.service`, '[Service]\nType=exec\nExecStart=/bin/sleep 120\n');
+    dropins.forEach((d, i) => root.write(`${etc}/${name}.service.d/${i}-test.conf`, d));
+  }
+  const names = [...Object.keys(copies), ...Object.keys(sleepers)].map((n) => `${n}.service`).join(' ');
+  root.write(`${etc}/deploy-test.target`, `[Unit]\nWants=${names} deploy-report.service\n`);
+  root.write(
+    '/usr/local/libexec/deploy-report',
+    `#!/bin/sh\nfor u in ${Object.keys(copies).join(' ')}; do\n` +
+      '  systemctl show -p Result -p ExecMainCode -p ExecMainStatus "$u.service" > "/report/$u.show"\n' +
+      '  [ ! -f "/var/lib/private/$u/body" ] || cp "/var/lib/private/$u/body" "/report/$u.body"\n' +
+      `done\nfor u in ${Object.keys(sleepers).join(' ')}; do\n` +
+      '  pid=$(systemctl show -p MainPID --value "$u")\n' +
+      // Preloads are mapped before libc: once libc is there, ld.so is done with them.
+      '  for i in $(seq 50); do grep -q "/libc\\.so" "/proc/$pid/maps" && break; sleep 0.1; done\n' +
+      '  grep -c libtnat64 "/proc/$pid/maps" > "/report/$u.maps"\n' +
+      'done\nsystemctl poweroff --no-block\n',
+    0o755,
+  );
+  root.write(
+    `${etc}/deploy-report.service`,
+    `[Unit]\nAfter=${names}\n[Service]\nType=oneshot\nExecStart=/usr/local/libexec/deploy-report\n`,
+  );
+  for (const u of ['timers.target', 'systemd-timesyncd.service', 'systemd-pstore.service']) root.link('/dev/null', `${etc}/${u}`);
+  const report = join(root.up, '..', 'report');
+  mkdirSync(report, { recursive: true });
+  const boot = await root.nspawn(['--bind', `${report}:/report`, '-b', '--', '--unit=deploy-test.target'], { timeoutMs: 90_000 });
+  const file = (name: string) => (existsSync(join(report, name)) ? readFileSync(join(report, name), 'utf8') : '');
+  return {
+    boot,
+    result(name) {
+      const kv = Object.fromEntries(file(`${name}.show`).trim().split('\n').map((l) => l.split('=', 2) as [string, string]));
+      return { result: kv.Result, code: kv.ExecMainCode, status: kv.ExecMainStatus, body: file(`${name}.body`) };
+    },
+    mapped: (name) => file(`${name}.maps`),
+  };
+}
+
 describe('systemd: the drop-in and the launcher form under a real systemd', () => {
-  const UNIT = 'example-ipv4-fetch';
-  const unitText = () => readFileSync(join(DEPLOY, 'systemd', `${UNIT}.service`), 'utf8');
-  const dropin = () => readFileSync(join(DEPLOY, 'systemd', 'tnat64.conf'), 'utf8');
   const launcher = () => readFileSync(join(DEPLOY, 'systemd', `${UNIT}-launcher.conf`), 'utf8');
   /** Hardening that leaves the service without AF_INET6 (a seccomp filter): tnat64 must change nothing. */
   const RESTRICT = '[Service]\nRestrictAddressFamilies=AF_UNIX AF_INET\n';
   const PRIVATE_NET = '[Service]\nPrivateNetwork=yes\n';
   /** The library out of the service's sight, as ProtectHome= does to one under /home. */
   const HIDDEN = '[Service]\nInaccessiblePaths=/usr/local/lib/tnat64\n';
-  /** Each service: a copy of the committed unit under its own name (%N keeps their state apart), with drop-ins. */
-  let services: Record<string, string[]>;
-  /** Long-running services for the guide's check of a running one (is the library mapped?), with the drop-in or not. */
-  const SLEEPERS = { 'deploy-sleeper': true, 'deploy-sleeper-plain': false };
   let root: Root;
-  const report = () => join(root.up, '..', 'report');
-  const result = (name: string) => {
-    const show = readFileSync(join(report(), `${name}.show`), 'utf8');
-    const kv = Object.fromEntries(show.trim().split('\n').map((l) => l.split('=', 2) as [string, string]));
-    const body = existsSync(join(report(), `${name}.body`)) ? readFileSync(join(report(), `${name}.body`), 'utf8') : '';
-    return { result: kv.Result, code: kv.ExecMainCode, status: kv.ExecMainStatus, body };
-  };
-  const mapped = (name: string) => readFileSync(join(report(), `${name}.maps`), 'utf8');
+  let booted: Booted;
+  const result = (name: string) => booted.result(name);
+  const mapped = (name: string) => booted.mapped(name);
   let boot: RunResult;
 
   before(async () => {
-    services = {
-      [UNIT]: [dropin()], // the guide's own case: the unit and the drop-in as committed
-      [`${UNIT}-launcher`]: [launcher()],
-      [`${UNIT}-plain`]: [],
-      [`${UNIT}-restricted-plain`]: [RESTRICT],
-      [`${UNIT}-restricted`]: [dropin(), RESTRICT],
-      [`${UNIT}-privnet`]: [dropin(), PRIVATE_NET],
-      [`${UNIT}-hidden`]: [dropin(), HIDDEN],
-    };
     root = new Root();
     await install(root);
     root.write('/etc/tnat64.conf', `nat64_prefix = ${lab.addresses.prefix}\n`);
-    const etc = '/etc/systemd/system';
-    for (const [name, dropins] of Object.entries(services)) {
-      root.write(`${etc}/${name}.service`, unitText());
-      dropins.forEach((d, i) => root.write(`${etc}/${name}.service.d/${i}-test.conf`, d));
-    }
-    for (const [name, withDropin] of Object.entries(SLEEPERS)) {
-      root.write(`${etc}/${name}.service`, '[Service]\nType=exec\nExecStart=/bin/sleep 120\n');
-      if (withDropin) root.write(`${etc}/${name}.service.d/tnat64.conf`, dropin());
-    }
-    // Boot straight into a target of the test's own: none of the host's enabled services start in the container.
-    const names = [...Object.keys(services), ...Object.keys(SLEEPERS)].map((n) => `${n}.service`).join(' ');
-    root.write(`${etc}/deploy-test.target`, `[Unit]\nWants=${names} deploy-report.service\n`);
-    root.write(
-      '/usr/local/libexec/deploy-report',
-      `#!/bin/sh\nfor u in ${Object.keys(services).join(' ')}; do\n` +
-        '  systemctl show -p Result -p ExecMainCode -p ExecMainStatus "$u.service" > "/report/$u.show"\n' +
-        '  [ ! -f "/var/lib/private/$u/body" ] || cp "/var/lib/private/$u/body" "/report/$u.body"\n' +
-        `done\nfor u in ${Object.keys(SLEEPERS).join(' ')}; do\n` +
-        '  pid=$(systemctl show -p MainPID --value "$u")\n' +
-        // Preloads are mapped before libc: once libc is there, ld.so is done with them.
-        '  for i in $(seq 50); do grep -q "/libc\\.so" "/proc/$pid/maps" && break; sleep 0.1; done\n' +
-        '  grep -c libtnat64 "/proc/$pid/maps" > "/report/$u.maps"\n' +
-        'done\nsystemctl poweroff --no-block\n',
-      0o755,
+    booted = await bootServices(
+      root,
+      {
+        [UNIT]: [dropin()], // the guide's own case: the unit and the drop-in as committed
+        [`${UNIT}-launcher`]: [launcher()],
+        [`${UNIT}-plain`]: [],
+        [`${UNIT}-restricted-plain`]: [RESTRICT],
+        [`${UNIT}-restricted`]: [dropin(), RESTRICT],
+        [`${UNIT}-privnet`]: [dropin(), PRIVATE_NET],
+        [`${UNIT}-hidden`]: [dropin(), HIDDEN],
+      },
+      // For the guide's check of a running service (is the library mapped?), with the drop-in and without.
+      { 'deploy-sleeper': [dropin()], 'deploy-sleeper-plain': [] },
     );
-    root.write(
-      `${etc}/deploy-report.service`,
-      `[Unit]\nAfter=${names}\n[Service]\nType=oneshot\nExecStart=/usr/local/libexec/deploy-report\n`,
-    );
-    for (const u of ['timers.target', 'systemd-timesyncd.service', 'systemd-pstore.service']) root.link('/dev/null', `${etc}/${u}`);
-    mkdirSync(report(), { recursive: true });
-    boot = await root.nspawn(['--bind', `${report()}:/report`, '-b', '--', '--unit=deploy-test.target'], { timeoutMs: 90_000 });
+    boot = booted.boot;
   });
 
   test('systemd-analyze verify: the unit with the drop-in, and with the launcher drop-in, without a complaint', async () => {
@@ -264,6 +288,25 @@ describe('systemd: the drop-in and the launcher form under a real systemd', () =
   test('the guide\'s check of a running service: libtnat64 in its /proc/PID/maps with the drop-in, not without', () => {
     assert.ok(Number(mapped('deploy-sleeper')) > 0, mapped('deploy-sleeper'));
     assert.equal(mapped('deploy-sleeper-plain'), '0\n');
+  });
+});
+
+describe('systemd: DefaultEnvironment= (every service) instead of a drop-in', () => {
+  let booted: Booted;
+  before(async () => {
+    const root = new Root();
+    await install(root);
+    root.write('/etc/tnat64.conf', `nat64_prefix = ${lab.addresses.prefix}\n`);
+    root.write('/etc/systemd/system.conf.d/tnat64.conf', `[Manager]\nDefaultEnvironment=LD_PRELOAD=${STABLE_LIB}\n`);
+    booted = await bootServices(root, { [UNIT]: [] }, { 'deploy-sleeper': [] });
+  });
+
+  test('systemd, its own services under tnat64 too, boots and powers off; the unit without a drop-in gets the page', () => {
+    assert.equal(booted.boot.code, 0, show(booted.boot));
+    const r = booted.result(UNIT);
+    assert.deepEqual([r.result, r.code, r.status], ['success', '1', '0'], JSON.stringify(r));
+    assert.equal(lab.poolOf(r.body), 0, `the server saw ${r.body}`);
+    assert.ok(Number(booted.mapped('deploy-sleeper')) > 0, booted.mapped('deploy-sleeper'));
   });
 });
 
