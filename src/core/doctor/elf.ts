@@ -140,7 +140,12 @@ function goSections(r: Reader, header: DataView): boolean {
 
 /** The ELF facts of a file, or why they cannot be read; null when it is not ELF at all. */
 export function readElf(read: ReadRange): ElfInfo | { error: string } | null {
-  const ident = read(0, 64);
+  let ident: Uint8Array;
+  try {
+    ident = read(0, 64);
+  } catch (error) {
+    return { error: `cannot read the file: ${(error as { code?: string }).code ?? (error as Error).message}` };
+  }
   if (!isElf(ident)) return null;
   const bits = ident[4] === 1 ? 32 : ident[4] === 2 ? 64 : undefined;
   const little = ident[5] === 1 ? true : ident[5] === 2 ? false : undefined;
@@ -154,7 +159,8 @@ export function readElf(read: ReadRange): ElfInfo | { error: string } | null {
     if (interp) info.interpreter = r.string(interp.offset).slice(0, Math.max(0, interp.filesz - 1));
     return info;
   } catch (error) {
-    return { error: `a damaged ELF file: ${(error as Error).message}` };
+    const code = (error as { code?: unknown }).code;
+    return { error: typeof code === 'string' ? `cannot read the file: ${code}` : `a damaged ELF file: ${(error as Error).message}` };
   }
 }
 

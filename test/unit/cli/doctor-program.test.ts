@@ -57,6 +57,12 @@ test('ELF: not ELF is null; truncated or corrupt files give an error, never an e
     for (let k = 0; k < 1 + (random() % 4); k++) copy[4 + (random() % (copy.length - 4))] = random() & 0xff;
     assert.doesNotThrow(() => readElf(reader(copy)));
   }
+  // A read error (EIO, EACCES) is an answer too.
+  const failing = () => {
+    throw Object.assign(new Error('EIO: i/o error'), { code: 'EIO' });
+  };
+  assert.deepEqual(readElf(failing), { error: 'cannot read the file: EIO' });
+  assert.deepEqual(readElf((offset, length) => (offset === 0 ? image.subarray(0, length) : failing())), { error: 'cannot read the file: EIO' });
   const bad = Uint8Array.from(image);
   bad[4] = 9;
   assert.deepEqual(readElf(reader(bad)), { error: 'an ELF file of unknown class or byte order' });
