@@ -394,10 +394,11 @@ export class Lab {
       sysctl(n.server, 'net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1'),
     ]);
     // node takes longer to start than the links take to build: the services start now and wait for their addresses.
+    // The IPv6-only host's only when the client can reach it (one node process less for IPv4-only clients).
     const services = this.spawnIn('server', ['node', PATHS.services, SERVER_IPV4], { timeoutMs: 24 * 3600_000 });
-    const v6services = this.spawnIn('gateway', ['node', PATHS.services, a.ipv6Host.address, ...a.ipv6Host.extra], {
-      timeoutMs: 24 * 3600_000,
-    });
+    const v6services = o.clientIPv6
+      ? this.spawnIn('gateway', ['node', PATHS.services, a.ipv6Host.address, ...a.ipv6Host.extra], { timeoutMs: 24 * 3600_000 })
+      : undefined;
     await must(['ip', '-n', n.client, 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', 'to-cli', 'netns', n.gateway]);
     await must(['ip', '-n', n.server, 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', 'to-srv', 'netns', n.gateway]);
     const batch = (ns: string, lines: string[]) => must(['ip', '-n', ns, '-batch', '-'], { input: lines.join('\n') + '\n' });
@@ -436,7 +437,7 @@ export class Lab {
     // The lab's daemons, by name: one that exits during the build fails it at once, with everyone's output.
     const daemons = new Map<string, Background>();
     daemons.set('services (server)', services);
-    daemons.set('services (IPv6-only host)', v6services);
+    if (v6services) daemons.set('services (IPv6-only host)', v6services);
     daemons.set('unbound (server)', this.startUnbound('server', this.serverUnboundConf()));
     daemons.set('unbound (gateway)', this.startUnbound('gateway', this.gatewayUnboundConf()));
     if (o.nat64) for (const [i, tayga] of (await this.startTayga()).entries()) daemons.set(`tayga ${i} (gateway)`, tayga);
@@ -455,7 +456,7 @@ export class Lab {
       return first.v;
     };
     await orDied(this.waitFor(services, 'ready', Math.max(1000, deadline - Date.now())));
-    await orDied(this.waitFor(v6services, 'ready', Math.max(1000, deadline - Date.now())));
+    if (v6services) await orDied(this.waitFor(v6services, 'ready', Math.max(1000, deadline - Date.now())));
 
     // Probe from the client: the resolver (and through it the authoritative server), and each NAT64 path.
     const checks: unknown[] = [];
