@@ -25,6 +25,14 @@ export interface ResolverAnswer {
 
 const NO_DNS64 = new Set(['ENODATA', 'ENOTFOUND']);
 
+/** c-ares codes in words; it says ECONNREFUSED for an unreachable server too (an ICMP error). */
+const NO_ANSWER: Record<string, string> = {
+  ETIMEOUT: 'nothing came back in time',
+  ECONNREFUSED: 'refused, or unreachable from this host',
+  EREFUSED: 'the server refused the query',
+  ESERVFAIL: 'the server failed (SERVFAIL)',
+};
+
 export async function askResolvers(world: DoctorWorld, servers: readonly string[], timeoutMs: number): Promise<ResolverAnswer[]> {
   return Promise.all(
     servers.slice(0, MAX_NAMESERVERS).map(async (server): Promise<ResolverAnswer> => {
@@ -60,7 +68,7 @@ function line(a: ResolverAnswer): string {
     case 'no-prefix-in-answers':
       return `${a.server}: AAAA ${a.answers.join(', ')}, none with 192.0.0.170/171 at an RFC 6052 position: not a DNS64 answer`;
     case 'no-answer':
-      return `${a.server}: no answer (${a.error ?? 'timeout'})`;
+      return `${a.server}: no answer (${a.error ?? 'ETIMEOUT'}${a.error && NO_ANSWER[a.error] ? `: ${NO_ANSWER[a.error]}` : ''})`;
   }
 }
 
