@@ -111,6 +111,7 @@ test('the musl library carries a musl program\'s connect through NAT64', async (
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -123,7 +124,6 @@ int main(int argc, char **argv)
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 	ssize_t n;
 
-	(void)argc;
 	inet_pton(AF_INET, argv[1], &to.sin_addr);
 	if (connect(fd, (struct sockaddr *)&to, sizeof to) != 0) {
 		printf("connect: %s\\n", strerror(errno));
@@ -134,6 +134,8 @@ int main(int argc, char **argv)
 		return 2;
 	printf("%s %s:%d family=%s\\n", buf, inet_ntop(AF_INET, &peer.sin_addr, ip, sizeof ip), ntohs(peer.sin_port),
 	       peer.sin_family == AF_INET ? "inet" : "other");
+	if (argc > 2)
+		printf("%s\\n", getenv("LD_PRELOAD"));
 	return 0;
 }
 `,
@@ -149,4 +151,12 @@ int main(int argc, char **argv)
   // Only the musl program gets the musl library: env(1) itself is a glibc program.
   const r = await lab.run(['/usr/bin/env', `LD_PRELOAD=${lib}`, client, SERVER_IPV4], { env });
   assert.deepEqual([r.code, r.stdout, r.stderr], [0, `ping-musl ${SERVER_IPV4}:${PORTS.echo} family=inet\n`, ''], show(r));
+
+  // On a musl system the installed launcher picks that library itself: ldd answers as musl's does.
+  const muslLdd = join(scratch, 'musl-ldd');
+  mkdirSync(muslLdd);
+  writeFileSync(join(muslLdd, 'ldd'), '#!/bin/sh\necho "musl libc (x86_64)" >&2\necho "Version 1.2.3" >&2\nexit 1\n', { mode: 0o755 });
+  // (Only the musl program: a glibc program cannot load it, ld.so stops.)
+  const launched = await lab.run(['/usr/bin/env', `PATH=${muslLdd}:${bare}`, 'tnat64', client, SERVER_IPV4, 'show-preload'], { env });
+  assert.deepEqual([launched.code, launched.stdout], [0, `ping-musl ${SERVER_IPV4}:${PORTS.echo} family=inet\n${lib}\n`], show(launched));
 });
