@@ -107,7 +107,7 @@ static struct table *fresh(void)
 }
 
 /*
- * The fd calls go to the kernel directly: fcntl and close are our own hooks
+ * These fd calls go to the kernel directly: fcntl and close are our hooks
  * when the library is preloaded, and this fd is none of their business.
  */
 static int kfcntl(int fd, int cmd, long arg)
@@ -146,7 +146,7 @@ static struct table *inherited(void)
 	for (; *v >= '0' && *v <= '9' && fd <= 0x7fffffff; v++)
 		fd = fd * 10 + (*v - '0');
 	if (*v != '\0' || fd > 0x7fffffff ||
-	    syscall(SYS_fstat, (int)fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    fstat((int)fd, &st) < 0 || !S_ISREG(st.st_mode) ||
 	    st.st_size != (off_t)sizeof(struct table) ||
 	    kfcntl((int)fd, F_GET_SEALS, 0) != SEALS ||
 	    (kfcntl((int)fd, F_GETFL, 0) & O_ACCMODE) != O_RDWR)
@@ -161,13 +161,17 @@ static struct table *inherited(void)
  */
 static struct table *made(int *fdp)
 {
+#ifdef SYS_memfd_create
 	int fd = (int)syscall(SYS_memfd_create, "tnat64-pool", MFD_ALLOW_SEALING);
+#else
+	int fd = -1;
+#endif
 	int high;
 	struct table *t;
 
 	if (fd < 0)
 		return NULL;
-	if (syscall(SYS_ftruncate, fd, (off_t)sizeof *t) < 0 ||
+	if (ftruncate(fd, (off_t)sizeof *t) < 0 ||
 	    kfcntl(fd, F_ADD_SEALS, SEALS) < 0 || (t = map(fd)) == NULL) {
 		kclose(fd);
 		return NULL;
