@@ -438,7 +438,7 @@ export class Lab {
     const daemons = new Map<string, Background>();
     daemons.set('services (server)', services);
     if (v6services) daemons.set('services (IPv6-only host)', v6services);
-    daemons.set('unbound (server)', this.startUnbound('server', this.serverUnboundConf()));
+    daemons.set('unbound (server)', this.startUnbound('server', this.serverUnboundConf(), { 'lab.example.zone': this.labZone() }));
     daemons.set('unbound (gateway)', this.startUnbound('gateway', this.gatewayUnboundConf()));
     if (o.nat64) for (const [i, tayga] of (await this.startTayga()).entries()) daemons.set(`tayga ${i} (gateway)`, tayga);
     if (o.clat) daemons.set('tayga CLAT (client)', (this.clatTayga = await this.startClat()));
@@ -486,10 +486,11 @@ export class Lab {
    * unbound's AppArmor profile (Debian, enforcing on real machines) lets it read only /etc/unbound/**: the
    * configuration goes to /etc/netns/<ns>/unbound/, which `ip netns exec` bind-mounts over /etc/unbound.
    */
-  private startUnbound(host: Host, conf: string): Background {
+  private startUnbound(host: Host, conf: string, files: Record<string, string> = {}): Background {
     const dir = `/etc/netns/${this.addresses.namespaces[host]}/unbound`;
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'unbound.conf'), conf);
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
     return this.spawnIn(host, ['unbound', '-d', '-c', '/etc/unbound/unbound.conf'], { timeoutMs: 24 * 3600_000 });
   }
 
@@ -515,7 +516,11 @@ export class Lab {
     ];
   }
 
-  /** The server's authoritative DNS for lab.example. and ipv4only.arpa. (IPv4 only, like the host). */
+  /**
+   * The server's authoritative DNS for lab.example. and ipv4only.arpa. (IPv4 only, like the host). lab.example. is an
+   * auth-zone, not local-data: asked directly (the client's IPv4-only nameserver), it answers a CNAME together with
+   * the target's records, as an authoritative server does; local-data would give the CNAME alone.
+   */
   private serverUnboundConf(): string {
     const soa = (zone: string) => `  local-data: "${zone} 60 IN SOA ns.lab.example. hostmaster.lab.example. 1 3600 600 86400 60"`;
     return [
@@ -523,28 +528,32 @@ export class Lab {
       `  interface: ${SERVER_IPV4}`,
       '  do-ip6: no',
       '  module-config: "iterator"',
-      '  local-zone: "lab.example." static',
-      soa('lab.example.'),
-      '  local-data: "lab.example. 60 IN NS ns.lab.example."',
-      `  local-data: "ns.lab.example. 60 IN A ${SERVER_IPV4}"`,
-      `  local-data: "${SERVER_NAME}. 60 IN A ${SERVER_IPV4}"`,
-      `  local-data: "www.lab.example. 60 IN A ${SERVER_IPV4}"`,
-      ...this.nameRecords().map((r) => `  local-data: "${r}"`),
       '  local-zone: "ipv4only.arpa." static',
       soa('ipv4only.arpa.'),
       '  local-data: "ipv4only.arpa. 60 IN A 192.0.0.170"',
       '  local-data: "ipv4only.arpa. 60 IN A 192.0.0.171"',
+      'auth-zone:',
+      '  name: "lab.example."',
+      '  zonefile: "/etc/unbound/lab.example.zone"',
+      '  for-downstream: yes',
+      '  for-upstream: yes',
+      '  fallback-enabled: no',
       'remote-control:',
       '  control-enable: no',
       '',
     ].join('\n');
   }
 
-  /** LAB_NAMES's records (zone-file lines). */
-  private nameRecords(): string[] {
+  /** The zone file of lab.example.: the server's names and LAB_NAMES. */
+  private labZone(): string {
     const h = this.addresses.ipv6Host;
     const n = LAB_NAMES;
     return [
+      'lab.example. 60 IN SOA ns.lab.example. hostmaster.lab.example. 1 3600 600 86400 60',
+      'lab.example. 60 IN NS ns.lab.example.',
+      `ns.lab.example. 60 IN A ${SERVER_IPV4}`,
+      `${SERVER_NAME}. 60 IN A ${SERVER_IPV4}`,
+      `www.lab.example. 60 IN A ${SERVER_IPV4}`,
       `${n.v4}. 60 IN A ${SERVER_IPV4}`,
       `${n.dual}. 60 IN A ${SERVER_IPV4}`,
       `${n.dual}. 60 IN AAAA ${h.address}`,
@@ -554,7 +563,8 @@ export class Lab {
       `${n.multi}. 60 IN AAAA ${h.extra[0]}`,
       `${n.embedded}. 60 IN AAAA ${this.synthesize(SERVER_IPV4)}`,
       ...n.v6n.map((name, i) => `${name}. 60 IN AAAA ${h.extra[i]}`),
-    ];
+      '',
+    ].join('\n');
   }
 
   /** The gateway's resolver: DNS64 (unless dns64: false) with the lab prefix; only the lab's zones resolve. */
