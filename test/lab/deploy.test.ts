@@ -198,7 +198,6 @@ describe('systemd: the drop-in and the launcher form under a real systemd', () =
   let booted: Booted;
   const result = (name: string) => booted.result(name);
   const mapped = (name: string) => booted.mapped(name);
-  let boot: RunResult;
 
   before(async () => {
     root = new Root();
@@ -218,7 +217,6 @@ describe('systemd: the drop-in and the launcher form under a real systemd', () =
       // For the guide's check of a running service (is the library mapped?), with the drop-in and without.
       { 'deploy-sleeper': [dropin()], 'deploy-sleeper-plain': [] },
     );
-    boot = booted.boot;
   });
 
   test('systemd-analyze verify: the unit with the drop-in, and with the launcher drop-in, without a complaint', async () => {
@@ -234,8 +232,8 @@ describe('systemd: the drop-in and the launcher form under a real systemd', () =
   });
 
   test('the container booted and powered off', () => {
-    assert.equal(boot.code, 0, show(boot));
-    assert.equal(boot.timedOut, false);
+    assert.equal(booted.boot.code, 0, show(booted.boot));
+    assert.equal(booted.boot.timedOut, false);
   });
 
   test('the guide\'s drop-in: the service (DynamicUser, curl -4) reaches the IPv4-only server through NAT64', () => {
