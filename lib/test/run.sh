@@ -335,6 +335,7 @@ pool "stand-in pool: an invalid TNAT64_STANDIN_POOL is ignored" TNAT64_CONF_FILE
 PROG=standin
 hook "stand-ins: replies and TCP reach IPv6 peers" "$NET" $P -- reply
 hook "stand-ins: pre-forked child and parent agree" "$NET" $P -- fork
+hook "stand-ins: a program run through sh reaches the parent's" "$NET" $P -- exec-peer
 hook "stand-ins: peers get the configured range" "$NET" $P TNAT64_STANDIN_POOL=10.64.0.0/24 -- reply 10.64.0.0 24
 hook "stand-ins: pre-forked, configured range" "$NET" $P TNAT64_STANDIN_POOL=10.64.0.0/24 -- fork 10.64.0.0 24
 hook "stand-ins: peers once the range is full" "$NET" $P TNAT64_STANDIN_POOL=10.64.0.4/30 -- peers-full 10.64.0.4 10.64.0.5

@@ -731,6 +731,66 @@ static void case_peers_full(const char *net_s, const char *first_s)
 	close(fd);
 }
 
+/*
+ * case_exec_peer: under the library, an IPv6 peer is shown to this program
+ * as stand-in S; a program it runs through `sh -c` (two execs later)
+ * connects to S over TCP and reaches the peer's IPv6 listener: the
+ * mapping holds across exec (TNAT64_POOL_FD).
+ */
+static void case_exec_peer(void)
+{
+	struct sockaddr_in6 a = to6("2001:db8::5", 0);
+	socklen_t al = sizeof a;
+	uint16_t port;
+	int fd = server4(&port), c = udp6("2001:db8::5"), v1 = 1, st, nfd = -1;
+	int lfd = socket(AF_INET6, SOCK_STREAM, 0);
+	struct sockaddr_in from;
+	char self[4096], ip[32], lport[8], buf[4] = "";
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	struct pollfd pl = { lfd, POLLIN, 0 };
+	pid_t pid;
+
+	setsockopt(lfd, IPPROTO_IPV6, IPV6_FREEBIND, &v1, sizeof v1);
+	if (n <= 0 || bind(lfd, (struct sockaddr *)&a, sizeof a) < 0 ||
+	    listen(lfd, 4) < 0 || getsockname(lfd, (struct sockaddr *)&a, &al) < 0)
+		_exit(2);
+	self[n] = '\0';
+	CHECK(hear(fd, c, port, &from), "the peer is heard");
+	snprintf(ip, sizeof ip, "%s", inet_ntoa(from.sin_addr));
+	snprintf(lport, sizeof lport, "%u", ntohs(a.sin6_port));
+	pid = fork();
+	if (pid == 0) {
+		execl("/bin/sh", "sh", "-c", "\"$0\" exec-dial \"$1\" \"$2\"",
+		      self, ip, lport, (char *)NULL);
+		_exit(126);
+	}
+	if (poll(&pl, 1, 5000) == 1)
+		nfd = accept(lfd, NULL, NULL);
+	CHECK(nfd >= 0 && read(nfd, buf, 3) == 3 && memcmp(buf, "run", 3) == 0,
+	      "a program run through sh reached stand-in %s: the IPv6 "
+	      "listener got \"%.3s\"", ip, buf);
+	CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
+		      WEXITSTATUS(st) == 0,
+	      "it connected (exit %d)", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	if (nfd >= 0)
+		close(nfd);
+	close(lfd);
+	close(c);
+	close(fd);
+}
+
+/* case_exec_dial IP PORT: run by case_exec_peer; exits 0 when it could send. */
+static void case_exec_dial(const char *ip, const char *port)
+{
+	struct sockaddr_in to = sin4(ip, (uint16_t)atoi(port));
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	CHECK(connect(fd, (struct sockaddr *)&to, sizeof to) == 0 &&
+		      write(fd, "run", 3) == 3,
+	      "connect to stand-in %s:%s: %s", ip, port, strerror(errno));
+	close(fd);
+}
+
 /* opt reads IPv4/IPv6 option o of fd at level lv through the kernel itself. */
 static int kopt(int fd, int lv, int o)
 {
@@ -936,6 +996,10 @@ int main(int argc, char **argv)
 		case_exec();
 	else if (strcmp(c, "exec-child") == 0 && argc > 2)
 		case_exec_child(argv[2]);
+	else if (strcmp(c, "exec-peer") == 0)
+		case_exec_peer();
+	else if (strcmp(c, "exec-dial") == 0 && argc > 3)
+		case_exec_dial(argv[2], argv[3]);
 	else if (strcmp(c, "exec-other") == 0)
 		case_exec_other();
 	else if (strcmp(c, "exec-fresh") == 0 && argc > 2)
