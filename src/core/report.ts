@@ -7,7 +7,7 @@ import { dump, formatError } from './config.js';
 import { LoadedConfig } from './config-file.js';
 import { Decision } from './decide.js';
 import { Discovery } from './discover.js';
-import { formatIPv4 } from './ipv4.js';
+import { formatIPv4, formatNet } from './ipv4.js';
 import { PrefixSource } from './prefix-source.js';
 import { formatPrefix, Prefix } from './rfc6052.js';
 
@@ -59,6 +59,7 @@ export function decisionJson(address: number, port: number, decision: Decision) 
     synthesized: decision.synthesized ?? null,
     explanation: decision.explanation,
     runtime: decision.runtime,
+    standin: decision.standin ? { range: formatNet(decision.standin.range), origin: decision.standin.origin, role: decision.standin.role } : null,
   };
 }
 

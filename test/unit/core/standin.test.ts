@@ -6,6 +6,7 @@ import { Discovery } from '../../../src/core/discover.js';
 import { formatNet, parseIPv4 } from '../../../src/core/ipv4.js';
 import { parsePrefix, Prefix } from '../../../src/core/rfc6052.js';
 import { Decider } from '../../../src/core/resolve-decision.js';
+import { decisionJson } from '../../../src/core/report.js';
 import { standinRange, withStandin } from '../../../src/core/standin.js';
 
 function conf(text: string): Config {
@@ -64,4 +65,12 @@ test('the Decider (check, explain) applies the range the library would use', asy
   const byDefault = new Decider({ TNAT64_PREFIX: '64:ff9b::/96' }, { locals: [], paths: [] }, noDiscovery);
   const d = await byDefault.decide(ip('198.19.0.7'), 80);
   assert.deepEqual([d.method, d.reason, d.standin?.role], ['ipv4', 'wkp-nonglobal', 'standin']);
+});
+
+test('explain --json carries the stand-in role (null outside the range)', async () => {
+  const decider = new Decider({ TNAT64_PREFIX: '64:ff9b::/96', TNAT64_STANDIN_POOL: '10.64.0.0/24' }, { locals: [], paths: [] }, noDiscovery);
+  const json = (text: string) => decider.decide(ip(text), 80).then((d) => decisionJson(ip(text), 80, d).standin);
+  assert.deepEqual(await json('10.64.0.9'), { range: '10.64.0.0/24', origin: 'env', role: 'standin' });
+  assert.deepEqual(await json('10.64.0.0'), { range: '10.64.0.0/24', origin: 'env', role: 'full' });
+  assert.equal(await json('198.19.0.9'), null);
 });
