@@ -3,8 +3,10 @@
 import { Command, Io, UsageError } from '../command.js';
 import { parseOptions } from '../../core/args.js';
 import { decide } from '../../core/decide.js';
+import { formatNet } from '../../core/ipv4.js';
 import { nameserverWarning } from '../../core/discover.js';
 import { libraryPref64 } from '../../core/pref64.js';
+import { StandinRange } from '../../core/standin.js';
 import { configLines, decisionLines } from '../../core/report.js';
 import { systemWorld, World } from '../../core/system.js';
 import { parseTarget, Target } from '../../core/target.js';
@@ -30,6 +32,14 @@ Exit status: 0 valid (or no file), 1 the file is invalid or unreadable or a name
 resolve, 2 usage error.
 `;
 
+const STANDIN_ORIGIN = { env: 'from TNAT64_STANDIN_POOL', file: 'standin_pool in the file', default: 'the default' } as const;
+
+/** The stand-in range the library uses and how many stand-ins it holds; a warning when TNAT64_STANDIN_POOL is ignored. */
+function standinLines(range: StandinRange): string[] {
+  const warning = range.envProblem ? [`warning: ${range.envProblem}`] : [];
+  return [...warning, `stand-in range: ${formatNet(range.net)} (${STANDIN_ORIGIN[range.origin]}), ${2 ** (32 - range.net.length) - 2} stand-ins per process tree`];
+}
+
 export function create(world: World): Command {
   return {
     name: 'check',
@@ -50,6 +60,7 @@ export function create(world: World): Command {
       if (fixed.source.origin !== 'none') lines.push(`default prefix: ${fixed.source.detail}`);
       else if (io.env.TNAT64_DISCOVERY === '0') lines.push(`default prefix: ${fixed.source.detail}, and discovery is disabled (TNAT64_DISCOVERY=0)`);
       else lines.push(`default prefix: ${fixed.source.detail}; the library discovers one when a destination needs it: a router-advertised one from the PREF64 cache, else through DNS64`);
+      lines.push(...standinLines(decider.standin));
       let unresolved = 0;
       for (const target of targets) {
         const port = target.port ?? 0;

@@ -132,6 +132,16 @@ test('check: an invalid file lists every error with file:line and exits 1', asyn
   assert.ok(out.includes(`${file}:5: "bogus = 1": "bogus" is not a keyword`));
 });
 
+test('check: the stand-in range the library uses, and a warning for an invalid TNAT64_STANDIN_POOL', async () => {
+  const file = join(TESTDATA, 'config', 'valid', 'standin-pool.conf');
+  assert.match((await run(['check'])).out, /^stand-in range: 198\.19\.0\.0\/16 \(the default\), 65534 stand-ins per process tree$/m);
+  assert.match((await run(['check', '-f', file])).out, /^stand-in range: 198\.18\.0\.0\/24 \(standin_pool in the file\), 254 stand-ins/m);
+  assert.match((await run(['check', '-f', file], { TNAT64_STANDIN_POOL: '10.64.0.4/30' })).out, /^stand-in range: 10\.64\.0\.4\/30 \(from TNAT64_STANDIN_POOL\), 2 stand-ins/m);
+  const bad = await run(['check', '-f', file], { TNAT64_STANDIN_POOL: '10.64.0.4/31' });
+  assert.equal(bad.code, 0);
+  assert.match(bad.out, /^warning: TNAT64_STANDIN_POOL=10\.64\.0\.4\/31 is not a stand-in range \(bad-standin-pool\).*the library ignores it\nstand-in range: 198\.18\.0\.0\/24 \(standin_pool in the file\)/m);
+});
+
 test('check: no file is fine; -f with a missing file is a problem', async () => {
   const absent = await run(['check']);
   assert.equal(absent.code, 0);
