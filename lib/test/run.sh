@@ -332,6 +332,11 @@ pool "stand-in pool: TNAT64_STANDIN_POOL wins over the file" TNAT64_CONF_FILE="$
 	TNAT64_STANDIN_POOL=10.64.0.4/30 -- range 10.64.0.4 10.64.0.5 10.64.0.6
 pool "stand-in pool: an invalid TNAT64_STANDIN_POOL is ignored" TNAT64_CONF_FILE="$T/pool.conf" \
 	TNAT64_STANDIN_POOL=10.64.0.5/30 -- range 198.18.0.0 198.18.0.1 198.18.0.254
+# A copy with a file capability runs with AT_SECURE for an unprivileged user.
+mkdir "$T/cap" && chmod 711 "$T" "$T/cap" && cp "$TBIN/standin" "$T/cap/standin" &&
+	chmod 755 "$T/cap/standin" && setcap cap_net_bind_service+ep "$T/cap/standin" &&
+	pool "stand-in pool: an AT_SECURE program trusts no inherited table" -- secure "$T/cap/standin" ||
+	check "stand-in pool: AT_SECURE case set up (setcap)" false
 PROG=standin
 hook "stand-ins: replies and TCP reach IPv6 peers" "$NET" $P -- reply
 hook "stand-ins: pre-forked child and parent agree" "$NET" $P -- fork

@@ -10,6 +10,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <grp.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <netinet/in.h>
@@ -384,6 +386,54 @@ static void case_exec(void)
 		   (char *[]){ "standin", "exec-fresh", hex, fdnum, NULL });
 	CHECK(st == 0, "forged to an unsealed memfd: ignored (exit %d)", st);
 	close(forged);
+}
+
+/*
+ * case_secure CAPBIN: CAPBIN is this program with a file capability, so
+ * run by an unprivileged user it gets AT_SECURE. Exec'd that way with an
+ * inherited, valid TNAT64_POOL_FD, it must not use that table nor hand
+ * its own on.
+ */
+static void case_secure(const char *capbin)
+{
+	uint8_t a[16];
+	uint32_t s;
+	char hex[16];
+	int st;
+	pid_t pid;
+
+	addr6(7, a);
+	s = t64_pool_name_get(a, "secure.example");
+	snprintf(hex, sizeof hex, "%x", s);
+	pid = fork();
+	if (pid == 0) {
+		if (setgroups(0, NULL) < 0 || setresgid(65534, 65534, 65534) < 0 ||
+		    setresuid(65534, 65534, 65534) < 0)
+			_exit(125);
+		execl(capbin, "standin", "secure-child", hex,
+		      getenv("TNAT64_POOL_FD"), (char *)NULL);
+		_exit(126);
+	}
+	CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
+		      WEXITSTATUS(st) == 0,
+	      "an AT_SECURE program ignores the inherited table (exit %d)",
+	      WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+}
+
+/* case_secure_child HEX FD: run by case_secure, as nobody, with AT_SECURE. */
+static void case_secure_child(const char *hex, const char *fd)
+{
+	uint32_t s = (uint32_t)strtoul(hex, NULL, 16);
+	uint8_t a[16], b[16];
+	const char *now = getenv("TNAT64_POOL_FD");
+
+	CHECK(getauxval(AT_SECURE) != 0, "AT_SECURE is set");
+	CHECK(t64_pool_addr(s, b) == 0, "%s maps to nothing here", hex);
+	addr6(7, a);
+	CHECK(t64_pool_name_get(a, "here.example") != 0, "a table of its own");
+	CHECK(now != NULL && strcmp(now, fd) == 0,
+	      "TNAT64_POOL_FD left as it was (%s), no fd of its own handed on",
+	      now ? now : "unset");
 }
 
 /* case_exec_child HEX: run by case_exec through exec. */
@@ -1000,6 +1050,10 @@ int main(int argc, char **argv)
 		case_exec_peer();
 	else if (strcmp(c, "exec-dial") == 0 && argc > 3)
 		case_exec_dial(argv[2], argv[3]);
+	else if (strcmp(c, "secure") == 0 && argc > 2)
+		case_secure(argv[2]);
+	else if (strcmp(c, "secure-child") == 0 && argc > 3)
+		case_secure_child(argv[2], argv[3]);
 	else if (strcmp(c, "exec-other") == 0)
 		case_exec_other();
 	else if (strcmp(c, "exec-fresh") == 0 && argc > 2)
