@@ -409,6 +409,8 @@ describe('pool exhaustion', () => {
     assert.deepEqual(o.hosts, { [n1]: v6().extra[0], [n2]: v6().extra[1] });
   });
 
+  // Debian's perl is threaded: it calls gethostbyname_r and reads the global h_errno into $?, which glibc's
+  // gethostbyname_r sets as well as *h_errnop.
   test('gethostbyname (perl) of the third name: NO_RECOVERY', async () => {
     const r = await lab.run(
       tn(
@@ -629,6 +631,7 @@ describe('lookups with an IPv4-only nameserver (resolv.conf: nameserver 203.0.11
     assert.equal(seen, me());
   });
 
+  // glibc's ai_canonname is the owner of the address records, the end of the CNAME chain.
   test('the canonical name of a CNAME is its target, as glibc gives it', async () => {
     const c = await nlab.run(tn(...canon), { env: nenv });
     assert.deepEqual(lastJson(c), [N.v6only, N.v6only], show(c));
