@@ -1,6 +1,6 @@
 #!/bin/sh
 # npm run fuzz: builds the libFuzzer targets (clang, ASan + UBSan) around the
-# configuration parser, the RFC 7050 DNS answer reader and the PREF64 cache
+# configuration parser and the DNS answer readers (RFC 7050 discovery, lookups), then runs each for
 # parser, then runs each for
 # RUNS executions (default 10 million) from the committed seed corpus in
 # fuzz/corpus/<target>/. New inputs go to $FUZZ_OUT/corpus/<target>/, a crash
