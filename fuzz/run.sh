@@ -1,7 +1,7 @@
 #!/bin/sh
 # npm run fuzz: builds the libFuzzer targets (clang, ASan + UBSan) around the
-# configuration parser and the DNS answer readers (RFC 7050 discovery, lookups), then runs each for
-# parser, then runs each for
+# configuration parser, the DNS answer readers (RFC 7050 discovery, lookups)
+# and the PREF64 cache parser, then runs each for
 # RUNS executions (default 10 million) from the committed seed corpus in
 # fuzz/corpus/<target>/. New inputs go to $FUZZ_OUT/corpus/<target>/, a crash
 # or a sanitizer report to $FUZZ_OUT/<target>-crash-* (FUZZ_OUT defaults to
