@@ -11,6 +11,11 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <grp.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <sys/prctl.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -298,6 +303,68 @@ static void forge_env(long fd)
 	setenv("TNAT64_POOL_FD", v, 1);
 }
 
+#if defined(__x86_64__)
+#define ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define ARCH AUDIT_ARCH_AARCH64
+#endif
+
+/*
+ * no_memfd installs a seccomp filter making memfd_create fail with ENOSYS
+ * (as some sandboxes do) and clears TNAT64_POOL_FD, so the program it
+ * runs must fall back to an anonymous table.
+ */
+static void no_memfd(long unused)
+{
+#ifdef ARCH
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ARCH, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_memfd_create, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { sizeof f / sizeof f[0], f };
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0)
+		_exit(125);
+#endif
+	(void)unused;
+	unsetenv("TNAT64_POOL_FD");
+}
+
+/*
+ * case_no_memfd: without memfd_create the table is an anonymous shared
+ * mapping: it works and forked children share it; nothing is published.
+ */
+static void case_no_memfd(void)
+{
+	uint8_t a[16], b[16];
+	uint32_t s = 0;
+	int st;
+	pid_t pid;
+
+	CHECK(memfd_create("x", 0) < 0 && errno == ENOSYS,
+	      "memfd_create is refused here");
+	CHECK(getenv("TNAT64_POOL_FD") == NULL, "no TNAT64_POOL_FD published");
+	pid = fork();
+	if (pid == 0) {
+		addr6(3, a);
+		_exit(t64_pool_name_get(a, "forked.example") == 0);
+	}
+	CHECK(waitpid(pid, &st, 0) == pid && st == 0, "the child got one");
+	addr6(3, a);
+	for (uint32_t i = 1; i < T64_POOL_SLOTS - 1; i++)
+		if (t64_pool_addr(NET | i, b) && memcmp(a, b, 16) == 0)
+			s = NET | i;
+	CHECK(s != 0 && t64_pool_get(a) == s, "and it is shared with the parent");
+}
+
 /* zeros returns 1 when the first n bytes of fd are all zero. */
 static int zeros(int fd, off_t n)
 {
@@ -351,6 +418,10 @@ static void case_exec(void)
 		addr6(i, a);
 		t64_pool_get(a);
 	}
+#ifdef ARCH
+	st = child(no_memfd, 0, (char *[]){ "standin", "no-memfd", NULL });
+	CHECK(st == 0, "without memfd_create: an anonymous table (exit %d)", st);
+#endif
 	st = child(other_range, 0, (char *[]){ "standin", "exec-other", NULL });
 	addr6(50, a);
 	s = t64_pool_name_get(a, "parent.example");
@@ -1054,6 +1125,8 @@ int main(int argc, char **argv)
 		case_secure(argv[2]);
 	else if (strcmp(c, "secure-child") == 0 && argc > 3)
 		case_secure_child(argv[2], argv[3]);
+	else if (strcmp(c, "no-memfd") == 0)
+		case_no_memfd();
 	else if (strcmp(c, "exec-other") == 0)
 		case_exec_other();
 	else if (strcmp(c, "exec-fresh") == 0 && argc > 2)
