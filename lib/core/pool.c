@@ -62,6 +62,12 @@ struct table {
 	struct name name[T64_POOL_SLOTS];
 };
 
+/* Other processes use the same words: only lock-free atomics work across them. */
+_Static_assert(ATOMIC_CHAR_LOCK_FREE == 2 && ATOMIC_INT_LOCK_FREE == 2 &&
+		       ATOMIC_LLONG_LOCK_FREE == 2,
+	       "the shared table needs lock-free atomics");
+_Static_assert(sizeof(struct name) == 256, "one name entry is 256 bytes");
+
 #define FREE 0u
 #define BUSY 1u
 #define SET 2u
