@@ -262,17 +262,48 @@ static void say_range(uint64_t r, char out[T64_ADDRSTR + 4])
 }
 
 /*
- * usable returns the table for this process's range, mapping it on first
- * use and claiming it for the range when no process has yet. A table made
- * for another range (a parent configured differently) is replaced by a
- * private one, said once. NULL when there is no table. errno preserved.
+ * own replaces table t, made for range r, by a private table for mine (a
+ * parent configured differently: slot i there is not mine + i), said once.
+ * Returns the table now in use, NULL when none can be made. errno
+ * preserved.
+ */
+static struct table *own(struct table *t, uint64_t r, uint64_t mine)
+{
+	int saved = errno;
+	struct table *n = fresh();
+	char a[T64_ADDRSTR + 4], b[T64_ADDRSTR + 4];
+
+	errno = saved;
+	if (n == NULL)
+		return NULL;
+	atomic_store(&n->range, mine);
+	if (!atomic_compare_exchange_strong(&table, &t, n)) {
+		munmap(n, sizeof *n);
+		errno = saved;
+		return t; /* another thread did it first */
+	}
+	if (!atomic_exchange(&other_said, 1)) {
+		say_range(r, a);
+		say_range(mine, b);
+		t64_log(0, "the stand-in table this process inherited is for %s "
+			   "but its stand-in range is %s (standin_pool or "
+			   "TNAT64_STANDIN_POOL differ): it keeps its own "
+			   "stand-ins",
+			a, b);
+	}
+	return n;
+}
+
+/*
+ * usable returns the table for this process's range in *range, mapping it
+ * on first use and claiming it for the range when no process has yet.
+ * NULL when there is no table. errno preserved.
  */
 static struct table *usable(uint64_t *range)
 {
 	struct table *t = atomic_load_explicit(&table, memory_order_acquire);
-	uint64_t mine, r;
+	uint64_t mine = t64_pool_range_now(), r;
 
-	mine = t64_pool_range_now();
 	*range = mine;
 	if (t == NULL) {
 		t64_pool_init();
@@ -281,38 +312,11 @@ static struct table *usable(uint64_t *range)
 			return NULL;
 	}
 	r = atomic_load_explicit(&t->range, memory_order_acquire);
-	if (r == mine)
+	if (r == mine ||
+	    (r == 0 && atomic_compare_exchange_strong(&t->range, &r, mine)) ||
+	    r == mine)
 		return t;
-	if (r == 0 && atomic_compare_exchange_strong(&t->range, &r, mine))
-		return t;
-	if (r == mine)
-		return t;
-	{
-		int saved = errno;
-		struct table *n = fresh();
-
-		if (n == NULL) {
-			errno = saved;
-			return NULL;
-		}
-		atomic_store(&n->range, mine);
-		if (!atomic_compare_exchange_strong(&table, &t, n)) {
-			munmap(n, sizeof *n);
-			n = t;
-		} else if (!atomic_exchange(&other_said, 1)) {
-			char a[T64_ADDRSTR + 4], b[T64_ADDRSTR + 4];
-
-			say_range(r, a);
-			say_range(mine, b);
-			t64_log(0, "the stand-in table this process inherited is "
-				   "for %s but its stand-in range is %s "
-				   "(standin_pool or TNAT64_STANDIN_POOL "
-				   "differ): it keeps its own stand-ins",
-				a, b);
-		}
-		errno = saved;
-		return n;
-	}
+	return own(t, r, mine);
 }
 
 /* head_of returns the inverted first 32 bits of a (a slot's head). */
