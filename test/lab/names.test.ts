@@ -6,6 +6,8 @@
  */
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { LAB_NAMES, PATHS, SERVER_IPV4, type Lab } from '../../src/lab/lab.js';
 import { HTTP_BODY, PORTS, V6_HTTP_BODY } from '../../src/lab/services.js';
 import { lastJson, nodeProgram, py, requireBuilt, requireTools, show, useLab } from '../../src/lab/testing.js';
@@ -337,6 +339,48 @@ describe('more programs and patterns', () => {
   });
 });
 
+describe('one pool for names and peers', () => {
+  test('the IPv6-only host calling an IPv4 server back is shown as the stand-in its name got (accept, recvfrom)', async () => {
+    const server = lab.spawn(
+      tn(
+        ...py(`
+          import json, socket, sys
+          ip = socket.getaddrinfo(sys.argv[1], 80, socket.AF_INET, socket.SOCK_STREAM)[0][4][0]
+          t = socket.socket(socket.AF_INET, socket.SOCK_STREAM); t.bind(("0.0.0.0", 0)); t.listen(1); t.settimeout(10)
+          u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("0.0.0.0", t.getsockname()[1])); u.settimeout(10)
+          print("ready", t.getsockname()[1], flush=True)
+          c, peer = t.accept()
+          data, frm = u.recvfrom(100)
+          u.sendto(b"back", frm)
+          print(json.dumps({"ip": ip, "accepted": peer[0], "from": frm[0], "data": data.decode(),
+              "name": socket.getnameinfo((peer[0], 0), socket.NI_NAMEREQD)[0]}), flush=True)`, N.v6only),
+      ),
+      { env, timeoutMs: 20_000 },
+    );
+    await lab.waitFor(server, /ready \d+/);
+    const port = /ready (\d+)/.exec(server.stdout())![1]!;
+    // From the IPv6-only host's own address, as that host would call.
+    const caller = await lab.runIn(
+      'gateway',
+      py(`
+        import socket, sys
+        src, dst, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
+        t = socket.socket(socket.AF_INET6, socket.SOCK_STREAM); t.bind((src, 0)); t.settimeout(5); t.connect((dst, port))
+        u = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); u.bind((src, 0)); u.settimeout(5)
+        u.sendto(b"hello", (dst, port))
+        print(u.recvfrom(100)[0].decode())`, v6().address, clientIPv6(), port),
+    );
+    assert.equal(caller.stdout.trim(), 'back', show(caller));
+    const done = await server.exited;
+    const o = lastJson<{ ip: string; accepted: string; from: string; data: string; name: string }>(done);
+    assert.match(o.ip, STANDIN, show(done));
+    assert.equal(o.accepted, o.ip, show(done));
+    assert.equal(o.from, o.ip);
+    assert.equal(o.data, 'hello');
+    assert.equal(o.name, N.v6only);
+  });
+});
+
 describe('reverse lookups of a stand-in give the name', () => {
   test('python gethostbyaddr, getnameinfo; gethostbyname gives the same stand-in again', async () => {
     const r = await lab.run(
@@ -407,6 +451,18 @@ describe('pool exhaustion', () => {
     assert.equal(o.ips[n3], 'EAI_FAIL', show(r));
     assert.equal(o.again, o.ips[n1], 'a name looked up again keeps its stand-in, full pool or not');
     assert.deepEqual(o.hosts, { [n1]: v6().extra[0], [n2]: v6().extra[1] });
+  });
+
+  test('the range is configurable: TNAT64_STANDIN_POOL, and standin_pool in the file', async () => {
+    const first = (r: { stdout: string }) => r.stdout.split(/\s+/)[0]!;
+    const e = await lab.run(tn('getent', 'ahostsv4', N.v6only), { env: { ...env, TNAT64_STANDIN_POOL: '198.19.77.0/24' } });
+    assert.equal(e.code, 0, show(e));
+    assert.match(first(e), /^198\.19\.77\.(\d+)$/);
+    const conf = join(lab.dir, 'standin.conf');
+    writeFileSync(conf, 'standin_pool = 192.0.2.0/24\n');
+    const f = await lab.run(tn('getent', 'ahostsv4', N.v6only), { env: { ...env, TNAT64_CONF_FILE: conf } });
+    assert.equal(f.code, 0, show(f));
+    assert.match(first(f), /^192\.0\.2\.(\d+)$/);
   });
 
   // Debian's perl is threaded: it calls gethostbyname_r and reads the global h_errno into $?, which glibc's
