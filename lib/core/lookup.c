@@ -389,7 +389,9 @@ static int gai_own(t64_fn_getaddrinfo *real, const char *node,
  * AF_UNSPEC: AI_ADDRCONFIG dropped only when the host has no IPv4
  * address, so the A answers an IPv4 program filters for are there; AAAA
  * answers untouched; never stand-ins (slots are never freed, and a
- * dual-stack program has the IPv6 addresses). Either: EAI_AGAIN with
+ * dual-stack program has the IPv6 addresses). The flag goes for a NULL
+ * node too: glibc fails AF_INET AI_PASSIVE|AI_ADDRCONFIG on such a host,
+ * and the IPv4 server it is for binds through us. Either: EAI_AGAIN with
  * IPv4-only nameservers out of libc's reach -> our own DNS client. Other
  * families, numbers and AI_NUMERICHOST: as libc does. Returns 0 with *res
  * (freed by the program's freeaddrinfo), or an EAI_* error with errno as
@@ -409,7 +411,7 @@ int t64_gai(t64_fn_getaddrinfo *real, const char *node, const char *service,
 		h.ai_flags = AI_V4MAPPED | AI_ADDRCONFIG; /* glibc's default */
 #endif
 	}
-	if (node == NULL || (h.ai_family != AF_INET && h.ai_family != AF_UNSPEC))
+	if (h.ai_family != AF_INET && h.ai_family != AF_UNSPEC)
 		return real(node, service, hints, res);
 	if (h.ai_family == AF_INET ||
 	    ((h.ai_flags & AI_ADDRCONFIG) && !host_has_ipv4())) {

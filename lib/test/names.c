@@ -137,6 +137,20 @@ static void case_addrconfig(void)
 		freeaddrinfo(r);
 	}
 
+	/* A server's wildcard address, asked for with AI_ADDRCONFIG too. */
+	lookup(libc_gai, NULL, "80", AF_INET, SOCK_STREAM,
+	       AI_PASSIVE | AI_ADDRCONFIG, &ref);
+	lookup(NULL, NULL, "80", AF_INET, SOCK_STREAM, AI_PASSIVE | AI_ADDRCONFIG,
+	       &g);
+	CHECK(ref.rc == EAI_NONAME && g.rc == 0 && g.n == 1 &&
+		      all_v4(&g, 80) && has(&g, "0.0.0.0"),
+	      "AF_INET AI_PASSIVE|AI_ADDRCONFIG: %d (libc alone %d)", g.rc,
+	      ref.rc);
+	lookup(NULL, NULL, "80", AF_UNSPEC, SOCK_STREAM,
+	       AI_PASSIVE | AI_ADDRCONFIG, &g);
+	CHECK(g.rc == 0 && has(&g, "0.0.0.0") && has(&g, "::"),
+	      "AF_UNSPEC AI_PASSIVE|AI_ADDRCONFIG: %d, %d answers", g.rc, g.n);
+
 	/* AAAA-only: AF_UNSPEC gets no stand-in; AF_INET6 untouched. */
 	const char *names[] = { "v6only.test", "dual.test", "v4only.test" };
 	const int fams[] = { AF_UNSPEC, AF_INET6 };
