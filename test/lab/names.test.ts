@@ -327,6 +327,28 @@ describe('more programs and patterns', () => {
     assert.equal(new Set(ips.map((l) => l[0])).size, ips.length, `distinct names, distinct stand-ins: ${r.stdout}`);
   });
 
+  test('a stand-in answer has the shape of an A answer: socket types, protocols, ports, service names, canonical name', async () => {
+    // Each call as glibc answers it for a name with one A record, and under tnat64 for an AAAA-only name.
+    const program = py(`
+      import json, socket, sys
+      calls = [(None, 0, 0), ("http", 0, 0), (80, socket.SOCK_STREAM, 0), ("domain", socket.SOCK_DGRAM, 0),
+               (9000, 0, socket.AI_CANONNAME), ("7", 0, socket.AI_NUMERICSERV), (None, socket.SOCK_RAW, 0)]
+      out = []
+      for service, kind, flags in calls:
+          r = socket.getaddrinfo(sys.argv[1], service, socket.AF_INET, kind, 0, flags)
+          out.append([[a[0].name, a[1].name, a[2], a[3], a[4][1]] for a in r])
+      print(json.dumps({"shapes": out, "addresses": sorted({a[4][0] for a in socket.getaddrinfo(sys.argv[1], None, socket.AF_INET)})}))`);
+    const a = await lab.run([...program, N.v4]);
+    const b = await lab.run(tn(...program, N.v6only), { env });
+    const plain = lastJson<{ shapes: unknown[][]; addresses: string[] }>(a);
+    const under = lastJson<{ shapes: unknown[][]; addresses: string[] }>(b);
+    assert.deepEqual(plain.addresses, [SERVER_IPV4], show(a));
+    assert.equal(under.addresses.length, 1, show(b));
+    assert.match(under.addresses[0]!, STANDIN);
+    const canonical = (shapes: unknown[][], name: string) => JSON.stringify(shapes).split(JSON.stringify(name)).join('"NAME"');
+    assert.equal(canonical(under.shapes, N.v6only), canonical(plain.shapes, N.v4), `without tnat64 (A): ${a.stdout}\nunder (stand-in): ${b.stdout}`);
+  });
+
   test('a name that does not exist fails at once, as without tnat64', async () => {
     const program = resolver('AF_INET', 'socket.AI_ADDRCONFIG');
     const missing = 'missing.lab.example';
