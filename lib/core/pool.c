@@ -4,82 +4,31 @@
  * form) get an IPv4 address from the configured range, and an address
  * from there maps back. Slot i of one fixed table is stand-in net + i, so
  * the way back is an index. The table is shared with the whole process
- * tree and filled lock-free: claim a slot, write it, publish it.
- *
- * Sharing: fork keeps a MAP_SHARED mapping; exec does not, so the table
- * lives in a sealed memfd left open across exec (not close-on-exec) whose
- * number TNAT64_POOL_FD names. A new program image checks that the fd is
- * still that memfd before mapping it; anything else gets a fresh table.
+ * tree (pooltab.c) and filled lock-free: claim a slot, write it, publish
+ * it.
  */
 #include "pool.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdatomic.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/auxv.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include "addr.h"
 #include "log.h"
+#include "pooltab.h"
 #include "state.h"
 
 #define DEFAULT_RANGE ((uint64_t)0xffff0000u << 32 | T64_POOL_DEFAULT)
 
 _Atomic uint64_t t64_pool_range;
 
-/*
- * One slot: the address's first 32 bits stored inverted in `head` (0:
- * free, 1: being written; an inverted 0 or 1 would be ffff:ffff:: or
- * ffff:fffe::, multicast, never a peer or a looked-up address) and the
- * other 12 bytes. 16 bytes, 1 MiB for the slots.
- */
-struct slot {
-	_Atomic uint32_t head;
-	uint8_t rest[12];
-};
-
-/* A slot's name: `state` guards `text` (it can be set after the slot). */
-struct name {
-	_Atomic uint8_t state;
-	char text[255];
-};
-
-/*
- * The whole table. `range` is the range its slots stand for, set by the
- * first process that uses it: a process configured for another range
- * must not read slot i as its own net + i. Pages are touched only as
- * slots and names fill.
- */
-struct table {
-	_Atomic uint64_t range;
-	uint8_t pad[4096 - sizeof(uint64_t)];
-	struct slot slot[T64_POOL_SLOTS];
-	struct name name[T64_POOL_SLOTS];
-};
-
-/* Other processes use the same words: only lock-free atomics work across them. */
-_Static_assert(ATOMIC_CHAR_LOCK_FREE == 2 && ATOMIC_INT_LOCK_FREE == 2 &&
-		       ATOMIC_LLONG_LOCK_FREE == 2,
-	       "the shared table needs lock-free atomics");
-_Static_assert(sizeof(struct name) == 256, "one name entry is 256 bytes");
-
 #define FREE 0u
 #define BUSY 1u
 #define SET 2u
 #define SPIN 4096 /* loads spent waiting for a slot or name being written */
 
-#define SEALS (F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_SEAL)
-#define HIGH_FD 512 /* out of the way of programs that expect low numbers */
-#define FD_VAR "TNAT64_POOL_FD"
-
-static _Atomic(struct table *) table;
 static _Atomic int full_said, other_said;
-static int made_fd = -1; /* a memfd this process made and has to publish */
 
 /* t64_pool_set_range makes net/len (checked by the caller) the range. */
 void t64_pool_set_range(uint32_t net, unsigned len)
@@ -103,150 +52,6 @@ uint64_t t64_pool_range_slow(void)
 	return r != 0 ? r : DEFAULT_RANGE;
 }
 
-/* fresh maps a new, zeroed table only forked children share. NULL when mmap fails. */
-static struct table *fresh(void)
-{
-	struct table *t = mmap(NULL, sizeof *t, PROT_READ | PROT_WRITE,
-			       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-
-	return t == MAP_FAILED ? NULL : t;
-}
-
-/*
- * These fd calls go to the kernel directly: fcntl and close are our hooks
- * when the library is preloaded, and this fd is none of their business.
- */
-static int kfcntl(int fd, int cmd, long arg)
-{
-	return (int)syscall(SYS_fcntl, fd, cmd, arg);
-}
-
-static void kclose(int fd)
-{
-	syscall(SYS_close, fd);
-}
-
-/* map maps the table in memfd fd. NULL when mmap fails. */
-static struct table *map(int fd)
-{
-	struct table *t = mmap(NULL, sizeof *t, PROT_READ | PROT_WRITE,
-			       MAP_SHARED, fd, 0);
-
-	return t == MAP_FAILED ? NULL : t;
-}
-
-/*
- * inherited maps the table named by TNAT64_POOL_FD when that fd is still
- * what a tnat64 process made: a regular file of exactly the table's size
- * sealed exactly as we seal it, open read-write. An fd the program closed,
- * or reused for something else, fails the check. NULL otherwise.
- */
-static struct table *inherited(void)
-{
-	const char *v = getenv(FD_VAR);
-	struct stat st;
-	long fd = 0;
-
-	if (v == NULL || *v < '0' || *v > '9' || (v[0] == '0' && v[1] != '\0'))
-		return NULL;
-	for (; *v >= '0' && *v <= '9' && fd <= 0x7fffffff; v++)
-		fd = fd * 10 + (*v - '0');
-	if (*v != '\0' || fd > 0x7fffffff ||
-	    fstat((int)fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    st.st_size != (off_t)sizeof(struct table) ||
-	    kfcntl((int)fd, F_GET_SEALS, 0) != SEALS ||
-	    (kfcntl((int)fd, F_GETFL, 0) & O_ACCMODE) != O_RDWR)
-		return NULL;
-	return map((int)fd);
-}
-
-/*
- * made returns a table in a new sealed memfd, moved to HIGH_FD or above
- * when the fd limit allows, its number in *fdp. NULL when there is no
- * memfd (seccomp, an old kernel) or it cannot be sized or mapped.
- */
-static struct table *made(int *fdp)
-{
-#ifdef SYS_memfd_create
-	int fd = (int)syscall(SYS_memfd_create, "tnat64-pool", MFD_ALLOW_SEALING);
-#else
-	int fd = -1;
-#endif
-	int high;
-	struct table *t;
-
-	if (fd < 0)
-		return NULL;
-	if (ftruncate(fd, (off_t)sizeof *t) < 0 ||
-	    kfcntl(fd, F_ADD_SEALS, SEALS) < 0 || (t = map(fd)) == NULL) {
-		kclose(fd);
-		return NULL;
-	}
-	if (fd < HIGH_FD && (high = kfcntl(fd, F_DUPFD, HIGH_FD)) >= 0) {
-		kclose(fd);
-		fd = high;
-	}
-	*fdp = fd;
-	return t;
-}
-
-/*
- * t64_pool_init maps the table unless it is there already: the inherited
- * one, else a new memfd, else (no memfd) an anonymous shared mapping. A
- * setuid/setgid/capability program trusts no inherited fd and leaves none
- * to its children: anything that could write the table could steer its
- * connections. Called by the library's constructor and again on first
- * use; two racing callers keep one table. No allocation; errno preserved;
- * with no table at all there are no stand-ins.
- */
-void t64_pool_init(void)
-{
-	int saved = errno, fd = -1, secure;
-	struct table *t, *none = NULL;
-
-	if (atomic_load_explicit(&table, memory_order_acquire) != NULL)
-		return;
-	secure = getauxval(AT_SECURE) != 0;
-	t = secure ? NULL : inherited();
-	if (t == NULL && !secure)
-		t = made(&fd);
-	if (t == NULL)
-		t = fresh();
-	if (t != NULL && !atomic_compare_exchange_strong(&table, &none, t)) {
-		munmap(t, sizeof *t);
-		if (fd >= 0)
-			kclose(fd);
-		fd = -1;
-	}
-	if (fd >= 0)
-		made_fd = fd;
-	errno = saved;
-}
-
-/*
- * pool_ctor maps the table before main and names a new memfd in the
- * environment, so every program this one runs inherits both (setenv is no
- * business of a hook that may run in a signal handler or a thread).
- */
-__attribute__((constructor)) static void pool_ctor(void)
-{
-	int saved = errno;
-	char num[16];
-	int n = 0, fd;
-
-	t64_pool_init();
-	fd = made_fd;
-	if (fd < 0)
-		return;
-	made_fd = -1;
-	do
-		num[sizeof num - 1 - ++n] = (char)('0' + fd % 10);
-	while ((fd /= 10) > 0);
-	num[sizeof num - 1] = '\0';
-	setenv(FD_VAR, num + sizeof num - 1 - n, 1);
-	errno = saved;
-}
-
 /* say_range formats the range r (as in t64_pool_range) as "a.b.c.d/LEN". */
 static void say_range(uint64_t r, char out[T64_ADDRSTR + 4])
 {
@@ -267,17 +72,17 @@ static void say_range(uint64_t r, char out[T64_ADDRSTR + 4])
  * Returns the table now in use, NULL when none can be made. errno
  * preserved.
  */
-static struct table *own(struct table *t, uint64_t r, uint64_t mine)
+static struct t64_table *own(struct t64_table *t, uint64_t r, uint64_t mine)
 {
 	int saved = errno;
-	struct table *n = fresh();
+	struct t64_table *n = t64_pool_fresh();
 	char a[T64_ADDRSTR + 4], b[T64_ADDRSTR + 4];
 
 	errno = saved;
 	if (n == NULL)
 		return NULL;
 	atomic_store(&n->range, mine);
-	if (!atomic_compare_exchange_strong(&table, &t, n)) {
+	if (!atomic_compare_exchange_strong(&t64_pool_table, &t, n)) {
 		munmap(n, sizeof *n);
 		errno = saved;
 		return t; /* another thread did it first */
@@ -299,15 +104,17 @@ static struct table *own(struct table *t, uint64_t r, uint64_t mine)
  * on first use and claiming it for the range when no process has yet.
  * NULL when there is no table. errno preserved.
  */
-static struct table *usable(uint64_t *range)
+static struct t64_table *usable(uint64_t *range)
 {
-	struct table *t = atomic_load_explicit(&table, memory_order_acquire);
+	struct t64_table *t = atomic_load_explicit(&t64_pool_table,
+						    memory_order_acquire);
 	uint64_t mine = t64_pool_range_now(), r;
 
 	*range = mine;
 	if (t == NULL) {
 		t64_pool_init();
-		t = atomic_load_explicit(&table, memory_order_acquire);
+		t = atomic_load_explicit(&t64_pool_table,
+					 memory_order_acquire);
 		if (t == NULL)
 			return NULL;
 	}
@@ -341,7 +148,7 @@ static uint32_t home(const uint8_t a[16], uint32_t size)
  * its head (BUSY when it still is: a writer interrupted by this very
  * signal handler, or a process that died in the middle).
  */
-static uint32_t settled(struct slot *s)
+static uint32_t settled(struct t64_slot *s)
 {
 	uint32_t h = atomic_load_explicit(&s->head, memory_order_acquire);
 
@@ -377,9 +184,9 @@ static void full(uint64_t range)
  * wins) or name does not fit. Lock-free; a writer that dies in the middle
  * leaves the slot without a name.
  */
-static void record(struct table *t, uint32_t i, const char *name)
+static void record(struct t64_table *t, uint32_t i, const char *name)
 {
-	struct name *e = &t->name[i];
+	struct t64_name *e = &t->name[i];
 	size_t n;
 	uint8_t s = FREE;
 
@@ -402,7 +209,7 @@ static void record(struct table *t, uint32_t i, const char *name)
  * the range's last are never handed out. Returns 0 when the range is
  * full. Lock-free and async-signal-safe; no allocation.
  */
-static uint32_t find(struct table *t, uint64_t range, const uint8_t a[16])
+static uint32_t find(struct t64_table *t, uint64_t range, const uint8_t a[16])
 {
 	uint32_t size = ~(uint32_t)(range >> 32) + 1;
 	uint32_t want = head_of(a), i = home(a, size);
@@ -410,7 +217,7 @@ static uint32_t find(struct table *t, uint64_t range, const uint8_t a[16])
 	if (want == FREE || want == BUSY)
 		return 0;
 	for (uint32_t n = 0; n < size; n++, i = (i + 1) & (size - 1)) {
-		struct slot *s = &t->slot[i];
+		struct t64_slot *s = &t->slot[i];
 		uint32_t h;
 
 		if (i == 0 || i == size - 1)
@@ -444,7 +251,7 @@ uint32_t t64_pool_get(const uint8_t a[16])
 {
 	int saved = errno;
 	uint64_t range;
-	struct table *t = usable(&range);
+	struct t64_table *t = usable(&range);
 	uint32_t i = t ? find(t, range, a) : 0;
 
 	errno = saved;
@@ -456,7 +263,7 @@ uint32_t t64_pool_name_get(const uint8_t a[16], const char *name)
 {
 	int saved = errno;
 	uint64_t range;
-	struct table *t = usable(&range);
+	struct t64_table *t = usable(&range);
 	uint32_t i = t ? find(t, range, a) : 0;
 
 	if (i != 0)
@@ -469,10 +276,10 @@ uint32_t t64_pool_name_get(const uint8_t a[16], const char *name)
  * slot_of returns the table and the index of stand-in ip, or NULL when ip
  * is outside the range or its network or last address. errno preserved.
  */
-static struct table *slot_of(uint32_t ip, uint32_t *i)
+static struct t64_table *slot_of(uint32_t ip, uint32_t *i)
 {
 	uint64_t range;
-	struct table *t;
+	struct t64_table *t;
 	uint32_t mask;
 
 	if (!t64_pool_is(ip) || (t = usable(&range)) == NULL)
@@ -492,7 +299,7 @@ static struct table *slot_of(uint32_t ip, uint32_t *i)
 int t64_pool_addr(uint32_t ip, uint8_t out[16])
 {
 	uint32_t i, h;
-	struct table *t = slot_of(ip, &i);
+	struct t64_table *t = slot_of(ip, &i);
 
 	if (t == NULL)
 		return 0;
@@ -512,8 +319,8 @@ int t64_pool_addr(uint32_t ip, uint8_t out[16])
 int t64_pool_name(uint32_t ip, char *out, size_t len)
 {
 	uint32_t i;
-	struct table *t = slot_of(ip, &i);
-	struct name *e;
+	struct t64_table *t = slot_of(ip, &i);
+	struct t64_name *e;
 	uint8_t s;
 	size_t n;
 
