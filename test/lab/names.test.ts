@@ -361,6 +361,46 @@ describe('more programs and patterns', () => {
   });
 });
 
+describe('gethostbyname2 and the _r forms (python ctypes calling libc, as a C program would)', () => {
+  test('AF_INET: the stand-in (h_addrtype AF_INET, h_length 4, the name); AF_INET6: the AAAA record unchanged', async () => {
+    const r = await lab.run(
+      tn(
+        ...py(`
+          import ctypes, json, socket, sys
+          class HostEnt(ctypes.Structure):
+              _fields_ = [("h_name", ctypes.c_char_p), ("h_aliases", ctypes.POINTER(ctypes.c_char_p)),
+                          ("h_addrtype", ctypes.c_int), ("h_length", ctypes.c_int),
+                          ("h_addr_list", ctypes.POINTER(ctypes.POINTER(ctypes.c_ubyte)))]
+          libc = ctypes.CDLL(None)
+          libc.gethostbyname2.restype = ctypes.POINTER(HostEnt)
+          def show(h):
+              if not h: return None
+              h = h.contents
+              addrs, i = [], 0
+              while h.h_addr_list[i]:
+                  raw = bytes(h.h_addr_list[i][:h.h_length]); i += 1
+                  addrs.append(socket.inet_ntop(h.h_addrtype, raw))
+              return [h.h_name.decode(), h.h_addrtype, h.h_length, addrs]
+          name = sys.argv[1].encode()
+          out = {"v4": show(libc.gethostbyname2(name, socket.AF_INET)), "v6": show(libc.gethostbyname2(name, socket.AF_INET6))}
+          ret, buf = HostEnt(), ctypes.create_string_buffer(8192)
+          res, err = ctypes.POINTER(HostEnt)(), ctypes.c_int(0)
+          rc = libc.gethostbyname2_r(name, socket.AF_INET, ctypes.byref(ret), buf, 8192, ctypes.byref(res), ctypes.byref(err))
+          out["v4_r"] = [rc, show(res)]
+          print(json.dumps(out))`, N.v6only),
+      ),
+      { env },
+    );
+    const o = lastJson<{ v4: [string, number, number, string[]]; v6: [string, number, number, string[]]; v4_r: [number, unknown] }>(r);
+    assert.ok(o.v4, show(r));
+    const [name, type, length, addrs] = o.v4;
+    assert.deepEqual([name, type, length, addrs.length], [N.v6only, 2, 4, 1], show(r));
+    assert.match(addrs[0]!, STANDIN);
+    assert.deepEqual(o.v6, [N.v6only, 10, 16, [v6().address]]);
+    assert.deepEqual(o.v4_r, [0, o.v4]);
+  });
+});
+
 describe('one pool for names and peers', () => {
   test('the IPv6-only host calling an IPv4 server back is shown as the stand-in its name got (accept, recvfrom)', async () => {
     const server = lab.spawn(
