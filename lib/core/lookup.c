@@ -549,7 +549,8 @@ struct hostent *t64_host_static(const struct t64_names4 *l, int herr)
  * the caller's ret/buf; else the failure herr. rc: what libc's call
  * returned. Returns 0 with *result = ret; ERANGE (errno too, h_errno
  * NETDB_INTERNAL) when buf is too small; else *result NULL, *h_errnop =
- * herr and, as glibc, 0 for a name that is not there, rc otherwise.
+ * herr and, as glibc, 0 for a name that is not there, rc otherwise. The
+ * global h_errno is set too, as glibc does (threaded perl reads it).
  */
 int t64_host_r(const struct t64_names4 *l, int herr, int rc,
 	       struct hostent *ret, char *buf, size_t len,
@@ -557,11 +558,11 @@ int t64_host_r(const struct t64_names4 *l, int herr, int rc,
 {
 	*result = NULL;
 	if (herr != 0) {
-		*h_errnop = herr;
+		*h_errnop = h_errno = herr;
 		return herr == HOST_NOT_FOUND || herr == NO_DATA ? 0 : rc;
 	}
 	if (t64_hostent(l, ret, buf, len) != 0) {
-		*h_errnop = NETDB_INTERNAL;
+		*h_errnop = h_errno = NETDB_INTERNAL;
 		errno = ERANGE;
 		return ERANGE;
 	}

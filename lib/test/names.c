@@ -569,6 +569,19 @@ static void case_full(void)
 	CHECK(c.rc == EAI_FAIL, "third: %d", c.rc);
 	he = gethostbyname("full3.test");
 	CHECK(he == NULL && h_errno == NO_RECOVERY, "gethostbyname third");
+	{
+		struct hostent hb, *res = NULL;
+		char buf[512];
+		int herr = 0;
+
+		h_errno = 0;
+		CHECK(gethostbyname_r("full3.test", &hb, buf, sizeof buf, &res,
+				      &herr) != ERANGE &&
+			      res == NULL && herr == NO_RECOVERY &&
+			      h_errno == NO_RECOVERY,
+		      "gethostbyname_r third: h_errno %d, global %d", herr,
+		      h_errno);
+	}
 	lookup(NULL, "full1.test", "80", AF_INET, SOCK_STREAM, 0, &a2);
 	CHECK(a2.rc == 0 && strcmp(a2.a[0].addr, a.a[0].addr) == 0,
 	      "first again: %s", a2.a[0].addr);
