@@ -39,6 +39,8 @@ export interface LabOptions {
    * clientIPv4). E.g. ['203.0.113.2'] gives an IPv6-only client an IPv4-only nameserver that glibc cannot reach.
    */
   nameservers?: string[];
+  /** A `search` line in the client's resolv.conf (e.g. ['lab.example']: `v6only` means v6only.lab.example). */
+  search?: string[];
   /** Bound on building the lab and waiting for every service. Default 20 s. */
   readyTimeoutMs?: number;
   /**
@@ -246,6 +248,7 @@ export class Lab {
       clientIPv6: true,
       clientIPv4: false,
       nameservers: [],
+      search: [],
       readyTimeoutMs: 20_000,
       clat: false,
       pref64: false,
@@ -432,7 +435,12 @@ export class Lab {
     // The client is another machine: hide this host's own /etc/tnat64.conf from it (bind-mounted only if it exists).
     if (existsSync('/etc/tnat64.conf')) writeFileSync(join(etc, 'tnat64.conf'), "# the lab's client has no configuration\n");
     const nameservers = o.nameservers.length > 0 ? o.nameservers : a.resolvers;
-    writeFileSync(join(etc, 'resolv.conf'), nameservers.map((r) => `nameserver ${r}\n`).join('') + 'options timeout:1 attempts:2\n');
+    writeFileSync(
+      join(etc, 'resolv.conf'),
+      nameservers.map((r) => `nameserver ${r}\n`).join('') +
+        (o.search.length > 0 ? `search ${o.search.join(' ')}\n` : '') +
+        'options timeout:1 attempts:2\n',
+    );
 
     // The lab's daemons, by name: one that exits during the build fails it at once, with everyone's output.
     const daemons = new Map<string, Background>();
@@ -519,7 +527,8 @@ export class Lab {
   /**
    * The server's authoritative DNS for lab.example. and ipv4only.arpa. (IPv4 only, like the host). lab.example. is an
    * auth-zone, not local-data: asked directly (the client's IPv4-only nameserver), it answers a CNAME together with
-   * the target's records, as an authoritative server does; local-data would give the CNAME alone.
+   * the target's records, as an authoritative server does; local-data would give the CNAME alone. Every other name
+   * is NXDOMAIN at once, as from a resolver that can reach the root (nothing routes out: recursion would time out).
    */
   private serverUnboundConf(): string {
     const soa = (zone: string) => `  local-data: "${zone} 60 IN SOA ns.lab.example. hostmaster.lab.example. 1 3600 600 86400 60"`;
@@ -528,6 +537,9 @@ export class Lab {
       `  interface: ${SERVER_IPV4}`,
       '  do-ip6: no',
       '  module-config: "iterator"',
+      '  local-zone: "." static',
+      // Not static like ".": left to the auth-zone below.
+      '  local-zone: "lab.example." transparent',
       '  local-zone: "ipv4only.arpa." static',
       soa('ipv4only.arpa.'),
       '  local-data: "ipv4only.arpa. 60 IN A 192.0.0.170"',

@@ -26,7 +26,7 @@ before(async () => {
 
 let lab: Lab;
 let env: NodeJS.ProcessEnv;
-useLab({}, (s) => ({ lab, env } = s));
+useLab({ search: ['lab.example'] }, (s) => ({ lab, env } = s));
 const v6 = () => lab.addresses.ipv6Host;
 const clientIPv6 = () => lab.addresses.client.ipv6!;
 
@@ -46,6 +46,19 @@ const resolver = (family: string, flags: string) =>
         except socket.gaierror as e:
             out[name] = EAI.get(e.errno, e.errno)
     print(json.dumps(out))`);
+
+/** python: getaddrinfo(argv[1], AF_INET, AI_CANONNAME) → [address, canonical name], then GET /whoami from it. */
+const shortName = py(`
+  import json, socket, sys
+  r = socket.getaddrinfo(sys.argv[1], 80, socket.AF_INET, socket.SOCK_STREAM, 0, socket.AI_CANONNAME)[0]
+  s = socket.create_connection(r[4], timeout=5)
+  s.sendall(b"GET /whoami HTTP/1.0\\r\\n\\r\\n")
+  data = b""
+  while True:
+      d = s.recv(4096)
+      if not d: break
+      data += d
+  print(json.dumps([r[4][0], r[3], data.split(b"\\r\\n\\r\\n", 1)[1].decode().strip()]))`);
 
 /** python: the canonical name getaddrinfo(alias, AI_CANONNAME) gives for AF_UNSPEC and AF_INET. */
 const canon = py(`
@@ -347,6 +360,14 @@ describe('more programs and patterns', () => {
     assert.match(under.addresses[0]!, STANDIN);
     const canonical = (shapes: unknown[][], name: string) => JSON.stringify(shapes).split(JSON.stringify(name)).join('"NAME"');
     assert.equal(canonical(under.shapes, N.v6only), canonical(plain.shapes, N.v4), `without tnat64 (A): ${a.stdout}\nunder (stand-in): ${b.stdout}`);
+  });
+
+  test('a short name through resolv.conf\'s search list: the stand-in, the canonical name, the connection', async () => {
+    const r = await lab.run(tn(...shortName, 'v6only'), { env });
+    const [ip, canonical, seen] = lastJson<[string, string, string]>(r);
+    assert.match(ip, STANDIN, show(r));
+    assert.equal(canonical, N.v6only);
+    assert.equal(seen, clientIPv6());
   });
 
   test('a name that does not exist fails at once, as without tnat64', async () => {
@@ -686,7 +707,7 @@ describe('lookups with an IPv4-only nameserver (resolv.conf: nameserver 203.0.11
   let nlab: Lab;
   /** TNAT64_PREFIX given: discovery cannot work here, it would ask the same unreachable nameserver. */
   let nenv: NodeJS.ProcessEnv;
-  useLab({ nameservers: [SERVER_IPV4] }, (s) => ({ lab: nlab, env: nenv } = s));
+  useLab({ nameservers: [SERVER_IPV4], search: ['lab.example'] }, (s) => ({ lab: nlab, env: nenv } = s));
   const me = () => nlab.addresses.client.ipv6!;
 
   test('the server\'s DNS answers the client\'s NAT64 source (TAYGA\'s pool) without recursion; glibc alone cannot reach it', async () => {
@@ -747,6 +768,19 @@ describe('lookups with an IPv4-only nameserver (resolv.conf: nameserver 203.0.11
     assert.match(ip!, STANDIN, show(back));
     assert.ok(name === N.alias || name === N.v6only, show(back));
     assert.equal(seen, me());
+  });
+
+  test('a short name through the search list, a name that does not exist', async () => {
+    const r = await nlab.run(tn(...shortName, 'v6only'), { env: nenv });
+    const [ip, canonical, seen] = lastJson<[string, string, string]>(r);
+    assert.match(ip, STANDIN, show(r));
+    assert.equal(canonical, N.v6only);
+    assert.equal(seen, me());
+    const v4 = await nlab.run(tn('curl', '-4', '-sS', '--max-time', '5', 'http://v4/whoami'), { env: nenv });
+    assert.equal(nlab.poolOf(v4.stdout), 0, show(v4));
+    const missing = await nlab.run(tn(...resolver('AF_INET', '0'), 'missing.lab.example', 'missing'), { env: nenv });
+    assert.deepEqual(lastJson(missing), { 'missing.lab.example': 'EAI_NONAME', missing: 'EAI_NONAME' }, show(missing));
+    assert.ok(missing.durationMs < 5000, `${missing.durationMs} ms`);
   });
 
   // glibc's ai_canonname is the owner of the address records, the end of the CNAME chain.
