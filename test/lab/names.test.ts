@@ -703,6 +703,36 @@ describe('where one process resolves and another connects', () => {
   });
 });
 
+describe('on a dual-stack host (the client has 192.0.2.2 too)', () => {
+  let dlab: Lab;
+  let denv: NodeJS.ProcessEnv;
+  useLab({ clientIPv4: true }, (s) => ({ lab: dlab, env: denv } = s));
+
+  test('AF_UNSPEC lookups, with and without AI_ADDRCONFIG, are exactly what glibc gives', async () => {
+    for (const flags of ['0', 'socket.AI_ADDRCONFIG']) {
+      const program = resolver('AF_UNSPEC', flags);
+      const names = [N.v4, N.dual, N.v6only, N.multi];
+      const plain = await dlab.run([...program, ...names]);
+      const under = await dlab.run(tn(...program, ...names), { env: denv });
+      assert.deepEqual(lastJson(under), lastJson(plain), `flags ${flags}\nwithout: ${show(plain)}\nunder: ${show(under)}`);
+      assert.doesNotMatch(under.stdout, /198\.19\./);
+    }
+  });
+
+  test('AF_INET: A records as they are; an AAAA-only name still gets a stand-in that leads to it', async () => {
+    const program = resolver('AF_INET', 'socket.AI_ADDRCONFIG');
+    const plain = lastJson<Record<string, unknown>>(await dlab.run([...program, N.v4, N.dual, N.v6only]));
+    const r = await dlab.run(tn(...program, N.v4, N.dual, N.v6only), { env: denv });
+    const under = lastJson<Record<string, [string, string][]>>(r);
+    assert.deepEqual(under[N.v4], plain[N.v4], show(r));
+    assert.deepEqual(under[N.dual], plain[N.dual]);
+    assert.equal(plain[N.v6only], 'EAI_NODATA');
+    assert.match(under[N.v6only]?.[0]?.[1] ?? '', STANDIN, show(r));
+    const c = await dlab.run(tn('curl', '-4', '-sS', '--max-time', '5', `http://${N.v6only}/whoami`), { env: denv });
+    assert.equal(c.stdout.trim(), dlab.addresses.client.ipv6, show(c));
+  });
+});
+
 describe('lookups with an IPv4-only nameserver (resolv.conf: nameserver 203.0.113.2)', () => {
   let nlab: Lab;
   /** TNAT64_PREFIX given: discovery cannot work here, it would ask the same unreachable nameserver. */
