@@ -37,7 +37,7 @@ static void lookup_answer(const uint8_t *data, size_t size)
 		qlen = sizeof fixed - 1;
 		memcpy(q, fixed, qlen);
 	}
-	r = t64_dns_answer(data, size, q, qlen, out, 4, &n);
+	r = t64_dns_answer(data, size, q, qlen, out, 4, &n, NULL);
 	if (r < T64_DNS_OK || r > T64_DNS_IGNORE || n > 4 ||
 	    (r == T64_DNS_OK) != (n > 0))
 		abort();

@@ -8,6 +8,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/auxv.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -370,7 +371,7 @@ int t64_dns_ask(const struct t64_ns *s, const uint8_t *q, size_t qlen,
 		if (n < 0 && errno != EAGAIN && errno != EINTR)
 			goto out; /* e.g. ICMP port unreachable */
 		if (n < 12 || t64_dns_answer(buf, (size_t)n, q, qlen, NULL, 0,
-					     &n_ok) == T64_DNS_IGNORE)
+					     &n_ok, NULL) == T64_DNS_IGNORE)
 			continue;
 		ret = (int)n;
 		if (buf[2] & 0x02) { /* TC */
@@ -380,7 +381,7 @@ int t64_dns_ask(const struct t64_ns *s, const uint8_t *q, size_t qlen,
 			memcpy(udp, buf, (size_t)n);
 			r = tcp(s, q, qlen, buf, size, &t0, wait_ms);
 			if (r > 0 && t64_dns_answer(buf, (size_t)r, q, qlen, NULL,
-						    0, &n_ok) != T64_DNS_IGNORE)
+						    0, &n_ok, NULL) != T64_DNS_IGNORE)
 				ret = r;
 			else
 				memcpy(buf, udp, (size_t)n);
@@ -521,11 +522,12 @@ enum { Q_OK, Q_NXDOMAIN, Q_NODATA, Q_SERVFAIL, Q_TIMEOUT };
  * ask_all asks the n servers for qname (wire form, qlen bytes) of type,
  * in rounds of attempts, each try waiting timeout seconds at most and all
  * of them ending by *t0 + BUDGET_MS. A server answering SERVFAIL and the
- * like is not asked again. Fills ans->addr/n on Q_OK.
+ * like is not asked again. Fills ans->addr/n and canon on Q_OK.
  */
 static int ask_all(const struct t64_ns *ns, int n, const struct t64_resolv_conf *rc,
 		   const uint8_t *qname, size_t qlen, int type,
-		   struct t64_answer *ans, const struct timespec *t0)
+		   struct t64_answer *ans, char canon[T64_DNS_NAME_MAX],
+		   const struct timespec *t0)
 {
 	uint8_t q[T64_DNS_QMAX], buf[ANSWER_MAX];
 	int failed = 0; /* bit i: server i answered with a failure */
@@ -548,7 +550,7 @@ static int ask_all(const struct t64_ns *ns, int n, const struct t64_resolv_conf 
 			if (len < 0)
 				continue;
 			r = t64_dns_answer(buf, (size_t)len, q, ql, ans->addr,
-					   T64_RESOLVE_MAX, &ans->n);
+					   T64_RESOLVE_MAX, &ans->n, canon);
 			if (r == T64_DNS_OK)
 				return Q_OK;
 			if (r == T64_DNS_NXDOMAIN)
@@ -628,6 +630,7 @@ int t64_resolve(const char *name, int type, struct t64_answer *ans)
 		int c = first ? k - 1 : k == rc.nsearch ? -1 : k;
 		const char *suffix = NULL;
 		uint8_t wire[T64_DNS_NAME_MAX];
+		char canon[T64_DNS_NAME_MAX];
 		int wl, r;
 
 		if (c >= 0) {
@@ -638,7 +641,7 @@ int t64_resolve(const char *name, int type, struct t64_answer *ans)
 		wl = t64_dns_wire(name, n, suffix, wire);
 		if (wl < 0)
 			continue;
-		r = ask_all(ns, nns, &rc, wire, (size_t)wl, type, ans, &t0);
+		r = ask_all(ns, nns, &rc, wire, (size_t)wl, type, ans, canon, &t0);
 		if (r == Q_OK) {
 			size_t sl = suffix != NULL ? strlen(suffix) : 0;
 
@@ -650,6 +653,10 @@ int t64_resolve(const char *name, int type, struct t64_answer *ans)
 				memcpy(ans->name + n + 1, suffix, sl);
 			}
 			ans->name[n + (sl > 0 ? sl + 1 : 0)] = '\0';
+			/* The canonical name is the CNAME chain's end, as
+			 * glibc's; without a chain, the name as written. */
+			if (strcasecmp(canon, ans->name) != 0)
+				memcpy(ans->name, canon, sizeof canon);
 			ret = T64_R_OK;
 			T64_DEBUG(1, "resolved %s (type %d) ourselves: %zu "
 				     "answers",

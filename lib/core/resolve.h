@@ -10,7 +10,7 @@
 #define T64_QA 1
 #define T64_QAAAA 28
 #define T64_RESOLVE_MAX 16
-struct t64_answer { size_t n; uint8_t addr[T64_RESOLVE_MAX][16]; char name[256]; }; /* A answers as ::ffff:a.b.c.d; name = the name that answered (after search-list expansion, before CNAMEs) */
+struct t64_answer { size_t n; uint8_t addr[T64_RESOLVE_MAX][16]; char name[256]; }; /* A answers as ::ffff:a.b.c.d; name = the canonical name: the end of the CNAME chain of the name that answered (after search-list expansion) */
 enum { T64_R_OK = 0, T64_R_NONAME = 1, T64_R_NODATA = 2, T64_R_AGAIN = 3 };
 /* 1 when glibc's own resolver cannot reach any nameserver and we can: every resolv.conf nameserver is IPv4 (or there
  * are none but the implicit 127.0.0.1? -> then 0: loopback works), the host has no IPv4 route to them, and a NAT64

@@ -298,8 +298,27 @@ static int rr_next(const uint8_t *msg, size_t len, size_t *off,
  * t64_dns_rc; any record running past len makes the whole message
  * T64_DNS_IGNORE. No errno.
  */
+/*
+ * wire_text writes wire-form name w (root label included) as text without
+ * the trailing dot into out (T64_DNS_NAME_MAX bytes: a 255-byte wire name
+ * is at most 253 characters of text).
+ */
+static void wire_text(const uint8_t *w, char out[T64_DNS_NAME_MAX])
+{
+	size_t o = 0;
+
+	for (size_t i = 0; w[i] != 0; i += 1 + (size_t)w[i]) {
+		if (o > 0)
+			out[o++] = '.';
+		memcpy(out + o, w + i + 1, w[i]);
+		o += w[i];
+	}
+	out[o] = '\0';
+}
+
 int t64_dns_answer(const uint8_t *msg, size_t len, const uint8_t *q,
-		   size_t qlen, uint8_t (*out)[16], size_t max, size_t *n)
+		   size_t qlen, uint8_t (*out)[16], size_t max, size_t *n,
+		   char canon[T64_DNS_NAME_MAX])
 {
 	uint8_t want[T64_DNS_NAME_MAX], name[T64_DNS_NAME_MAX];
 	size_t wl, nl, off, first, rd, rdlen;
@@ -365,5 +384,7 @@ int t64_dns_answer(const uint8_t *msg, size_t len, const uint8_t *q,
 			(*n)++;
 		}
 	}
+	if (canon != NULL)
+		wire_text(want, canon);
 	return *n > 0 ? T64_DNS_OK : T64_DNS_NODATA;
 }

@@ -24,8 +24,11 @@ int t64_dns_wire(const char *name, size_t n, const char *suffix,
 		 uint8_t out[T64_DNS_NAME_MAX]);
 size_t t64_dns_query(uint8_t q[T64_DNS_QMAX], uint16_t id, const uint8_t *qname,
 		     size_t qlen, int qtype);
+/* canon (may be NULL): the name the records were found under, the end of
+ * the CNAME chain, as text in lower case. */
 int t64_dns_answer(const uint8_t *msg, size_t len, const uint8_t *q,
-		   size_t qlen, uint8_t (*out)[16], size_t max, size_t *n);
+		   size_t qlen, uint8_t (*out)[16], size_t max, size_t *n,
+		   char canon[T64_DNS_NAME_MAX]);
 
 int t64_dns_aaaa(const uint8_t *msg, size_t len, uint8_t (*out)[16],
 		 size_t max, size_t *n, uint32_t *ttl);

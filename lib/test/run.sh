@@ -5,7 +5,9 @@
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT INT TERM
+trap 'rm -rf "$T"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 PASS=0
 FAIL=0
 
@@ -333,9 +335,9 @@ pool "stand-in pool: TNAT64_STANDIN_POOL wins over the file" TNAT64_CONF_FILE="$
 pool "stand-in pool: an invalid TNAT64_STANDIN_POOL is ignored" TNAT64_CONF_FILE="$T/pool.conf" \
 	TNAT64_STANDIN_POOL=10.64.0.5/30 -- range 198.18.0.0 198.18.0.1 198.18.0.254
 # A copy with a file capability runs with AT_SECURE for an unprivileged user.
-mkdir "$T/cap" && chmod 711 "$T" "$T/cap" && cp "$TBIN/standin" "$T/cap/standin" &&
-	chmod 755 "$T/cap/standin" && setcap cap_net_bind_service+ep "$T/cap/standin" &&
-	pool "stand-in pool: an AT_SECURE program trusts no inherited table" -- secure "$T/cap/standin" ||
+mkdir "$T/capdir" && chmod 711 "$T" "$T/capdir" && cp "$TBIN/standin" "$T/capdir/standin" &&
+	chmod 755 "$T/capdir/standin" && setcap cap_net_bind_service+ep "$T/capdir/standin" &&
+	pool "stand-in pool: an AT_SECURE program trusts no inherited table" -- secure "$T/capdir/standin" ||
 	check "stand-in pool: AT_SECURE case set up (setcap)" false
 PROG=standin
 hook "stand-ins: replies and TCP reach IPv6 peers" "$NET" $P -- reply
