@@ -463,8 +463,8 @@ export class Lab {
       if ('why' in first) throw report(first.why);
       return first.v;
     };
-    await orDied(this.waitFor(services, 'ready', Math.max(1000, deadline - Date.now())));
-    if (v6services) await orDied(this.waitFor(v6services, 'ready', Math.max(1000, deadline - Date.now())));
+    const ready = (bg: Background) => this.waitFor(bg, 'ready', Math.max(1000, deadline - Date.now()));
+    await orDied(Promise.all([ready(services), ...(v6services ? [ready(v6services)] : [])]));
 
     // Probe from the client: the resolver (and through it the authoritative server), and each NAT64 path.
     const checks: unknown[] = [];
