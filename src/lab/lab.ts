@@ -383,6 +383,12 @@ export class Lab {
       await must(['ip', 'netns', 'add', ns]);
       this.created.push(ns);
     }
+    // node takes longer to start than the links take to build: the services start now and wait for their addresses.
+    // The IPv6-only host's only when the client can reach it (one node process less for IPv4-only clients).
+    const services = this.spawnIn('server', ['node', PATHS.services, SERVER_IPV4], { timeoutMs: 24 * 3600_000 });
+    const v6services = o.clientIPv6
+      ? this.spawnIn('gateway', ['node', PATHS.services, a.ipv6Host.address, ...a.ipv6Host.extra], { timeoutMs: 24 * 3600_000 })
+      : undefined;
     const sysctl = (ns: string, ...kv: string[]) => must(['ip', 'netns', 'exec', ns, 'sysctl', '-q', ...kv.flatMap((x) => ['-w', x])]);
     const noDad = ['net.ipv6.conf.all.accept_dad=0', 'net.ipv6.conf.default.accept_dad=0'];
     await Promise.all([
@@ -396,12 +402,6 @@ export class Lab {
       sysctl(n.gateway, ...noDad, 'net.ipv4.ip_forward=1', 'net.ipv6.conf.all.forwarding=1'),
       sysctl(n.server, 'net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1'),
     ]);
-    // node takes longer to start than the links take to build: the services start now and wait for their addresses.
-    // The IPv6-only host's only when the client can reach it (one node process less for IPv4-only clients).
-    const services = this.spawnIn('server', ['node', PATHS.services, SERVER_IPV4], { timeoutMs: 24 * 3600_000 });
-    const v6services = o.clientIPv6
-      ? this.spawnIn('gateway', ['node', PATHS.services, a.ipv6Host.address, ...a.ipv6Host.extra], { timeoutMs: 24 * 3600_000 })
-      : undefined;
     await must(['ip', '-n', n.client, 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', 'to-cli', 'netns', n.gateway]);
     await must(['ip', '-n', n.server, 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', 'to-srv', 'netns', n.gateway]);
     const batch = (ns: string, lines: string[]) => must(['ip', '-n', ns, '-batch', '-'], { input: lines.join('\n') + '\n' });
