@@ -774,7 +774,7 @@ describe('lookups with an IPv4-only nameserver (resolv.conf: nameserver 203.0.11
     assert.deepEqual(o[N.alias], o[N.v6only], `the CNAME leads to the same stand-in: ${show(p)}`);
   });
 
-  test('curl -4, wget -4 and curl (dual-stack) by name', async () => {
+  test('curl -4, wget -4, curl (dual-stack) and socat UDP4 by name', async () => {
     const c = await nlab.run(tn('curl', '-4', '-sS', '--max-time', '5', `http://${N.v4}/whoami`, `http://${N.v6only}/whoami`), { env: nenv });
     assert.equal(c.code, 0, show(c));
     const [viaNat64, direct] = c.stdout.trim().split('\n');
@@ -784,6 +784,8 @@ describe('lookups with an IPv4-only nameserver (resolv.conf: nameserver 203.0.11
     assert.equal(d.stdout, `${me()}\n${nlab.addresses.ipv6Host.address}`, `dual-stack curl: ${show(d)}`);
     const w = await nlab.run(tn('wget', '-4', '-q', '-T', '5', '-t', '1', '-O', '-', `http://${N.v4}/`, `http://${N.v6only}/`), { env: nenv });
     assert.equal(w.stdout, HTTP_BODY + V6_HTTP_BODY, show(w));
+    const u = await nlab.run(tn('socat', '-T', '3', '-', `UDP4:${N.v6only}:${PORTS.whoami}`), { env: nenv, input: '?' });
+    assert.equal(u.stdout.split(' ')[0], me(), `socat UDP4 by name: ${show(u)}`);
   });
 
   test('gethostbyname (perl, python), and the way back from a stand-in the own resolver made', async () => {
