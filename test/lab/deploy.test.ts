@@ -19,6 +19,13 @@ import { py, requireBuilt, requireTools, show, useLab } from '../../src/lab/test
 
 const EXTRA = '2001:db8:65::/96';
 const DEPLOY = join(REPO, 'deploy');
+/**
+ * Where the checkout appears inside a container. Not its host path: that may be under /tmp, which nspawn replaces with
+ * a fresh tmpfs and which services with PrivateTmp= (implied by DynamicUser=) cannot see either; an installed package
+ * lives under /usr. Every path handed to the container goes through inside().
+ */
+const CREPO = '/opt/tnat64-checkout';
+const inside = (hostPath: string) => (hostPath.startsWith(REPO) ? CREPO + hostPath.slice(REPO.length) : hostPath);
 /** Where the guide links the library (deploy/link-library.sh) and where its drop-in and ENV lines point. */
 const STABLE_LIB = '/usr/local/lib/tnat64/libtnat64.so';
 
@@ -87,7 +94,7 @@ class Root {
         'mount -t overlay overlay -o "lowerdir=/,upperdir=$1,workdir=$2" "$3" && shift 3 && exec systemd-nspawn "$@"',
         'sh', this.up, this.work, this.mnt,
         '--quiet', '--register=no', '--keep-unit', '--link-journal=no', '--console=pipe', `--machine=${this.name}`,
-        '-D', this.mnt, ...net, ...args,
+        '-D', this.mnt, `--bind-ro=${REPO}:${CREPO}`, ...net, ...args,
       ],
       { env: lab.env(), timeoutMs: opts.timeoutMs ?? 30_000 },
     );
@@ -104,10 +111,10 @@ async function selectedLibrary(): Promise<string> {
 /** What an installation makes (docs/DEPLOY.md, "Before any of them"): tnat64 on PATH, then link-library.sh. */
 async function install(root: Root): Promise<void> {
   // `npm install -g` links the package's launcher into the bin directory; this links the checkout's the same way.
-  root.link(PATHS.tnat64, '/usr/local/bin/tnat64');
-  const r = await root.nspawn(['--as-pid2', '/bin/sh', join(DEPLOY, 'link-library.sh')]);
+  root.link(inside(PATHS.tnat64), '/usr/local/bin/tnat64');
+  const r = await root.nspawn(['--as-pid2', '/bin/sh', inside(join(DEPLOY, 'link-library.sh'))]);
   assert.equal(r.code, 0, `link-library.sh: ${show(r)}`);
-  assert.equal(readlinkSync(root.at(STABLE_LIB)), await selectedLibrary(), 'the link names the library tnat64 env selects');
+  assert.equal(readlinkSync(root.at(STABLE_LIB)), inside(await selectedLibrary()), 'the link names the library tnat64 env selects');
 }
 
 test('the guide\'s two lines that stand in for link-library.sh make the same link', async () => {
@@ -115,11 +122,11 @@ test('the guide\'s two lines that stand in for link-library.sh make the same lin
   const block = /these two lines do the same:\n\n```sh\n([^`]*)```/.exec(guide);
   assert.ok(block, 'docs/DEPLOY.md: the block after "these two lines do the same:" is missing');
   const root = new Root();
-  root.link(PATHS.tnat64, '/usr/local/bin/tnat64');
+  root.link(inside(PATHS.tnat64), '/usr/local/bin/tnat64');
   // As root already: sudo left out.
   const r = await root.nspawn(['--as-pid2', '/bin/sh', '-ec', block[1]!.replace(/^sudo /gm, '')], { network: 'none' });
   assert.equal(r.code, 0, show(r));
-  assert.equal(readlinkSync(root.at(STABLE_LIB)), await selectedLibrary());
+  assert.equal(readlinkSync(root.at(STABLE_LIB)), inside(await selectedLibrary()));
 });
 
 /** A stderr line count: lines naming `text` (ld.so's complaint names the library). */
