@@ -68,7 +68,7 @@ static __thread struct {
 uint32_t t64_peer4(const struct sockaddr_in6 *sin6, int strict)
 {
 	const struct t64_disc *disc = t64_discovered(0);
-	const struct t64_prefix *pref = t64_pref64(0);
+	const struct t64_prefix *pref = t64_pref64_peek();
 	uint32_t ip;
 
 	if (last.busy)

@@ -29,6 +29,7 @@ struct node {
 static _Atomic(const struct node *) all;
 static _Atomic(const struct node *) current;
 static _Atomic int_least64_t current_expires; /* Unix seconds; 0: none */
+_Atomic int t64_pref64_any; /* current != NULL, for t64_pref64_peek */
 static _Atomic uint32_t next_read;	      /* t64_now() of the next read */
 /* 0: nobody reads; else (pid << 1) of the process whose thread reads. */
 static _Atomic long reader;
@@ -106,7 +107,9 @@ static void load(void)
 	if (r == 1 && (n = node_for(&p)) != NULL) {
 		atomic_store(&current, n);
 		atomic_store(&current_expires, exp);
+		atomic_store(&t64_pref64_any, 1);
 	} else {
+		atomic_store(&t64_pref64_any, 0);
 		atomic_store(&current_expires, 0);
 		atomic_store(&current, NULL);
 	}
@@ -128,11 +131,11 @@ const struct t64_prefix *t64_pref64(int refresh)
 {
 	const struct node *n;
 	struct timespec ts;
-	int saved = errno;
 
 	if (refresh && !t64_busy && t64_state()->discovery &&
 	    t64_now() >= atomic_load(&next_read)) {
 		long me = (long)getpid() << 1, w = 0;
+		int saved = errno;
 
 		if (atomic_compare_exchange_strong(&reader, &w, me) ||
 		    (w != me && atomic_compare_exchange_strong(&reader, &w, me))) {
@@ -146,10 +149,15 @@ const struct t64_prefix *t64_pref64(int refresh)
 			for (int i = 0; i < 200 && !atomic_load(&loaded); i++)
 				t64_wait_a_little();
 		}
+		errno = saved;
 	}
+	/* The peer paths ask on every datagram: with no cache, one load. */
 	n = atomic_load(&current);
-	errno = saved;
-	if (n == NULL || clock_gettime(CLOCK_REALTIME_COARSE, &ts) != 0 ||
+	if (n == NULL)
+		return NULL;
+	/* The coarse clock is read in the vDSO and cannot fail for this id;
+	 * errno is untouched. */
+	if (clock_gettime(CLOCK_REALTIME_COARSE, &ts) != 0 ||
 	    (int64_t)ts.tv_sec >= atomic_load(&current_expires))
 		return NULL;
 	return &n->p;

@@ -291,18 +291,18 @@ int t64_addr_out(const struct sockaddr_in6 *sin6, socklen_t l6, int peer,
 }
 
 /*
- * t64_standin_sin6 builds in *out the real IPv6 address behind stand-in
+ * t64_standin_sin6_slow (t64_standin_sin6 in route.h, for an address
+ * inside the range) builds in *out the real IPv6 address behind stand-in
  * sin (see pool.c), port kept. Returns 1; 0 when sin is no stand-in in use
  * (an ordinary IPv4 destination); -1 with errno EHOSTUNREACH for
  * the range's network address, which peers are shown as when the pool is
  * full (no way back to them). No allocation, no lock; one load.
  */
-int t64_standin_sin6(const struct sockaddr_in *sin, struct sockaddr_in6 *out)
+int t64_standin_sin6_slow(const struct sockaddr_in *sin,
+			  struct sockaddr_in6 *out)
 {
 	uint32_t ip = ntohl(sin->sin_addr.s_addr);
 
-	if (!t64_pool_is(ip))
-		return 0;
 	memset(out, 0, sizeof *out);
 	out->sin6_family = AF_INET6;
 	out->sin6_port = sin->sin_port;

@@ -2,10 +2,12 @@
 #ifndef T64_ROUTE_H
 #define T64_ROUTE_H
 
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
 #include "decide.h"
+#include "pool.h"
 #include "real.h"
 
 /* How a destination is tried: first method, then possibly the other. */
@@ -33,7 +35,18 @@ int t64_check_out(struct sockaddr *addr, socklen_t *lenp);
 uint32_t t64_self4(void);
 const struct t64_prefix *t64_known_prefix(const uint8_t a[16], uint32_t *ip);
 uint32_t t64_peer4(const struct sockaddr_in6 *sin6, int strict);
-int t64_standin_sin6(const struct sockaddr_in *sin, struct sockaddr_in6 *out);
+int t64_standin_sin6_slow(const struct sockaddr_in *sin,
+			  struct sockaddr_in6 *out);
+
+/* Inline so that every send and connect to an ordinary address pays one
+ * load and a compare, not a call (route.c has the rest). */
+static inline int t64_standin_sin6(const struct sockaddr_in *sin,
+				   struct sockaddr_in6 *out)
+{
+	if (!t64_pool_is(ntohl(sin->sin_addr.s_addr)))
+		return 0;
+	return t64_standin_sin6_slow(sin, out);
+}
 
 
 
