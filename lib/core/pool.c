@@ -10,6 +10,7 @@
 #include "pool.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -27,6 +28,7 @@ _Atomic uint64_t t64_pool_range;
 #define BUSY 1u
 #define SET 2u
 #define SPIN 4096 /* loads spent waiting for a slot or name being written */
+#define YIELDS 64 /* then sched_yield()s: a writer preempted mid-write runs again */
 
 static _Atomic int full_said, other_said;
 
@@ -154,6 +156,13 @@ static uint32_t settled(struct t64_slot *s)
 
 	for (int i = 0; h == BUSY && i < SPIN; i++)
 		h = atomic_load_explicit(&s->head, memory_order_acquire);
+	/* On a loaded machine the writer may have lost its CPU between claim
+	 * and publish: give it the CPU rather than hand this address a second
+	 * stand-in. sched_yield is async-signal-safe; errno is untouched. */
+	for (int i = 0; h == BUSY && i < YIELDS; i++) {
+		sched_yield();
+		h = atomic_load_explicit(&s->head, memory_order_acquire);
+	}
 	return h;
 }
 
