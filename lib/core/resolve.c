@@ -49,28 +49,35 @@ static const char *env(const char *name)
 	return v != NULL && *v != '\0' ? v : NULL;
 }
 
+/*
+ * word finds the next blank-separated word of s (n bytes) at or after *i:
+ * its start in *i, its length returned; 0 when there is none.
+ */
+static size_t word(const char *s, size_t n, size_t *i)
+{
+	size_t l;
+
+	*i += strspn(s + *i, " \t");
+	if (*i >= n)
+		return 0;
+	l = strcspn(s + *i, " \t");
+	return l > n - *i ? n - *i : l;
+}
+
 /* set_search replaces rc's search list with the words of s (n bytes). */
 static void set_search(struct t64_resolv_conf *rc, const char *s, size_t n)
 {
-	size_t o = 0;
+	size_t o = 0, l;
 
 	rc->nsearch = 0;
-	for (size_t i = 0; i < n && rc->nsearch < T64_MAXDNSRCH;) {
-		size_t l;
-
-		i += strspn(s + i, " \t");
-		if (i >= n)
-			break;
-		l = strcspn(s + i, " \t");
-		if (l > n - i)
-			l = n - i;
+	for (size_t i = 0; rc->nsearch < T64_MAXDNSRCH && (l = word(s, n, &i)) > 0;
+	     i += l) {
 		if (o + l + 1 > sizeof rc->search)
 			break;
 		memcpy(rc->search + o, s + i, l);
 		rc->search[o + l] = '\0';
 		o += l + 1;
 		rc->nsearch++;
-		i += l;
 	}
 }
 
@@ -104,18 +111,10 @@ static void option(struct t64_resolv_conf *rc, const char *w, size_t n)
 /* options reads the words of an options line (n bytes). */
 static void options(struct t64_resolv_conf *rc, const char *s, size_t n)
 {
-	for (size_t i = 0; i < n;) {
-		size_t l;
+	size_t l;
 
-		i += strspn(s + i, " \t");
-		if (i >= n)
-			break;
-		l = strcspn(s + i, " \t");
-		if (l > n - i)
-			l = n - i;
+	for (size_t i = 0; (l = word(s, n, &i)) > 0; i += l)
 		option(rc, s + i, l);
-		i += l;
-	}
 }
 
 /* nameserver adds the address tok (IPv4, or IPv6 with an optional %scope). */

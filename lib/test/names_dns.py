@@ -8,7 +8,9 @@ import socket
 import struct
 import sys
 
-A, AAAA = 1, 28
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+from dnswire import A, AAAA, address_rr, parse
+
 ZONE = {
     "a.test": {A: ["198.51.100.20", "198.51.100.21"]},
     "both.test": {A: ["198.51.100.22"], AAAA: ["2001:db8:7::22"]},
@@ -26,19 +28,10 @@ while True:
         query, peer = sock.recvfrom(512)
     except socket.timeout:
         sys.exit(0)
-    qid, = struct.unpack("!H", query[:2])
-    off, labels = 12, []
-    while query[off]:
-        labels.append(query[off + 1:off + 1 + query[off]].decode().lower())
-        off += 1 + query[off]
-    qtype, = struct.unpack("!H", query[off + 1:off + 3])
-    question = query[12:off + 5]
-    name = ".".join(labels)
-    family = socket.AF_INET if qtype == A else socket.AF_INET6
+    qid, name, qtype, question = parse(query)
+    name = name.lower()
     records = ZONE.get(name, {}).get(qtype, [])
-    answers = b"".join(
-        struct.pack("!HHHIH", 0xC00C, qtype, 1, 60, 4 if qtype == A else 16)
-        + socket.inet_pton(family, r) for r in records)
+    answers = b"".join(address_rr(qtype, 60, r) for r in records)
     rcode = 0 if name in ZONE else 3
     header = struct.pack("!HHHHHH", qid, 0x8180 | rcode, 1, len(records), 0, 0)
     sock.sendto(header + question + answers, peer)

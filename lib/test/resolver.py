@@ -10,8 +10,10 @@ import socket
 import struct
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+from dnswire import A, AAAA, CNAME, parse
+
 ready, log, zone_addr, silent_addr = sys.argv[1:5]
-A, AAAA, CNAME = 1, 28, 5
 
 ZONE = {
     ("host.test", A): ["192.0.2.10", "192.0.2.11"],
@@ -40,16 +42,6 @@ def rr(name, rtype, data):
     else:
         rdata = name_wire(data)
     return name_wire(name) + struct.pack("!HHIH", rtype, 1, 300, len(rdata)) + rdata
-
-
-def parse(query):
-    qid, = struct.unpack("!H", query[:2])
-    off, labels = 12, []
-    while query[off]:
-        labels.append(query[off + 1:off + 1 + query[off]].decode())
-        off += 1 + query[off]
-    qtype, = struct.unpack("!H", query[off + 1:off + 3])
-    return qid, ".".join(labels), qtype, query[12:off + 5]
 
 
 def message(qid, flags, question, records, rcode=0):
