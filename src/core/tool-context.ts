@@ -28,6 +28,12 @@ export async function resolveTarget(world: World, target: Target): Promise<numbe
     return await targetAddresses(target, world.resolve4);
   } catch (error) {
     const why = (error as { code?: string }).code ?? (error as Error).message;
-    return `cannot resolve ${target.host} to IPv4 addresses (${why}); give an IPv4 address instead, or check the name`;
+    // ENODATA: the name exists without A records. If it has AAAA records, the library's lookup hooks give an IPv4
+    // program a stand-in for each (README "Names"): nothing for the IPv4 decision to explain.
+    const aaaaOnly =
+      why === 'ENODATA'
+        ? `; if it has only IPv6 addresses, a program under tnat64 that looks it up for IPv4 gets a stand-in address for each (198.19.0.0/16 by default, standin_pool) and reaches it directly over IPv6, without NAT64`
+        : '';
+    return `cannot resolve ${target.host} to IPv4 addresses (${why})${aaaaOnly}; give an IPv4 address instead, or check the name`;
   }
 }
