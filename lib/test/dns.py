@@ -8,18 +8,14 @@ import struct
 import sys
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-from dnswire import AAAA, address_rr, parse
+from dnswire import AAAA, address_rr, parse, serve_udp
 
 ready, ttl, addrs = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
 sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 sock.bind(("127.0.0.1", 53))
-sock.settimeout(20)
-open(ready, "w").close()
-while True:
-    try:
-        query, peer = sock.recvfrom(512)
-    except socket.timeout:
-        sys.exit(0)
+
+
+def answer(query):
     qid, name, qtype, question = parse(query)
     answers = b""
     count = 0
@@ -28,4 +24,7 @@ while True:
             answers += address_rr(AAAA, ttl, a)
             count += 1
     header = struct.pack("!HHHHHH", qid, 0x8180, 1, count, 0, 0)
-    sock.sendto(header + question + answers, peer)
+    return header + question + answers
+
+
+serve_udp(sock, ready, answer)
