@@ -1,5 +1,5 @@
 /*
- * libFuzzer target: the configuration parser (lib/core/config.c) on any
+ * libFuzzer target: the configuration parser (lib/core/config/config.c) on any
  * bytes, then the canonical dump of what it accepted. Checks the parser's
  * contract: a result is either valid (no error fields) or an error with a
  * code, a line within the text and a message, and nothing else kept.
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/core/config.h"
+#include "config/config.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

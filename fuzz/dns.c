@@ -1,5 +1,5 @@
 /*
- * libFuzzer target: the DNS readers of lib/core/rfc7050.c on any bytes.
+ * libFuzzer target: the DNS readers of lib/core/dns/wire.c on any bytes.
  * The RFC 7050 answer reader, then prefix learning from what it collected:
  * counts within the bounds given, every prefix of a valid length. The
  * lookup answer reader (t64_dns_answer, used by resolve.c) against a query
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/core/rfc7050.h"
+#include "dns/wire.h"
 
 /*
  * lookup_answer builds the query data's header and first question would

@@ -1,5 +1,5 @@
 /*
- * libFuzzer target: the PREF64 cache parser (lib/core/pref64file.c) on any
+ * libFuzzer target: the PREF64 cache parser (lib/core/prefix/pref64file.c) on any
  * bytes. Checks its contract: a result is one of "none", "invalid" or an
  * entry whose prefix is an RFC 6052 prefix expiring after the given time;
  * input over T64_PREF64_MAX bytes is always invalid; the answer does not
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/core/pref64.h"
+#include "prefix/pref64.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -14,15 +14,15 @@ ROOT=$(dirname "$HERE")
 OUT=${FUZZ_OUT:-$ROOT/build/fuzz}
 RUNS=${RUNS:-10000000}
 CLANG=${CLANG:-clang}
-FLAGS="-g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
+FLAGS="-I$ROOT/lib/core -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 command -v "$CLANG" >/dev/null || { echo "fuzz: $CLANG not found (apt-get install clang libclang-rt-14-dev)" >&2; exit 2; }
 [ $# -gt 0 ] || set -- config dns pref64
 mkdir -p "$OUT"
 for t in "$@"; do
 	case $t in
-	config) src="$ROOT/lib/core/config.c $ROOT/lib/core/addr.c" ;;
-	dns) src="$ROOT/lib/core/rfc7050.c $ROOT/lib/core/addr.c" ;;
-	pref64) src="$ROOT/lib/core/pref64file.c $ROOT/lib/core/config.c $ROOT/lib/core/addr.c" ;;
+	config) src="$ROOT/lib/core/config/config.c $ROOT/lib/core/addr/addr.c" ;;
+	dns) src="$ROOT/lib/core/dns/wire.c $ROOT/lib/core/addr/addr.c" ;;
+	pref64) src="$ROOT/lib/core/prefix/pref64file.c $ROOT/lib/core/config/config.c $ROOT/lib/core/addr/addr.c" ;;
 	*) echo "fuzz: unknown target $t (config, dns, pref64)" >&2; exit 2 ;;
 	esac
 	# shellcheck disable=SC2086

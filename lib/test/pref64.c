@@ -1,5 +1,5 @@
 /*
- * The library's PREF64 cache reader (lib/core/pref64.c).
+ * The library's PREF64 cache reader (lib/core/prefix/pref64.c).
  *   pref64 vectors TESTDATA   the `cache` rows of testdata/pref64.tsv
  *   pref64 file PATH WANT     t64_pref64 with TNAT64_PREF64_FILE=PATH gives
  *                             WANT ("none" or addr/len), once the file is
@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../core/pref64.h"
+#include "prefix/pref64.h"
 #include "check.h"
 
 /* unescape decodes \n \t \r \\ \xNN of s in place. Returns the length. */

@@ -1,5 +1,5 @@
 /*
- * Lookups through the NAT64 to IPv4-only nameservers (lib/core/resolve.c),
+ * Lookups through the NAT64 to IPv4-only nameservers (lib/core/dns/client.c),
  * linked with the core objects. `resolve unit` reads crafted messages
  * (no network). The other cases run in a network namespace and a private
  * mount namespace made by run.sh: /etc/resolv.conf is a bind-mounted file
@@ -16,8 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../core/resolve.h"
-#include "../core/rfc7050.h"
+#include "dns/client.h"
+#include "dns/wire.h"
 #include "check.h"
 #include "net.h"
 

@@ -27,7 +27,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../core/pool.h"
+#include "pool/pool.h"
 #include "check.h"
 #include "net.h"
 

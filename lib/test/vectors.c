@@ -11,9 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../core/config.h"
-#include "../core/decide.h"
-#include "../core/rfc7050.h"
+#include "config/config.h"
+#include "plan/decide.h"
+#include "dns/wire.h"
 #include "check.h"
 
 static const char *dir;

@@ -3,7 +3,7 @@
  * so `tnat64 env`, `tnat64 doctor` and the launcher never disagree about the file:
  *   1. ROOT/build/libtnat64.so, a build from a source checkout (or `make -C lib` in an installed package);
  *   2. ROOT/prebuilt/linux-ARCH-LIBC/libtnat64.so, shipped in the npm package (ARCH x64|arm64, LIBC gnu|musl).
- * The library carries "tnat64-version=X" in its read-only data (lib/core/version.c, from package.json at build time),
+ * The library carries "tnat64-version=X" in its read-only data (lib/core/base/version.c, from package.json at build time),
  * so a library left over from another version is caught before a program runs with it.
  */
 

@@ -3,7 +3,7 @@
  * lets the library use it without privileges (docs/DESIGN.md, "PREF64").
  *
  * - parsePref64Option / parseRouterAdvertisement: the option and the RA message, from bytes.
- * - parsePref64Cache / formatPref64Cache: the cache file; the library's reader (lib/core/pref64.c) follows the same
+ * - parsePref64Cache / formatPref64Cache: the cache file; the library's reader (lib/core/prefix/pref64.c) follows the same
  *   rules, and testdata/pref64.tsv holds vectors both halves check.
  * - learnPref64: what the doctor and `tnat64 discover` show: the cache, and (as root, on request) a fresh Router
  *   Solicitation on every interface with IPv6, its Router Advertisements captured with tcpdump.

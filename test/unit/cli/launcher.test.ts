@@ -33,7 +33,7 @@ before(() => {
   mkdirSync(join(root, 'old'));
   old = join(root, 'old', 'libtnat64.so');
   other = join(root, 'old', 'libother.so');
-  // It carries the version marker the launcher checks (lib/core/version.c).
+  // It carries the version marker the launcher checks (lib/core/base/version.c).
   writeFileSync(join(root, 'stand-in.c'), `int tnat64_stand_in;\nconst char tnat64_marker[] = "tnat64-version=${packageVersion}";\n`);
   for (const output of [lib, old, other]) {
     const cc = spawnSync('cc', ['-shared', '-fPIC', '-o', output, join(root, 'stand-in.c')]);

@@ -1,0 +1,191 @@
+#include "config/settings.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/log.h"
+#include "pool/pool.h"
+
+__thread int t64_busy __attribute__((tls_model("initial-exec")));
+
+#define DEFAULT_CONF "/etc/tnat64.conf"
+
+static struct t64_state state;
+static struct t64_config config;
+static const struct t64_state empty = { .discovery = 0 };
+
+/* 0: not read; 1: published; else (pid << 1) of the process reading it. */
+static _Atomic long init_word;
+
+/*
+ * env returns the value of variable name, or NULL when it is unset, empty,
+ * or the program runs with AT_SECURE (setuid, setgid, file capabilities).
+ */
+static const char *env(const char *name, int secure)
+{
+	const char *v = secure ? NULL : getenv(name);
+
+	return v != NULL && *v != '\0' ? v : NULL;
+}
+
+/*
+ * open_debug_file opens the debug file append-only, close-on-exec, without
+ * following a symlink. Returns the fd, or -1 (reported on stderr).
+ */
+static int open_debug_file(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+		      0600);
+
+	if (fd < 0)
+		t64_log(0, "cannot open TNAT64_DEBUG_FILE %s: %s; logging to "
+			   "stderr",
+			path, strerror(errno));
+	return fd;
+}
+
+/*
+ * read_all fills state and config from the environment and the file,
+ * reporting each problem once. Returns nothing; errno preserved.
+ */
+/*
+ * v6only_off returns 1 when net.ipv6.bindv6only is 0, so a new AF_INET6
+ * socket already has IPV6_V6ONLY off and socket() can skip a system call;
+ * 0 when it is set or cannot be read (then socket() clears it explicitly).
+ * errno preserved.
+ */
+static int v6only_off(void)
+{
+	int saved = errno, fd;
+	char c = '1';
+
+	fd = open("/proc/sys/net/ipv6/bindv6only", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (read(fd, &c, 1) != 1)
+			c = '1';
+		close(fd);
+	}
+	errno = saved;
+	return c == '0';
+}
+
+/*
+ * set_pool sets the stand-in range: TNAT64_STANDIN_POOL when valid (an
+ * invalid value is said once and ignored), else the file's standin_pool,
+ * else 198.19.0.0/16.
+ */
+static void set_pool(int secure)
+{
+	const char *v = env("TNAT64_STANDIN_POOL", secure), *code;
+	uint32_t net = T64_POOL_DEFAULT;
+	unsigned len = T64_POOL_MIN_LEN;
+
+	if (state.cfg != NULL && config.has_pool) {
+		net = config.pool_net;
+		len = config.pool_len;
+	}
+	if (v != NULL && t64_parse_pool(v, &net, &len, &code) < 0)
+		t64_log(0, "TNAT64_STANDIN_POOL=%s is not a stand-in range (%s); "
+			   "expected %s",
+			v, code, t64_pool_expected(code));
+	t64_pool_set_range(net, len);
+}
+
+static void read_all(void)
+{
+	int secure = getauxval(AT_SECURE) != 0;
+	const char *file = env("TNAT64_CONF_FILE", secure);
+	const char *v;
+	const char *code;
+
+	if ((v = env("TNAT64_DEBUG", secure)) != NULL)
+		atomic_store(&t64_log_level, atoi(v));
+	if ((v = env("TNAT64_DEBUG_FILE", secure)) != NULL)
+		atomic_store(&t64_log_fd, open_debug_file(v));
+	if (file == NULL)
+		file = DEFAULT_CONF;
+	if (t64_config_load(file, &config) < 0) {
+		t64_log(0, "%s; the whole file is ignored",
+			config.err_msg ? config.err_msg : file);
+	} else {
+		state.cfg = &config;
+		if (config.has_prefix)
+			state.dflt = &config.prefix;
+	}
+	if ((v = env("TNAT64_PREFIX", secure)) != NULL) {
+		if (t64_parse_prefix(v, &state.env_prefix, &code) == 0)
+			state.dflt = &state.env_prefix;
+		else
+			t64_log(0, "TNAT64_PREFIX=%s is not a NAT64 prefix (%s); "
+				   "expected ADDR or ADDR/LEN, LEN one of 32 40 "
+				   "48 56 64 96",
+				v, code);
+	}
+	set_pool(secure);
+	v = env("TNAT64_DISCOVERY", secure);
+	state.discovery = v == NULL || strcmp(v, "0") != 0;
+	state.v6only_off = v6only_off();
+	T64_DEBUG(1, "configuration %s%s, discovery %s", file,
+		  state.cfg ? "" : " (not used)",
+		  state.discovery ? "on" : "off");
+}
+
+/* t64_wait_a_little sleeps one millisecond (a bounded wait step). */
+void t64_wait_a_little(void)
+{
+	struct timespec ts = { 0, 1000000 };
+
+	nanosleep(&ts, NULL);
+}
+
+/*
+ * t64_state returns the settings, reading them on first use (lazily, so
+ * hooks work before our constructor ran). Thread-safe without a lock: one
+ * thread reads while others wait a bounded time; a child forked during the
+ * read takes over. Inside the library, or after waiting too long, returns an
+ * empty state. errno preserved.
+ */
+const struct t64_state *t64_state(void)
+{
+	long w = atomic_load_explicit(&init_word, memory_order_acquire);
+	int saved = errno;
+	long me;
+
+	if (w == 1)
+		return &state;
+	if (t64_busy)
+		return &empty;
+	me = (long)getpid() << 1;
+	for (int i = 0; i < 5000; i++) {
+		if (w == 1)
+			goto out;
+		if ((w == 0 || w != me) &&
+		    atomic_compare_exchange_strong(&init_word, &w, me)) {
+			/* A child forked mid-read starts from scratch. */
+			memset(&state, 0, sizeof state);
+			memset(&config, 0, sizeof config);
+			t64_busy++;
+			read_all();
+			t64_busy--;
+			atomic_store_explicit(&init_word, 1,
+					      memory_order_release);
+			goto out;
+		}
+		if (w == me) {
+			t64_wait_a_little();
+			w = atomic_load_explicit(&init_word,
+						 memory_order_acquire);
+		}
+	}
+	errno = saved;
+	return &empty;
+out:
+	errno = saved;
+	return &state;
+}

@@ -1,0 +1,20 @@
+/* What the environment and the configuration file say, read once per process. */
+#ifndef T64_STATE_H
+#define T64_STATE_H
+
+#include "config/config.h"
+#include "plan/decide.h"
+
+/* Immutable once published. */
+struct t64_state {
+	const struct t64_config *cfg; /* NULL: no file, or an invalid one */
+	const struct t64_prefix *dflt; /* TNAT64_PREFIX, else the file's */
+	struct t64_prefix env_prefix;
+	int discovery; /* RFC 7050 discovery allowed */
+	int v6only_off; /* known: new AF_INET6 sockets start with IPV6_V6ONLY off */
+};
+
+const struct t64_state *t64_state(void);
+void t64_wait_a_little(void);
+
+#endif

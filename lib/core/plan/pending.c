@@ -1,0 +1,173 @@
+/*
+ * A NAT64 connect that returned EINPROGRESS and later failed as
+ * unreachable (ICMPv6 from the gateway, no neighbour): the library
+ * connects again over IPv4 on the same socket where the program learns of
+ * the failure, in getsockopt(SO_ERROR) or in poll() (POLLERR). See
+ * docs/DESIGN.md, "Asynchronous fallback".
+ */
+#include "plan/pending.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "sock/fdtab.h"
+#include "base/log.h"
+#include "plan/memo.h"
+#include "base/real.h"
+#include "plan/route.h"
+
+/* t64_fd_pend words: a destination to fall back to, or an error to report. */
+#define T64_PEND_DEST ((uint64_t)1 << 48)
+#define T64_PEND_ERR ((uint64_t)2 << 48)
+
+/* How many fds have T64_FD_PENDING (poll looks only when some do). */
+_Atomic int t64_pending_n;
+
+/* mark sets fd's pending word to v and the flag. No errno. */
+static void mark(int fd, uint64_t v)
+{
+	atomic_store(&t64_fd_pend[fd], v);
+	if (!(atomic_fetch_or(&t64_fds[fd], (uint8_t)T64_FD_PENDING) &
+	      T64_FD_PENDING))
+		atomic_fetch_add(&t64_pending_n, 1);
+}
+
+/*
+ * t64_pending_set records that fd's connect to sin went through NAT64,
+ * is in progress, and may fall back to IPv4. No errno; no lock, no syscall.
+ */
+void t64_pending_set(int fd, const struct sockaddr_in *sin)
+{
+	if ((unsigned)fd < T64_FD_MAX)
+		mark(fd, T64_PEND_DEST |
+				 (uint64_t)ntohl(sin->sin_addr.s_addr) << 16 |
+				 ntohs(sin->sin_port));
+}
+
+/*
+ * t64_pending_clear forgets fd's pending state; old is fd's flags before
+ * they were cleared elsewhere (close, dup2), or 0 to clear them here. No errno.
+ */
+void t64_pending_clear(int fd, unsigned old)
+{
+	if ((unsigned)fd >= T64_FD_MAX)
+		return;
+	if (old == 0)
+		old = atomic_fetch_and(&t64_fds[fd],
+				       (uint8_t)~T64_FD_PENDING);
+	if (old & T64_FD_PENDING)
+		atomic_fetch_sub(&t64_pending_n, 1);
+}
+
+/*
+ * retry connects fd again to the IPv4 destination of its pending word v
+ * after its NAT64 attempt failed with err (read from SO_ERROR, so cleared
+ * in the kernel): Linux allows a new connect after a failed one (the first
+ * call after the failure may only reset the socket, with ECONNABORTED, so
+ * it is made again). IPv4 is remembered for the destination when the
+ * connect returned 0 or EINPROGRESS. Returns 0 then, else the error to
+ * report (err itself for EISCONN/EALREADY). errno clobbered.
+ */
+static int retry(int fd, uint64_t v, int err)
+{
+	t64_fn_connect *real = T64_REAL(connect);
+	struct sockaddr_in sin;
+	struct sockaddr_in6 sin6;
+	int rc;
+
+	if (real == NULL)
+		return err;
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl((uint32_t)(v >> 16));
+	sin.sin_port = htons((uint16_t)v);
+	t64_sin6(&sin, NULL, &sin6);
+	rc = real(fd, (const struct sockaddr *)&sin6, sizeof sin6);
+	if (rc < 0 && errno == ECONNABORTED)
+		rc = real(fd, (const struct sockaddr *)&sin6, sizeof sin6);
+	T64_DEBUG(1, "connect(%d): NAT64 failed later (%d); IPv4 -> %d", fd,
+		  err, rc < 0 ? errno : 0);
+	if (rc == 0 || errno == EINPROGRESS) {
+		t64_memo_put((uint32_t)(v >> 16), T64_IPV4);
+		return 0;
+	}
+	return errno == EISCONN || errno == EALREADY ? err : errno;
+}
+
+/*
+ * take handles the kernel's error err (just read, so cleared) of fd whose
+ * pending word is claimed here: a fallback errno with a destination is
+ * retried over IPv4; an error kept by poll is reported when err is 0.
+ * Returns the error to report. errno clobbered.
+ */
+static int take(int fd, int err)
+{
+	uint64_t v;
+
+	t64_pending_clear(fd, 0);
+	v = atomic_exchange(&t64_fd_pend[fd], 0);
+	if ((v & T64_PEND_ERR) && err == 0)
+		return (int)(uint32_t)v;
+	if ((v & T64_PEND_DEST) && t64_fallback_errno(err))
+		return retry(fd, v, err);
+	return err;
+}
+
+/*
+ * t64_pending_error is called with the error err that getsockopt(SO_ERROR)
+ * just read on converted socket fd with T64_FD_PENDING. A fallback errno
+ * makes it connect again over IPv4 (retry): the answer is then 0 when that
+ * connect returned 0 or EINPROGRESS. With EINPROGRESS the socket is
+ * connecting again: send gives EAGAIN, poll/epoll report writability once
+ * it is connected, and a later failure shows up in the next
+ * SO_ERROR/send/recv, as it would without tnat64. A connect that fails at
+ * once gives its errno. Error 0 on a connected socket (getpeername works)
+ * ends the pending state. Returns the error to report. errno preserved.
+ */
+int t64_pending_error(int fd, int err)
+{
+	t64_fn_getpeername *gpn = T64_REAL(getpeername);
+	struct sockaddr_in6 sin6;
+	socklen_t l = sizeof sin6;
+	int saved = errno;
+
+	if (err != 0 || (atomic_load(&t64_fd_pend[fd]) & T64_PEND_ERR) ||
+	    (gpn != NULL && gpn(fd, (struct sockaddr *)&sin6, &l) == 0))
+		err = take(fd, err);
+	errno = saved;
+	return err;
+}
+
+/*
+ * t64_pending_poll settles converted socket fd with T64_FD_PENDING after
+ * poll() gave it revents: writable without error means connected (the
+ * state ends); POLLERR/POLLHUP means the connect failed, so the error is
+ * read and a fallback errno retried over IPv4 as in t64_pending_error.
+ * Returns 1 when the socket is connecting again over IPv4 (its revents
+ * are to be dropped: it will become writable), else 0; any other error is
+ * kept for the next getsockopt(SO_ERROR). errno preserved.
+ */
+int t64_pending_poll(int fd, short revents)
+{
+	t64_fn_getsockopt *gso = T64_REAL(getsockopt);
+	int saved = errno, err = 0, again = 0;
+	socklen_t l = sizeof err;
+
+	if (!(revents & (POLLERR | POLLHUP))) {
+		if (revents & POLLOUT)
+			t64_pending_clear(fd, 0);
+		return 0;
+	}
+	if (gso == NULL || gso(fd, SOL_SOCKET, SO_ERROR, &err, &l) < 0)
+		goto out;
+	again = t64_fallback_errno(err) &&
+		(atomic_load(&t64_fd_pend[fd]) & T64_PEND_DEST);
+	err = take(fd, err);
+	if (err != 0) {
+		again = 0;
+		mark(fd, T64_PEND_ERR | (uint32_t)err);
+	}
+out:
+	errno = saved;
+	return again;
+}

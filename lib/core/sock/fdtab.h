@@ -1,0 +1,60 @@
+/* Per-socket state: a fixed table indexed by fd, one atomic byte each. */
+#ifndef T64_FDTAB_H
+#define T64_FDTAB_H
+
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "base/real.h"
+
+#define T64_FD_MAX 65536
+
+enum {
+	T64_FD_CONVERTED = 1, /* AF_INET6 socket the program sees as AF_INET */
+	T64_FD_V4ONLY = 2,    /* bound to an IPv4 address: no NAT64 */
+	T64_FD_DGRAM = 4,     /* SOCK_DGRAM */
+	T64_FD_TWIN = 8,      /* an IPv6 twin of an IPv4 cmsg option is on */
+	T64_FD_BCAST = 16,    /* SO_BROADCAST is on */
+	T64_FD_PENDING = 32,  /* NAT64 connect in progress, IPv4 fallback in t64_fd_pend */
+	T64_FD_ACCEPTED = 64, /* accepted: peers are strangers (see peer.c) */
+	T64_FD_KNOWN = 128,   /* seen by our hooks (0: never seen, see inherit.c) */
+};
+
+extern _Atomic uint8_t t64_fds[T64_FD_MAX];
+
+/* t64_fd_get returns the flags of fd (0 for fds outside the table). */
+static inline unsigned t64_fd_get(int fd)
+{
+	return (unsigned)fd < T64_FD_MAX ?
+		       atomic_load_explicit(&t64_fds[fd], memory_order_relaxed) :
+		       0;
+}
+
+/*
+ * The IPv4 destination of a pending NAT64 connect (T64_FD_PENDING), as
+ * address << 16 | port in host order; see connect.c and getsockopt.c.
+ */
+extern _Atomic uint64_t t64_fd_pend[T64_FD_MAX];
+
+int t64_fd_set(int fd, unsigned flags);
+void t64_fd_or(int fd, unsigned flags);
+void t64_fd_clear(int fd, unsigned flags);
+void t64_fd_forget(int fd);
+void t64_fd_copy(int from, int to);
+unsigned t64_fd_probe(int fd);
+
+/*
+ * t64_fd_flags returns fd's flags like t64_fd_get, but an fd our hooks
+ * never saw (inherited across exec) is probed once first (inherit.c).
+ */
+static inline unsigned t64_fd_flags(int fd)
+{
+	unsigned f = t64_fd_get(fd);
+
+	return f != 0 || (unsigned)fd >= T64_FD_MAX ? f : t64_fd_probe(fd);
+}
+
+
+int t64_fcntl(t64_fn_fcntl *real, int fd, int cmd, va_list ap);
+#endif

@@ -1,0 +1,34 @@
+/* gethostbyname2_r(): AF_INET as gethostbyname_r (core/calls/lookup.c); others untouched. */
+#include <errno.h>
+#include <netdb.h>
+
+#include "calls/lookup.h"
+#include "base/real.h"
+
+/*
+ * gethostbyname2_r answers like the real gethostbyname2_r() (for any af
+ * but AF_INET, just that); when that finds no IPv4 address (not for lack
+ * of room), t64_lookup4 may, in the caller's buffer. Returns 0 with *result set, else an error number with *result
+ * NULL and *h_errnop set (ERANGE: buf too small).
+ */
+T64_EXPORT T64_RET_gethostbyname2_r gethostbyname2_r(T64_SIG_gethostbyname2_r)
+{
+	t64_fn_gethostbyname2_r *real = T64_REAL(gethostbyname2_r);
+	struct t64_names4 l;
+	int rc, saved;
+
+	if (real == NULL)
+		return ENOSYS;
+	if (af != AF_INET || result == NULL || h_errnop == NULL || !t64_lookup_enter())
+		return real(name, af, ret, buf, buflen, result, h_errnop);
+	rc = real(name, af, ret, buf, buflen, result, h_errnop);
+	if (*result == NULL && rc != ERANGE) {
+		saved = errno;
+		rc = t64_host_r(&l, t64_lookup4(name, *h_errnop, &l), rc, ret,
+				buf, buflen, result, h_errnop);
+		if (rc != ERANGE)
+			errno = saved;
+	}
+	t64_lookup_leave();
+	return rc;
+}

@@ -1,0 +1,23 @@
+/* recvfrom(): the sender of a datagram on a converted socket as sockaddr_in. */
+#include <netinet/in.h>
+
+#include "calls/dgram.h"
+#include "sock/fdtab.h"
+#include "base/log.h"
+#include "base/real.h"
+
+/*
+ * recvfrom receives like the real recvfrom(); a converted datagram socket
+ * asked for the sender goes through t64_recvfrom_logic. Returns the bytes
+ * received, or -1 with errno.
+ */
+T64_EXPORT T64_RET_recvfrom recvfrom(T64_SIG_recvfrom)
+{
+	t64_fn_recvfrom *real = T64_REAL(recvfrom);
+
+	if (real == NULL)
+		return -1;
+	if (t64_busy || T64_SA(addr) == NULL || !t64_recv_converted(fd))
+		return real(fd, buf, n, flags, addr, lenp);
+	return t64_recvfrom_logic(real, fd, buf, n, flags, T64_SA(addr), lenp);
+}
