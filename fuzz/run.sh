@@ -15,6 +15,8 @@ OUT=${FUZZ_OUT:-$ROOT/build/fuzz}
 RUNS=${RUNS:-10000000}
 CLANG=${CLANG:-clang}
 FLAGS="-I$ROOT/lib/core -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
+# The real-function table (base/real.c) and the log it reports through come with every target.
+BASE="$ROOT/lib/core/base/real.c $ROOT/lib/core/base/log.c"
 command -v "$CLANG" >/dev/null || { echo "fuzz: $CLANG not found (apt-get install clang libclang-rt-14-dev)" >&2; exit 2; }
 [ $# -gt 0 ] || set -- config dns pref64
 mkdir -p "$OUT"
@@ -26,7 +28,7 @@ for t in "$@"; do
 	*) echo "fuzz: unknown target $t (config, dns, pref64)" >&2; exit 2 ;;
 	esac
 	# shellcheck disable=SC2086
-	$CLANG $FLAGS -o "$OUT/$t" "$HERE/$t.c" $src
+	$CLANG $FLAGS -o "$OUT/$t" "$HERE/$t.c" $src $BASE -ldl
 	mkdir -p "$OUT/corpus/$t"
 	echo "fuzz: $t, $RUNS runs"
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \

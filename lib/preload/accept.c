@@ -1,7 +1,8 @@
 /* accept(): a connection on a converted listener is converted too. */
 #include "sock/fdtab.h"
 #include "base/real.h"
-#include "plan/route.h"
+#include "calls/sockname.h"
+#include "calls/inherit.h"
 
 /*
  * accept accepts like the real accept(); on a converted listener through

@@ -5,7 +5,7 @@
 #include "sock/fdtab.h"
 #include "base/log.h"
 #include "base/real.h"
-#include "plan/route.h"
+#include "addr/sockaddr.h"
 
 /*
  * bind_logic binds converted socket fd: 0.0.0.0:0 -> [::]:0; TCP and UDP

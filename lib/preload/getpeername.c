@@ -1,7 +1,8 @@
 /* getpeername(): a converted socket answers with a sockaddr_in. */
 #include "sock/fdtab.h"
 #include "base/real.h"
-#include "plan/route.h"
+#include "calls/sockname.h"
+#include "calls/inherit.h"
 
 /*
  * getpeername answers like the real getpeername(); a converted socket gives

@@ -1,7 +1,8 @@
 /* getsockname(): a converted socket answers with a sockaddr_in. */
 #include "sock/fdtab.h"
 #include "base/real.h"
-#include "plan/route.h"
+#include "calls/sockname.h"
+#include "calls/inherit.h"
 
 /*
  * getsockname answers like the real getsockname(); a converted socket gives

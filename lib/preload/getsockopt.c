@@ -4,6 +4,7 @@
 #include "sock/fdtab.h"
 #include "plan/pending.h"
 #include "base/real.h"
+#include "calls/inherit.h"
 
 /*
  * getsockopt_logic asks the kernel, then answers SO_DOMAIN of converted

@@ -7,7 +7,7 @@
 #include "sock/fdtab.h"
 #include "base/log.h"
 #include "base/real.h"
-#include "plan/route.h"
+#include "plan/attempt.h"
 
 /* Messages translated per real call (bounded stack use). */
 #define CHUNK 16
@@ -17,14 +17,14 @@
  * other method through the real sendmsg. Returns 1 (sent, msg_len set), 0
  * when there is no other method, or -1 with errno when it failed too.
  */
-static int one_fallback(struct t64_send *s, struct mmsghdr *vec, int flags,
+static int one_fallback(struct t64_attempt *s, struct mmsghdr *vec, int flags,
 			int fd, int err)
 {
 	t64_fn_sendmsg *real = T64_REAL(sendmsg);
 	struct msghdr m = vec->msg_hdr;
 	ssize_t rc;
 
-	if (real == NULL || !t64_send_second(s, err))
+	if (real == NULL || !t64_attempt_next(s, err))
 		return 0;
 	m.msg_name = &s->sin6;
 	m.msg_namelen = sizeof s->sin6;
@@ -34,7 +34,7 @@ static int one_fallback(struct t64_send *s, struct mmsghdr *vec, int flags,
 	if (rc < 0)
 		return -1;
 	vec->msg_len = (unsigned)rc;
-	t64_send_worked(s);
+	t64_attempt_worked(s);
 	return 1;
 }
 
@@ -52,7 +52,7 @@ static int sendmmsg_logic(t64_fn_sendmmsg *real, int fd, struct mmsghdr *vec,
 			  unsigned vlen, int flags)
 {
 	struct mmsghdr m[CHUNK];
-	struct t64_send s[CHUNK];
+	struct t64_attempt s[CHUNK];
 	unsigned done = 0;
 	int saved = errno;
 
@@ -64,7 +64,7 @@ static int sendmmsg_logic(t64_fn_sendmmsg *real, int fd, struct mmsghdr *vec,
 
 		for (unsigned i = 0; i < n; i++) {
 			m[i] = vec[done + i];
-			k = t64_send_first(fd, m[i].msg_hdr.msg_name,
+			k = t64_attempt_send(fd, m[i].msg_hdr.msg_name,
 					   m[i].msg_hdr.msg_namelen, &s[i]);
 			if (k < 0) { /* unreachable stand-in: stop before it */
 				if (i == 0 && done == 0)
@@ -100,7 +100,7 @@ static int sendmmsg_logic(t64_fn_sendmmsg *real, int fd, struct mmsghdr *vec,
 		for (int i = 0; i < rc; i++) {
 			vec[done + i].msg_len = m[i].msg_len;
 			if (s[i].m != T64_NONE)
-				t64_send_worked(&s[i]);
+				t64_attempt_worked(&s[i]);
 		}
 		done += (unsigned)rc;
 		if ((unsigned)rc < n)

@@ -6,7 +6,7 @@
 #include "sock/fdtab.h"
 #include "base/log.h"
 #include "base/real.h"
-#include "plan/route.h"
+#include "plan/attempt.h"
 
 /*
  * peer6 returns 1 when connected socket fd's peer is a real IPv6 address
@@ -58,11 +58,11 @@ static ssize_t sendmsg_logic(t64_fn_sendmsg *real, int fd,
 		struct cmsghdr align;
 		unsigned char b[T64_CMSG_ROOM];
 	} cbuf;
-	struct t64_send s;
+	struct t64_attempt s;
 	int saved = errno;
 	struct msghdr m;
 	ssize_t rc;
-	int k = t64_send_first(fd, msg->msg_name, msg->msg_namelen, &s);
+	int k = t64_attempt_send(fd, msg->msg_name, msg->msg_namelen, &s);
 
 	if (k < 0)
 		return -1;
@@ -82,14 +82,14 @@ static ssize_t sendmsg_logic(t64_fn_sendmsg *real, int fd,
 	rc = real(fd, &m, flags);
 	T64_DEBUG(2, "sendmsg(%d, %#x): %s -> %zd", fd, flags,
 		  t64_method_name(s.m), rc);
-	if (rc < 0 && t64_send_second(&s, errno)) {
+	if (rc < 0 && t64_attempt_next(&s, errno)) {
 		control(&m, msg, s.m == T64_NAT64, cbuf.b, sizeof cbuf.b);
 		rc = real(fd, &m, flags);
 		T64_DEBUG(1, "sendmsg(%d): fallback %s -> %zd", fd,
 			  t64_method_name(s.m), rc);
 	}
 	if (rc >= 0) {
-		t64_send_worked(&s);
+		t64_attempt_worked(&s);
 		errno = saved;
 	}
 	return rc;

@@ -5,7 +5,7 @@
 #include "sock/fdtab.h"
 #include "base/log.h"
 #include "base/real.h"
-#include "plan/route.h"
+#include "plan/attempt.h"
 
 /*
  * sendto_logic sends on converted socket fd; an AF_INET destination is
@@ -18,24 +18,24 @@ static ssize_t sendto_logic(t64_fn_sendto *real, int fd, const void *buf,
 			    size_t n, int flags, const struct sockaddr *addr,
 			    socklen_t len)
 {
-	struct t64_send s;
+	struct t64_attempt s;
 	int saved = errno;
 	ssize_t rc;
-	int k = t64_send_first(fd, addr, len, &s);
+	int k = t64_attempt_send(fd, addr, len, &s);
 
 	if (k <= 0)
 		return k < 0 ? -1 : real(fd, buf, n, flags, addr, len);
 	rc = real(fd, buf, n, flags, (struct sockaddr *)&s.sin6, sizeof s.sin6);
 	T64_DEBUG(2, "sendto(%d, %zu bytes, %#x): %s -> %zd", fd, n, flags,
 		  t64_method_name(s.m), rc);
-	if (rc < 0 && t64_send_second(&s, errno)) {
+	if (rc < 0 && t64_attempt_next(&s, errno)) {
 		rc = real(fd, buf, n, flags, (struct sockaddr *)&s.sin6,
 			  sizeof s.sin6);
 		T64_DEBUG(1, "sendto(%d): fallback %s -> %zd", fd,
 			  t64_method_name(s.m), rc);
 	}
 	if (rc >= 0) {
-		t64_send_worked(&s);
+		t64_attempt_worked(&s);
 		errno = saved;
 	}
 	return rc;

@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "dns/client.h"
+#include "calls/resolve.h"
 #include "dns/wire.h"
 #include "check.h"
 #include "net.h"

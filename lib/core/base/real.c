@@ -13,6 +13,9 @@ static const char *const names[T64_NCALLS] = { T64_CALLS(T64_NAME) };
 
 /* Resolved pointers; a race only makes two threads store the same value. */
 _Atomic(void *) t64_syms[T64_NCALLS];
+
+/* The recursion guard (base/common.h). */
+__thread int t64_busy __attribute__((tls_model("initial-exec")));
 static atomic_int reported;
 
 /*
@@ -55,4 +58,19 @@ void *t64_real_sym(enum t64_call id)
 	atomic_store_explicit(&t64_syms[id], p, memory_order_release);
 	errno = saved;
 	return p;
+}
+
+/*
+ * t64_close closes an fd the library opened for itself with the real
+ * close, never our hook (the one way core code calls an exported libc
+ * name: lib/test/layers.sh checks it). errno preserved.
+ */
+void t64_close(int fd)
+{
+	int saved = errno;
+	t64_fn_close *real = T64_REAL(close);
+
+	if (real != NULL)
+		real(fd);
+	errno = saved;
 }

@@ -172,4 +172,6 @@ static inline void *t64_real(enum t64_call id)
 /* T64_REAL(name): the real function, or NULL with errno ENOSYS. */
 #define T64_REAL(n) ((t64_fn_##n *)t64_real(T64_ID_##n))
 
+void t64_close(int fd);
+
 #endif

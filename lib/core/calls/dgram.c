@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "base/real.h"
-#include "plan/route.h"
+#include "calls/sockname.h"
 
 /*
  * t64_name_in hands a received datagram's sender (sin6, l6 bytes as the

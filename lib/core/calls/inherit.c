@@ -10,7 +10,8 @@
 #include "sock/fdtab.h"
 #include "base/log.h"
 #include "base/real.h"
-#include "plan/route.h"
+#include "prefix/known.h"
+#include "calls/inherit.h"
 
 /*
  * converted_addr returns 1 when sin6 (l bytes, from the kernel) is an

@@ -18,7 +18,7 @@
 
 #include "addr/addr.h"
 #include "pool/pool.h"
-#include "plan/route.h"
+#include "prefix/known.h"
 
 #ifndef NETDB_INTERNAL
 #define NETDB_INTERNAL (-1) /* glibc's "see errno"; musl lacks it */

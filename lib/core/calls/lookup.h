@@ -8,7 +8,7 @@
 #include <sys/socket.h>
 
 #include "base/real.h"
-#include "dns/client.h"
+#include "calls/resolve.h"
 
 /* A name's IPv4 answers (host order, resolver order) and the name they belong to. */
 struct t64_names4 {

@@ -8,8 +8,9 @@
 #include "prefix/discover.h"
 #include "prefix/pref64.h"
 #include "pool/pool.h"
-#include "plan/route.h"
 #include "config/settings.h"
+#include "prefix/known.h"
+#include "calls/sockname.h"
 
 /*
  * peer4_decide is t64_peer4 without the memo: the decision for one peer.

@@ -1,4 +1,5 @@
 #include "config/config.h"
+#include "base/real.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -544,7 +545,7 @@ int t64_config_load(const char *file, struct t64_config *cfg)
 	rc = t64_config_parse(buf, len, file, cfg);
 out:
 	if (fd >= 0)
-		close(fd);
+		t64_close(fd);
 	free(buf);
 	errno = saved;
 	return rc;

@@ -7,6 +7,11 @@
 
 #include "addr/addr.h"
 
+/* The stand-in range (standin_pool, TNAT64_STANDIN_POOL): its default and the lengths allowed. */
+#define T64_POOL_DEFAULT 0xc6130000u /* 198.19.0.0/16 */
+#define T64_POOL_MIN_LEN 16u
+#define T64_POOL_MAX_LEN 30u
+
 #define T64_CONF_MAX (1024 * 1024)
 
 struct t64_net {

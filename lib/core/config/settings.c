@@ -1,3 +1,4 @@
+#include "base/clock.h"
 #include "config/settings.h"
 
 #include <errno.h>
@@ -10,9 +11,8 @@
 #include <unistd.h>
 
 #include "base/log.h"
-#include "pool/pool.h"
+#include "base/real.h"
 
-__thread int t64_busy __attribute__((tls_model("initial-exec")));
 
 #define DEFAULT_CONF "/etc/tnat64.conf"
 
@@ -69,16 +69,16 @@ static int v6only_off(void)
 	if (fd >= 0) {
 		if (read(fd, &c, 1) != 1)
 			c = '1';
-		close(fd);
+		t64_close(fd);
 	}
 	errno = saved;
 	return c == '0';
 }
 
 /*
- * set_pool sets the stand-in range: TNAT64_STANDIN_POOL when valid (an
- * invalid value is said once and ignored), else the file's standin_pool,
- * else 198.19.0.0/16.
+ * set_pool records the stand-in range for the pool, which reads it from
+ * the settings: TNAT64_STANDIN_POOL when valid (an invalid value is said
+ * once and ignored), else the file's standin_pool, else 198.19.0.0/16.
  */
 static void set_pool(int secure)
 {
@@ -94,7 +94,7 @@ static void set_pool(int secure)
 		t64_log(0, "TNAT64_STANDIN_POOL=%s is not a stand-in range (%s); "
 			   "expected %s",
 			v, code, t64_pool_expected(code));
-	t64_pool_set_range(net, len);
+	state.pool_range = (uint64_t)t64_mask_of(len) << 32 | (net & t64_mask_of(len));
 }
 
 static void read_all(void)
@@ -134,14 +134,6 @@ static void read_all(void)
 	T64_DEBUG(1, "configuration %s%s, discovery %s", file,
 		  state.cfg ? "" : " (not used)",
 		  state.discovery ? "on" : "off");
-}
-
-/* t64_wait_a_little sleeps one millisecond (a bounded wait step). */
-void t64_wait_a_little(void)
-{
-	struct timespec ts = { 0, 1000000 };
-
-	nanosleep(&ts, NULL);
 }
 
 /*

@@ -3,7 +3,7 @@
 #define T64_STATE_H
 
 #include "config/config.h"
-#include "plan/decide.h"
+#include <stdint.h>
 
 /* Immutable once published. */
 struct t64_state {
@@ -12,9 +12,10 @@ struct t64_state {
 	struct t64_prefix env_prefix;
 	int discovery; /* RFC 7050 discovery allowed */
 	int v6only_off; /* known: new AF_INET6 sockets start with IPV6_V6ONLY off */
+	uint64_t pool_range; /* the stand-in range, mask << 32 | network (host order); 0 in the empty state */
 };
 
 const struct t64_state *t64_state(void);
-void t64_wait_a_little(void);
+
 
 #endif

@@ -1,3 +1,4 @@
+#include "base/clock.h"
 #include "plan/bcast.h"
 
 #include <errno.h>
@@ -6,8 +7,9 @@
 #include <netinet/in.h>
 #include <stdatomic.h>
 
+#include <stddef.h>
+
 #include "base/common.h"
-#include "plan/memo.h"
 
 /*
  * The subnet broadcast addresses of the host's IPv4 interfaces (host

@@ -1,3 +1,4 @@
+#include "base/clock.h"
 #include "plan/memo.h"
 
 #include <stdatomic.h>
@@ -10,19 +11,6 @@
  */
 #define SLOTS 1024
 static _Atomic uint64_t memo[SLOTS];
-
-/*
- * t64_now returns the monotonic clock in seconds, plus one so that 0 never
- * is a valid time (vDSO, no system call). errno preserved.
- */
-uint32_t t64_now(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_MONOTONIC_COARSE, &ts) != 0)
-		return 1;
-	return (uint32_t)ts.tv_sec + 1;
-}
 
 /* slot returns the table index of ip. */
 static unsigned slot(uint32_t ip)

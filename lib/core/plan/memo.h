@@ -10,6 +10,6 @@
 
 enum t64_method t64_memo_get(uint32_t ip);
 void t64_memo_put(uint32_t ip, enum t64_method m);
-uint32_t t64_now(void);
+
 
 #endif

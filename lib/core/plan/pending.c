@@ -14,14 +14,12 @@
 #include "base/log.h"
 #include "plan/memo.h"
 #include "base/real.h"
-#include "plan/route.h"
+#include "plan/attempt.h"
+#include "addr/sockaddr.h"
 
 /* t64_fd_pend words: a destination to fall back to, or an error to report. */
 #define T64_PEND_DEST ((uint64_t)1 << 48)
 #define T64_PEND_ERR ((uint64_t)2 << 48)
-
-/* How many fds have T64_FD_PENDING (poll looks only when some do). */
-_Atomic int t64_pending_n;
 
 /* mark sets fd's pending word to v and the flag. No errno. */
 static void mark(int fd, uint64_t v)
@@ -44,20 +42,6 @@ void t64_pending_set(int fd, const struct sockaddr_in *sin)
 				 ntohs(sin->sin_port));
 }
 
-/*
- * t64_pending_clear forgets fd's pending state; old is fd's flags before
- * they were cleared elsewhere (close, dup2), or 0 to clear them here. No errno.
- */
-void t64_pending_clear(int fd, unsigned old)
-{
-	if ((unsigned)fd >= T64_FD_MAX)
-		return;
-	if (old == 0)
-		old = atomic_fetch_and(&t64_fds[fd],
-				       (uint8_t)~T64_FD_PENDING);
-	if (old & T64_FD_PENDING)
-		atomic_fetch_sub(&t64_pending_n, 1);
-}
 
 /*
  * retry connects fd again to the IPv4 destination of its pending word v

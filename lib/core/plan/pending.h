@@ -5,10 +5,9 @@
 #include <netinet/in.h>
 #include <stdatomic.h>
 
-extern _Atomic int t64_pending_n;
+#include "sock/fdtab.h" /* t64_pending_n, t64_pending_clear */
 
 void t64_pending_set(int fd, const struct sockaddr_in *sin);
-void t64_pending_clear(int fd, unsigned old);
 int t64_pending_error(int fd, int err);
 int t64_pending_poll(int fd, short revents);
 

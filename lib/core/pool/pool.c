@@ -41,17 +41,18 @@ void t64_pool_set_range(uint32_t net, unsigned len)
 }
 
 /*
- * t64_pool_range_slow reads the settings (which set the range) and returns
- * the range, the default while they cannot be read (inside the library
- * before they were). errno preserved.
+ * t64_pool_range_slow takes the range from the settings (read on first
+ * use) and returns it, the default while they cannot be read (inside the
+ * library before they were). errno preserved.
  */
 uint64_t t64_pool_range_slow(void)
 {
-	uint64_t r;
+	uint64_t r = t64_state()->pool_range;
 
-	(void)t64_state();
-	r = atomic_load_explicit(&t64_pool_range, memory_order_relaxed);
-	return r != 0 ? r : DEFAULT_RANGE;
+	if (r == 0)
+		return DEFAULT_RANGE;
+	atomic_store_explicit(&t64_pool_range, r, memory_order_relaxed);
+	return r;
 }
 
 /* say_range formats the range r (as in t64_pool_range) as "a.b.c.d/LEN". */
@@ -347,4 +348,28 @@ int t64_pool_name(uint32_t ip, char *out, size_t len)
 	memcpy(out, e->text, n);
 	out[n] = '\0';
 	return 1;
+}
+
+/*
+ * t64_standin_sin6_slow (t64_standin_sin6 in route.h, for an address
+ * inside the range) builds in *out the real IPv6 address behind stand-in
+ * sin (see pool.c), port kept. Returns 1; 0 when sin is no stand-in in use
+ * (an ordinary IPv4 destination); -1 with errno EHOSTUNREACH for
+ * the range's network address, which peers are shown as when the pool is
+ * full (no way back to them). No allocation, no lock; one load.
+ */
+int t64_standin_sin6_slow(const struct sockaddr_in *sin,
+			  struct sockaddr_in6 *out)
+{
+	uint32_t ip = ntohl(sin->sin_addr.s_addr);
+
+	memset(out, 0, sizeof *out);
+	out->sin6_family = AF_INET6;
+	out->sin6_port = sin->sin_port;
+	if (t64_pool_addr(ip, out->sin6_addr.s6_addr))
+		return 1;
+	if (ip != t64_pool_full())
+		return 0;
+	errno = EHOSTUNREACH;
+	return -1;
 }

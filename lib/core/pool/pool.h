@@ -9,12 +9,13 @@
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include "config/config.h" /* the range's bounds and default */
 
 #define T64_POOL_SLOTS 65536u    /* the table: one slot per address of a /16 */
 #define T64_POOL_NAME_MAX 253u   /* longest name recorded (a DNS name in text) */
-#define T64_POOL_DEFAULT 0xc6130000u /* 198.19.0.0/16 */
-#define T64_POOL_MIN_LEN 16u
-#define T64_POOL_MAX_LEN 30u
 
 /*
  * The range: mask << 32 | network, both host order, so one load reads
@@ -72,5 +73,22 @@ int t64_pool_name(uint32_t ip, char *out, size_t len);
 
 /* Writes the IPv6 address stand-in ip stands for into out: 1, or 0 when none. */
 int t64_pool_addr(uint32_t ip, uint8_t out[16]);
+
+int t64_standin_sin6_slow(const struct sockaddr_in *sin,
+			  struct sockaddr_in6 *out);
+
+/*
+ * t64_standin_sin6: the IPv6 peer of stand-in sin in *out (1), 0 for an
+ * ordinary address, -1 with EHOSTUNREACH for the full pool's network address.
+ * Inline so that every send and connect to an ordinary address pays one
+ * load and a compare, not a call.
+ */
+static inline int t64_standin_sin6(const struct sockaddr_in *sin,
+				   struct sockaddr_in6 *out)
+{
+	if (!t64_pool_is(ntohl(sin->sin_addr.s_addr)))
+		return 0;
+	return t64_standin_sin6_slow(sin, out);
+}
 
 #endif

@@ -17,6 +17,9 @@
 
 #include "pool/pooltab.h"
 
+#include "base/real.h"
+#include "pool/pool.h"
+
 #define SEALS (F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_SEAL)
 #define HIGH_FD 512 /* out of the way of programs that expect low numbers */
 #define FD_VAR "TNAT64_POOL_FD"
@@ -37,17 +40,14 @@ struct t64_table *t64_pool_fresh(void)
 }
 
 /*
- * These fd calls go to the kernel directly: fcntl and close are our hooks
- * when the library is preloaded, and this fd is none of their business.
+ * kfcntl: the real fcntl (ours is a hook, and this fd is none of its
+ * business). Returns its result, or -1 with errno ENOSYS without one.
  */
 static int kfcntl(int fd, int cmd, long arg)
 {
-	return (int)syscall(SYS_fcntl, fd, cmd, arg);
-}
+	t64_fn_fcntl *real = T64_REAL(fcntl);
 
-static void kclose(int fd)
-{
-	syscall(SYS_close, fd);
+	return real != NULL ? real(fd, cmd, arg) : -1;
 }
 
 /* map maps the table in memfd fd. NULL when mmap fails. */
@@ -103,11 +103,11 @@ static struct t64_table *made(int *fdp)
 		return NULL;
 	if (ftruncate(fd, (off_t)sizeof *t) < 0 ||
 	    kfcntl(fd, F_ADD_SEALS, SEALS) < 0 || (t = map(fd)) == NULL) {
-		kclose(fd);
+		t64_close(fd);
 		return NULL;
 	}
 	if (fd < HIGH_FD && (high = kfcntl(fd, F_DUPFD, HIGH_FD)) >= 0) {
-		kclose(fd);
+		t64_close(fd);
 		fd = high;
 	}
 	*fdp = fd;
@@ -140,7 +140,7 @@ void t64_pool_init(void)
 	    !atomic_compare_exchange_strong(&t64_pool_table, &none, t)) {
 		munmap(t, sizeof *t);
 		if (fd >= 0)
-			kclose(fd);
+			t64_close(fd);
 		fd = -1;
 	}
 	if (fd >= 0)

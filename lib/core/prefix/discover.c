@@ -1,3 +1,4 @@
+#include "base/clock.h"
 #include "prefix/discover.h"
 
 #include <arpa/inet.h>
@@ -12,7 +13,6 @@
 
 #include "base/common.h"
 #include "base/log.h"
-#include "plan/memo.h"
 #include "dns/client.h"
 #include "dns/wire.h"
 #include "config/settings.h"

@@ -1,3 +1,4 @@
+#include "base/clock.h"
 #include "prefix/pref64.h"
 
 #include <errno.h>
@@ -12,8 +13,8 @@
 
 #include "base/common.h"
 #include "base/log.h"
-#include "plan/memo.h"
 #include "config/settings.h"
+#include "base/real.h"
 
 /*
  * A prefix once published is never freed nor changed: callers keep the
@@ -103,7 +104,7 @@ static void load(void)
 		r = t64_pref64_parse(buf, len, (int64_t)time(NULL), &p, &exp);
 	}
 	if (fd >= 0)
-		close(fd);
+		t64_close(fd);
 	if (r == 1 && (n = node_for(&p)) != NULL) {
 		atomic_store(&current, n);
 		atomic_store(&current_expires, exp);

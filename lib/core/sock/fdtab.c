@@ -3,7 +3,6 @@
 #include <fcntl.h>
 
 #include "base/log.h"
-#include "plan/pending.h"
 
 _Atomic uint8_t t64_fds[T64_FD_MAX];
 _Atomic uint64_t t64_fd_pend[T64_FD_MAX];
@@ -77,4 +76,22 @@ int t64_fcntl(t64_fn_fcntl *real, int fd, int cmd, va_list ap)
 	if (rc >= 0 && (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC))
 		t64_fd_copy(fd, rc);
 	return rc;
+}
+
+/* How many fds have T64_FD_PENDING (poll looks only when some do). */
+_Atomic int t64_pending_n;
+
+/*
+ * t64_pending_clear forgets fd's pending state; old is fd's flags before
+ * they were cleared elsewhere (close, dup2), or 0 to clear them here. No errno.
+ */
+void t64_pending_clear(int fd, unsigned old)
+{
+	if ((unsigned)fd >= T64_FD_MAX)
+		return;
+	if (old == 0)
+		old = atomic_fetch_and(&t64_fds[fd],
+				       (uint8_t)~T64_FD_PENDING);
+	if (old & T64_FD_PENDING)
+		atomic_fetch_sub(&t64_pending_n, 1);
 }

@@ -37,23 +37,16 @@ static inline unsigned t64_fd_get(int fd)
  */
 extern _Atomic uint64_t t64_fd_pend[T64_FD_MAX];
 
+/* How many fds have T64_FD_PENDING; the fallback itself is plan/pending.h. */
+extern _Atomic int t64_pending_n;
+void t64_pending_clear(int fd, unsigned old);
+
 int t64_fd_set(int fd, unsigned flags);
 void t64_fd_or(int fd, unsigned flags);
 void t64_fd_clear(int fd, unsigned flags);
 void t64_fd_forget(int fd);
 void t64_fd_copy(int from, int to);
-unsigned t64_fd_probe(int fd);
 
-/*
- * t64_fd_flags returns fd's flags like t64_fd_get, but an fd our hooks
- * never saw (inherited across exec) is probed once first (inherit.c).
- */
-static inline unsigned t64_fd_flags(int fd)
-{
-	unsigned f = t64_fd_get(fd);
-
-	return f != 0 || (unsigned)fd >= T64_FD_MAX ? f : t64_fd_probe(fd);
-}
 
 
 int t64_fcntl(t64_fn_fcntl *real, int fd, int cmd, va_list ap);

@@ -1,0 +1,61 @@
+#include "calls/connect.h"
+
+#include <errno.h>
+
+#include "addr/sockaddr.h"
+#include "base/log.h"
+#include "plan/attempt.h"
+#include "plan/pending.h"
+#include "sock/fdtab.h"
+#include "plan/route.h"
+
+/*
+ * t64_connect_logic connects converted socket fd to an IPv4 address
+ * through the attempt engine (plan/attempt.h): the planned method first;
+ * when it fails synchronously as unreachable, the other one, which is then
+ * remembered for the destination; a NAT64 attempt in progress is recorded
+ * for getsockopt(SO_ERROR)'s and poll's late fallback (plan/pending.c); a
+ * stand-in in use connects to its IPv6 peer. Returns 0 (errno untouched),
+ * or -1 with the real connect's errno (EINPROGRESS passes through),
+ * EINVAL/EAFNOSUPPORT for addresses an AF_INET socket would refuse,
+ * ENETUNREACH when there is no way at all, EHOSTUNREACH for the full
+ * pool's network address.
+ */
+int t64_connect_logic(t64_fn_connect *real, int fd, const struct sockaddr *addr, socklen_t len)
+{
+	int saved = errno, rc;
+	struct sockaddr_in sin;
+	struct t64_attempt a;
+
+	if (addr == NULL || len < sizeof addr->sa_family ||
+	    addr->sa_family == AF_UNSPEC)
+		return real(fd, addr, len);
+	if (t64_sin_in(addr, len, &sin) < 0 || t64_attempt_first(fd, &sin, &a) < 0)
+		return -1;
+	rc = real(fd, (const struct sockaddr *)&a.sin6, sizeof a.sin6);
+	T64_DEBUG(1, "connect(%d, %u.%u.%u.%u:%u): %s (%s) -> %d", fd,
+		  a.r.ip >> 24, a.r.ip >> 16 & 255, a.r.ip >> 8 & 255,
+		  a.r.ip & 255, a.r.port, t64_method_name(a.m),
+		  t64_reason_name(a.r.d.reason), rc < 0 ? errno : 0);
+	if (rc < 0 && errno == EALREADY && !a.standin)
+		return -1; /* still the same attempt: a pending one stays */
+	if (t64_fd_get(fd) & T64_FD_PENDING)
+		t64_pending_clear(fd, 0);
+	if (rc < 0 && errno == EINPROGRESS && a.m == T64_NAT64 &&
+	    t64_route_flexible(&a.r))
+		t64_pending_set(fd, &sin); /* see plan/pending.c */
+	if (rc == 0 || errno == EINPROGRESS)
+		goto out;
+	if (!t64_attempt_next(&a, errno))
+		return -1;
+	rc = real(fd, (const struct sockaddr *)&a.sin6, sizeof a.sin6);
+	T64_DEBUG(1, "connect(%d): fallback %s -> %d", fd,
+		  t64_method_name(a.m), rc < 0 ? errno : 0);
+	if (rc < 0 && errno != EINPROGRESS)
+		return -1;
+	t64_attempt_worked(&a);
+out:
+	if (rc == 0)
+		errno = saved;
+	return rc;
+}
