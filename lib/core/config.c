@@ -444,11 +444,14 @@ int t64_config_parse(const char *text, size_t len, const char *file,
 	/* A NUL would end the text early and apply only what precedes it. */
 	nul = memchr(buf, '\0', len);
 	if (nul != NULL) {
+		ps.text = buf;
 		for (const char *c = buf; c < nul; c++)
-			ps.line += *c == '\n';
+			if (*c == '\n') {
+				ps.line++;
+				ps.text = c + 1;
+			}
 		ps.line++;
-		ps.text = "";
-		fail(&ps, "nul-byte", "text without NUL bytes");
+		fail(&ps, "nul-byte", "no NUL byte (one follows this text)");
 		goto out;
 	}
 	for (line = buf; line != NULL;) {

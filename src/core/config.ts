@@ -200,8 +200,9 @@ export function parseConfig(text: string, file: string): ParseResult {
   // A NUL ends the library's line early, so a file holding one is refused whole, before any line is read.
   const nul = text.indexOf('\0');
   if (nul >= 0) {
-    const line = text.slice(0, nul).split('\n').length;
-    return { ok: false, errors: [{ file, line, code: 'nul-byte', text: '', message: 'the file holds a NUL byte; expected a text file without NUL bytes' }] };
+    const before = text.slice(0, nul).split('\n');
+    const message = 'a NUL byte follows this text; expected a text file without NUL bytes';
+    return { ok: false, errors: [{ file, line: before.length, code: 'nul-byte', text: before[before.length - 1] ?? '', message }] };
   }
   lines.forEach((raw, index) => {
     const line = index + 1;
