@@ -162,6 +162,18 @@ ln -s "$T/target" "$T/link.log"
 hook "debug symlink" "$NET" $P TNAT64_DEBUG=1 TNAT64_DEBUG_FILE="$T/link.log" -- nat64 $D 64:ff9b:1::c633:6407
 check "debug symlink not followed" test ! -e "$T/target"
 
+# 9b. A FIFO as the configuration or the debug file: opening one waits for
+#     its other end, so the library must not open it that way. The
+#     configuration is ignored (reported once), the log goes to stderr.
+mkfifo "$T/fifo"
+WRAP_SAVED=$WRAP
+WRAP="timeout 20 $WRAP"
+hook "config FIFO: no hang, ignored" "$NET" TNAT64_CONF_FILE="$T/fifo" $P -- nat64 $D 64:ff9b:1::c633:6407
+check "config FIFO: one message" test "$(wc -l <"$T/err")" -eq 1
+hook "debug FIFO: no hang" "$NET" $P TNAT64_DEBUG=1 TNAT64_DEBUG_FILE="$T/fifo" -- nat64 $D 64:ff9b:1::c633:6407
+check "debug FIFO: the log goes to stderr" test -s "$T/err"
+WRAP=$WRAP_SAVED
+
 # 10. RFC 7050 discovery through the nameservers of resolv.conf (a private
 #     /etc/resolv.conf in a private mount namespace, a recorded DNS64 answer).
 printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' >"$T/resolv.conf"
@@ -503,7 +515,11 @@ unset -f unshare
 if [ -z "${SANITIZE:-}${VALGRIND:-}" ]; then
 	if command -v clang >/dev/null; then
 		fuzz_smoke() {
-			RUNS=20000 FUZZ_OUT="$T/fuzz" sh "$HERE/../../fuzz/run.sh" >"$T/out" 2>"$T/err" ||
+			# The differential target needs the built TypeScript parser.
+			targets="config dns pref64"
+			[ -e "$HERE/../../dist/src/core/config.js" ] && targets="$targets diff"
+			# shellcheck disable=SC2086
+			RUNS=20000 FUZZ_OUT="$T/fuzz" sh "$HERE/../../fuzz/run.sh" $targets >"$T/out" 2>"$T/err" ||
 				{ tail -n 30 "$T/err"; return 1; }
 		}
 		check "fuzz smoke, config and dns (20000 runs each)" fuzz_smoke

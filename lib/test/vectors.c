@@ -3,6 +3,7 @@
  * decisions.tsv, rfc7050.tsv and the config/valid and config/invalid .conf + .expect
  * (formats in docs/DESIGN.md), plus raw DNS answers parsed here.
  * Usage: vectors TESTDATA_DIR
+ *        vectors --dump FILE...   (print each file's canonical dump)
  */
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -336,8 +337,28 @@ out:
 	free(big);
 }
 
+/*
+ * dump_files prints the canonical dump of each file, each followed by a
+ * line "--" (the differential fuzz, fuzz/diff.mjs, compares them with the
+ * TypeScript parser's). Returns 0.
+ */
+static int dump_files(int n, char **files)
+{
+	for (int i = 0; i < n; i++) {
+		struct t64_config cfg;
+
+		t64_config_load(files[i], &cfg);
+		t64_config_dump(&cfg, stdout);
+		fputs("--\n", stdout);
+		t64_config_free(&cfg);
+	}
+	return fflush(stdout) == 0 ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc > 1 && strcmp(argv[1], "--dump") == 0)
+		return dump_files(argc - 2, argv + 2);
 	dir = argc > 1 ? argv[1] : "../testdata";
 	CHECK(each_row("rfc6052.tsv", rfc6052_row) > 0, "rfc6052.tsv rows");
 	CHECK(each_row("decisions.tsv", decision_row) > 0, "decisions.tsv rows");

@@ -3,6 +3,7 @@
  * /etc/tnat64.conf. A missing file means no configuration; an invalid one is ignored as a whole (as the library does).
  */
 
+import { closeSync, constants, fstatSync, openSync, readSync, Stats, statSync } from 'node:fs';
 import { Config, ConfigError, MAX_CONFIG_BYTES, parseConfig } from './config.js';
 
 export const DEFAULT_CONF_FILE = '/etc/tnat64.conf';
@@ -21,6 +22,34 @@ export interface LoadedConfig {
   errors: ConfigError[];
 }
 
+function isDevNull(stats: Stats): boolean {
+  try {
+    return stats.isCharacterDevice() && stats.rdev === statSync('/dev/null').rdev;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Reads a file as the library does: opened without waiting (a FIFO would block the open until a writer comes), only
+ * a regular file or /dev/null (else an Error with code ENOTREG, or EISDIR for a directory), and at most
+ * MAX_CONFIG_BYTES + 1 bytes, enough to tell that a file is too large without reading all of it.
+ */
+export function readConfigBytes(path: string): Uint8Array {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const stats = fstatSync(fd);
+    if (stats.isDirectory()) throw Object.assign(new Error('it is a directory'), { code: 'EISDIR' });
+    if (!stats.isFile() && !isDevNull(stats)) throw Object.assign(new Error('it is not a regular file'), { code: 'ENOTREG' });
+    const buffer = Buffer.alloc(MAX_CONFIG_BYTES + 1);
+    let length = 0;
+    for (let n = -1; n !== 0 && length < buffer.length; length += n) n = readSync(fd, buffer, length, buffer.length - length, null);
+    return buffer.subarray(0, length);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export function emptyConfig(): Config {
   return { locals: [], paths: [] };
 }
@@ -36,6 +65,9 @@ export function loadConfig(readBytes: ReadBytes, env: NodeJS.ProcessEnv, option?
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === 'ENOENT') return { ...base, status: 'absent', errors: [] };
+    if (code === 'ENOTREG') {
+      return { ...base, status: 'invalid', errors: [{ file, line: 0, code: 'not-a-file', text: '', message: 'it is not a regular file (a FIFO, a device or a socket); expected a regular file or /dev/null' }] };
+    }
     const why = code === 'EISDIR' ? 'it is a directory' : `${(error as Error).message}`;
     return { ...base, status: 'invalid', errors: [{ file, line: 0, code: 'unreadable', text: '', message: `cannot read the file: ${why}; expected a readable text file` }] };
   }
@@ -43,7 +75,7 @@ export function loadConfig(readBytes: ReadBytes, env: NodeJS.ProcessEnv, option?
     return {
       ...base,
       status: 'invalid',
-      errors: [{ file, line: 0, code: 'file-too-large', text: '', message: `the file is ${bytes.length} bytes; expected at most ${MAX_CONFIG_BYTES}` }],
+      errors: [{ file, line: 0, code: 'file-too-large', text: '', message: `the file is larger than ${MAX_CONFIG_BYTES} bytes; expected at most ${MAX_CONFIG_BYTES}` }],
     };
   }
   const result = parseConfig(Buffer.from(bytes).toString('utf8'), file);

@@ -53,6 +53,8 @@ export type ErrorCode =
   | 'unexpected-close'
   | 'unclosed-path'
   | 'missing-value'
+  | 'nul-byte'
+  | 'not-a-file'
   | 'file-too-large'
   | 'unreadable';
 
@@ -79,6 +81,20 @@ export function formatError(error: ConfigError): string {
 }
 
 type Problem = { code: ErrorCode; message: string };
+
+/**
+ * The blanks a line may hold around its tokens, the library's is_space(): ASCII only, so a byte order mark, a
+ * no-break space or any other Unicode space is text (and makes its line invalid) in both halves.
+ */
+const BLANK = '[ \\t\\r\\v\\f]';
+const BLANKS = new RegExp(`${BLANK}+`);
+const EDGE_BLANKS = new RegExp(`^${BLANK}+|${BLANK}+$`, 'g');
+const PATH_OPEN = new RegExp(`^path${BLANK}*\\{$`);
+
+/** s without leading and trailing blanks (not String.prototype.trim(), which also removes Unicode spaces). */
+function trimBlanks(s: string): string {
+  return s.replace(EDGE_BLANKS, '');
+}
 
 /** `a.b.c.d/MASK` (MASK dotted or 0..32), optionally with `:PORT[-PORT]` after the address when ports are allowed. */
 function parseNet(value: string, allowPorts: boolean): { subnet: Subnet } | Problem {
@@ -181,15 +197,22 @@ export function parseConfig(text: string, file: string): ParseResult {
   let topPrefixSeen = false;
   let open: OpenPath | undefined;
   const lines = text.split('\n');
+  // A NUL ends the library's line early, so a file holding one is refused whole, before any line is read.
+  const nul = text.indexOf('\0');
+  if (nul >= 0) {
+    const before = text.slice(0, nul).split('\n');
+    const message = 'a NUL byte follows this text; expected a text file without NUL bytes';
+    return { ok: false, errors: [{ file, line: before.length, code: 'nul-byte', text: before[before.length - 1] ?? '', message }] };
+  }
   lines.forEach((raw, index) => {
     const line = index + 1;
     const hash = raw.indexOf('#');
-    const content = (hash < 0 ? raw : raw.slice(0, hash)).trim();
+    const content = trimBlanks(hash < 0 ? raw : raw.slice(0, hash));
     if (content === '') return;
     const fail = (problem: Problem) => errors.push({ file, line, text: content, ...problem });
 
     if (/^path\b/.test(content)) {
-      if (!/^path\s*\{$/.test(content)) return fail({ code: 'unknown-key', message: 'expected "path {" alone on its line' });
+      if (!PATH_OPEN.test(content)) return fail({ code: 'unknown-key', message: 'expected "path {" alone on its line' });
       if (open) return fail({ code: 'nested-path', message: `a path cannot contain another path; close the path opened at line ${open.line} with "}" first` });
       open = { line, prefixSeen: false, subnetSeen: false, subnets: [] };
       return;
@@ -210,7 +233,7 @@ export function parseConfig(text: string, file: string): ParseResult {
     const keys = open ? ['subnet', 'nat64_prefix'] : ['nat64_prefix', 'local', 'ipv4_identity', 'standin_pool'];
     const where = open ? 'inside a path' : 'at top level';
     const equals = content.indexOf('=');
-    const key = (equals < 0 ? content.split(/\s+/)[0] ?? '' : content.slice(0, equals)).trim();
+    const key = trimBlanks(equals < 0 ? content.split(BLANKS)[0] ?? '' : content.slice(0, equals));
     if (!keys.includes(key)) {
       const hint =
         key === 'subnet'
@@ -221,7 +244,7 @@ export function parseConfig(text: string, file: string): ParseResult {
       return fail({ code: 'unknown-key', message: `${hint}; expected ${keys.slice(0, -1).join(', ')} or ${keys[keys.length - 1]} ${where}${open ? ' or "}"' : ' or "path {"'}` });
     }
     if (equals < 0) return fail({ code: 'missing-equals', message: `expected "${key} = VALUE"` });
-    const value = content.slice(equals + 1).trim();
+    const value = trimBlanks(content.slice(equals + 1));
     if (value === '') return fail({ code: 'missing-value', message: `no value after "="; expected "${key} = VALUE"` });
 
     if (key === 'nat64_prefix') {
@@ -264,7 +287,7 @@ export function parseConfig(text: string, file: string): ParseResult {
   });
   if (open) {
     const line = open.line;
-    errors.push({ file, line, code: 'unclosed-path', text: lines[line - 1]?.replace(/#.*/, '').trim() ?? '', message: `the file ends inside the path opened at line ${line}; expected "}" alone on a line to close it` });
+    errors.push({ file, line, code: 'unclosed-path', text: trimBlanks(lines[line - 1]?.replace(/#.*/, '') ?? ''), message: `the file ends inside the path opened at line ${line}; expected "}" alone on a line to close it` });
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, config };
 }

@@ -5,7 +5,7 @@
 
 import { lookup, Resolver as DnsResolver } from 'node:dns/promises';
 import { existsSync, readFileSync } from 'node:fs';
-import { ReadBytes } from './config-file.js';
+import { ReadBytes, readConfigBytes } from './config-file.js';
 import { Resolver } from './discover.js';
 import { PACKAGE_ROOT } from './paths.js';
 import { ReadText } from './routes.js';
@@ -46,7 +46,7 @@ async function resolve4(name: string): Promise<string[]> {
 
 export function systemWorld(): World {
   return {
-    readBytes: (path) => readFileSync(path),
+    readBytes: readConfigBytes,
     readText: (path) => {
       try {
         return readFileSync(path, 'utf8');

@@ -430,6 +430,7 @@ int t64_config_parse(const char *text, size_t len, const char *file,
 	struct parse ps = { .file = file, .cfg = cfg };
 	int saved = errno;
 	char *buf = malloc(len + 1);
+	const char *nul;
 	char *line;
 	int rc = -1;
 
@@ -441,6 +442,19 @@ int t64_config_parse(const char *text, size_t len, const char *file,
 	}
 	memcpy(buf, text, len);
 	buf[len] = '\0';
+	/* A NUL would end the text early and apply only what precedes it. */
+	nul = memchr(buf, '\0', len);
+	if (nul != NULL) {
+		ps.text = buf;
+		for (const char *c = buf; c < nul; c++)
+			if (*c == '\n') {
+				ps.line++;
+				ps.text = c + 1;
+			}
+		ps.line++;
+		fail(&ps, "nul-byte", "no NUL byte (one follows this text)");
+		goto out;
+	}
 	for (line = buf; line != NULL;) {
 		char *nl = strchr(line, '\n');
 		char *end;
@@ -484,9 +498,25 @@ out:
 }
 
 /*
+ * t64_is_dev_null returns 1 when st (from fstat) is the character device
+ * /dev/null is, else 0. errno preserved.
+ */
+int t64_is_dev_null(const struct stat *st)
+{
+	struct stat null;
+	int saved = errno, rc;
+
+	rc = S_ISCHR(st->st_mode) && stat("/dev/null", &null) == 0 &&
+	     S_ISCHR(null.st_mode) && st->st_rdev == null.st_rdev;
+	errno = saved;
+	return rc;
+}
+
+/*
  * t64_config_load reads and parses file (at most T64_CONF_MAX bytes).
  * Returns 1 when the file does not exist (cfg empty, no error), 0 when it
- * parsed, -1 on error with cfg->err_* set (unreadable, file-too-large or a
+ * parsed, -1 on error with cfg->err_* set (unreadable, not-a-file when it
+ * is neither a regular file nor /dev/null, file-too-large, nul-byte or a
  * syntax error). errno preserved.
  */
 int t64_config_load(const char *file, struct t64_config *cfg)
@@ -495,10 +525,12 @@ int t64_config_load(const char *file, struct t64_config *cfg)
 	int saved = errno;
 	size_t len = 0, cap = 4096;
 	char *buf = NULL;
+	struct stat st;
 	int fd, rc = -1;
 
 	memset(cfg, 0, sizeof *cfg);
-	fd = open(file, O_RDONLY | O_CLOEXEC);
+	/* Non-blocking: opening a FIFO must not wait for a writer. */
+	fd = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		if (errno == ENOENT) {
 			rc = 1;
@@ -506,6 +538,21 @@ int t64_config_load(const char *file, struct t64_config *cfg)
 		}
 		ps.text = strerror(errno);
 		fail(&ps, "unreadable", "a readable file");
+		goto out;
+	}
+	if (fstat(fd, &st) < 0) {
+		ps.text = strerror(errno);
+		fail(&ps, "unreadable", "a readable file");
+		goto out;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		ps.text = strerror(EISDIR);
+		fail(&ps, "unreadable", "a readable file");
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode) && !t64_is_dev_null(&st)) {
+		ps.text = "not a regular file";
+		fail(&ps, "not-a-file", "a regular file (or /dev/null)");
 		goto out;
 	}
 	for (;;) {

@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/stat.h>
 
 #include "addr/addr.h"
 
@@ -54,6 +55,7 @@ int t64_parse_pool(const char *s, uint32_t *net, unsigned *len,
 const char *t64_pool_expected(const char *code);
 int t64_config_parse(const char *text, size_t len, const char *file,
 		     struct t64_config *cfg);
+int t64_is_dev_null(const struct stat *st);
 int t64_config_load(const char *file, struct t64_config *cfg);
 void t64_config_dump(const struct t64_config *cfg, FILE *out);
 void t64_config_free(struct t64_config *cfg);

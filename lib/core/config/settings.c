@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -36,17 +37,32 @@ static const char *env(const char *name, int secure)
 
 /*
  * open_debug_file opens the debug file append-only, close-on-exec, without
- * following a symlink. Returns the fd, or -1 (reported on stderr).
+ * following a symlink, and without waiting: a FIFO or a device would block
+ * the open or the writes inside the host program, so only a regular file
+ * or /dev/null is kept. Returns the fd, or -1 (reported once on stderr,
+ * where the log then goes). errno preserved.
  */
 static int open_debug_file(const char *path)
 {
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+	int saved = errno;
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW |
+				    O_NONBLOCK,
 		      0600);
+	struct stat st;
 
 	if (fd < 0)
 		t64_log(0, "cannot open TNAT64_DEBUG_FILE %s: %s; logging to "
 			   "stderr",
 			path, strerror(errno));
+	else if (fstat(fd, &st) < 0 ||
+		 (!S_ISREG(st.st_mode) && !t64_is_dev_null(&st))) {
+		t64_close(fd);
+		fd = -1;
+		t64_log(0, "TNAT64_DEBUG_FILE %s is not a regular file; "
+			   "logging to stderr",
+			path);
+	}
+	errno = saved;
 	return fd;
 }
 

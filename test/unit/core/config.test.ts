@@ -11,7 +11,7 @@ const ALL_CODES = [
   'bad-prefix', 'bad-prefix-length', 'prefix-host-bits', 'prefix-u-octet', 'bad-net', 'bad-mask', 'net-host-bits', 'bad-port',
   'unknown-key', 'missing-equals', 'duplicate-prefix', 'path-no-subnet', 'path-no-prefix', 'path-duplicate-prefix', 'nested-path',
   'unexpected-close', 'unclosed-path', 'missing-value', 'bad-standin-pool', 'standin-pool-host-bits', 'standin-pool-reserved',
-  'duplicate-standin-pool',
+  'duplicate-standin-pool', 'nul-byte',
 ];
 
 for (const kind of ['valid', 'invalid'] as const) {
