@@ -1,6 +1,6 @@
 /*
  * The shared vectors, read by the C half: testdata/rfc6052.tsv,
- * decisions.tsv, rfc7050.tsv and the config/valid and config/invalid .conf + .expect
+ * decisions.tsv, rfc7050.tsv, prefix-order.tsv and the config/valid and config/invalid .conf + .expect
  * (formats in docs/DESIGN.md), plus raw DNS answers parsed here.
  * Usage: vectors TESTDATA_DIR
  *        vectors --dump FILE...   (print each file's canonical dump)
@@ -15,6 +15,7 @@
 #include "config/config.h"
 #include "plan/decide.h"
 #include "dns/wire.h"
+#include "prefix/order.h"
 #include "check.h"
 
 static const char *dir;
@@ -355,6 +356,68 @@ static int dump_files(int n, char **files)
 	return fflush(stdout) == 0 ? 0 : 1;
 }
 
+/* The learned sources of one prefix-order row, and how often each was asked. */
+struct learned_row {
+	const struct t64_prefix *pref64, *discovered;
+	int asked_pref64, asked_discovered;
+};
+
+static const struct t64_prefix *row_pref64(void *ctx)
+{
+	struct learned_row *l = ctx;
+
+	l->asked_pref64++;
+	return l->pref64;
+}
+
+static const struct t64_prefix *row_discovered(void *ctx)
+{
+	struct learned_row *l = ctx;
+
+	l->asked_discovered++;
+	return l->discovered;
+}
+
+/*
+ * optional_prefix parses field f ("-": none) into *p the way the library
+ * takes TNAT64_PREFIX and nat64_prefix. Returns p, or NULL for "-" or an
+ * invalid prefix (ignored, as the library ignores it).
+ */
+static const struct t64_prefix *optional_prefix(const char *f, struct t64_prefix *p)
+{
+	const char *code;
+
+	return strcmp(f, "-") != 0 && t64_parse_prefix(f, p, &code) == 0 ? p : NULL;
+}
+
+/* prefix_order_row checks one row of prefix-order.tsv against t64_prefix_order. */
+static void prefix_order_row(char **f, int n, int line)
+{
+	struct t64_prefix env, file, pref64, disc;
+	struct learned_row l = { 0 };
+	struct t64_learned src = { row_pref64, row_discovered, &l };
+	const struct t64_prefix *out;
+	enum t64_origin o;
+	char got[T64_ADDRSTR + 4] = "-";
+	int learn;
+
+	CHECK(n == 7, "prefix-order.tsv:%d: 7 fields, got %d", line, n);
+	if (n != 7)
+		return;
+	learn = strcmp(f[2], "-") == 0 || strcmp(f[2], "0") != 0;
+	l.pref64 = optional_prefix(f[3], &pref64);
+	l.discovered = optional_prefix(f[4], &disc);
+	o = t64_prefix_order(optional_prefix(f[0], &env), optional_prefix(f[1], &file), learn, &src, &out);
+	if (out != NULL)
+		t64_format_prefix(out, got);
+	CHECK(strcmp(got, f[5]) == 0 && strcmp(t64_origin_name(o), f[6]) == 0,
+	      "prefix-order.tsv:%d: %s from %s, expected %s from %s", line, got, t64_origin_name(o), f[5], f[6]);
+	/* The learned sources are asked only when needed: discovery costs a DNS exchange. */
+	CHECK(l.asked_pref64 == (o >= T64_O_PREF64 || (o == T64_O_NONE && learn)) &&
+		      l.asked_discovered == (o == T64_O_DISCOVERY || (o == T64_O_NONE && learn)),
+	      "prefix-order.tsv:%d: PREF64 asked %d times, discovery %d", line, l.asked_pref64, l.asked_discovered);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "--dump") == 0)
@@ -363,6 +426,7 @@ int main(int argc, char **argv)
 	CHECK(each_row("rfc6052.tsv", rfc6052_row) > 0, "rfc6052.tsv rows");
 	CHECK(each_row("decisions.tsv", decision_row) > 0, "decisions.tsv rows");
 	CHECK(each_row("rfc7050.tsv", rfc7050_row) > 0, "rfc7050.tsv rows");
+	CHECK(each_row("prefix-order.tsv", prefix_order_row) > 0, "prefix-order.tsv rows");
 	config_dir("valid");
 	config_dir("invalid");
 	dns_answers();

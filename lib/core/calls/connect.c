@@ -2,7 +2,6 @@
 
 #include <errno.h>
 
-#include "addr/sockaddr.h"
 #include "base/log.h"
 #include "plan/attempt.h"
 #include "plan/pending.h"
@@ -24,13 +23,12 @@
 int t64_connect_logic(t64_fn_connect *real, int fd, const struct sockaddr *addr, socklen_t len)
 {
 	int saved = errno, rc;
-	struct sockaddr_in sin;
 	struct t64_attempt a;
 
 	if (addr == NULL || len < sizeof addr->sa_family ||
 	    addr->sa_family == AF_UNSPEC)
 		return real(fd, addr, len);
-	if (t64_sin_in(addr, len, &sin) < 0 || t64_attempt_first(fd, &sin, &a) < 0)
+	if (t64_attempt_connect(fd, addr, len, &a) < 0)
 		return -1;
 	rc = real(fd, (const struct sockaddr *)&a.sin6, sizeof a.sin6);
 	T64_DEBUG(1, "connect(%d, %u.%u.%u.%u:%u): %s (%s) -> %d", fd,
@@ -43,7 +41,7 @@ int t64_connect_logic(t64_fn_connect *real, int fd, const struct sockaddr *addr,
 		t64_pending_clear(fd, 0);
 	if (rc < 0 && errno == EINPROGRESS && a.m == T64_NAT64 &&
 	    t64_route_flexible(&a.r))
-		t64_pending_set(fd, &sin); /* see plan/pending.c */
+		t64_pending_set(fd, &a.sin); /* see plan/pending.c */
 	if (rc == 0 || errno == EINPROGRESS)
 		goto out;
 	if (!t64_attempt_next(&a, errno))

@@ -22,6 +22,7 @@
 #include "dns/wire.h"
 #include "plan/decide.h"
 #include "prefix/discover.h"
+#include "prefix/order.h"
 #include "prefix/pref64.h"
 
 #define BUDGET_MS 10000	    /* one t64_resolve call, whatever the file says */
@@ -69,16 +70,11 @@ static int ns_nat64(const struct t64_ns *s, struct t64_ns *out)
 	uint32_t ip = ntohl(s->a.in.sin_addr.s_addr);
 	struct t64_decision d;
 
-	t64_decide(st->cfg, st->dflt, ip, 53, &d);
-	if (d.reason == T64_R_NO_PREFIX) {
-		const struct t64_prefix *pref = t64_pref64(1);
-		const struct t64_disc *disc = pref ? NULL : t64_discovered(0);
+	const struct t64_prefix *p;
 
-		if (pref != NULL)
-			t64_decide(st->cfg, pref, ip, 53, &d);
-		else if (disc != NULL && disc->n > 0)
-			t64_decide(st->cfg, &disc->p[0], ip, 53, &d);
-	}
+	t64_decide(st->cfg, t64_prefix_fixed(st->env, st->file), ip, 53, &d);
+	if (d.reason == T64_R_NO_PREFIX && t64_default_prefix(0, &p) != T64_O_NONE)
+		t64_decide(st->cfg, p, ip, 53, &d);
 	if (d.method != T64_NAT64 || d.prefix == NULL)
 		return 0;
 	memset(out, 0, sizeof *out);

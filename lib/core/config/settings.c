@@ -132,11 +132,11 @@ static void read_all(void)
 	} else {
 		state.cfg = &config;
 		if (config.has_prefix)
-			state.dflt = &config.prefix;
+			state.file = &config.prefix;
 	}
 	if ((v = env("TNAT64_PREFIX", secure)) != NULL) {
 		if (t64_parse_prefix(v, &state.env_prefix, &code) == 0)
-			state.dflt = &state.env_prefix;
+			state.env = &state.env_prefix;
 		else
 			t64_log(0, "TNAT64_PREFIX=%s is not a NAT64 prefix (%s); "
 				   "expected ADDR or ADDR/LEN, LEN one of 32 40 "

@@ -8,7 +8,8 @@
 /* Immutable once published. */
 struct t64_state {
 	const struct t64_config *cfg; /* NULL: no file, or an invalid one */
-	const struct t64_prefix *dflt; /* TNAT64_PREFIX, else the file's */
+	const struct t64_prefix *env;  /* TNAT64_PREFIX when set and valid, else NULL */
+	const struct t64_prefix *file; /* the file's nat64_prefix, else NULL (prefix/order.h puts them in order) */
 	struct t64_prefix env_prefix;
 	int discovery; /* RFC 7050 discovery allowed */
 	int v6only_off; /* known: new AF_INET6 sockets start with IPV6_V6ONLY off */

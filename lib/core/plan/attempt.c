@@ -43,19 +43,19 @@ int t64_no_prefix(const struct sockaddr_in *sin)
 }
 
 /*
- * t64_attempt_first plans how converted socket fd reaches sin and fills
- * a->sin6 for the first try: a stand-in in use goes to its IPv6 peer, with
- * no plan, no fallback and nothing remembered; otherwise the remembered
- * method or the decision's, and IPv4 when that is NAT64 but no prefix is
- * known now. Returns 1, or -1 with errno EHOSTUNREACH for the full pool's
- * network address. errno otherwise preserved; no allocation, no lock.
+ * first plans how converted socket fd reaches a->sin and fills a->sin6 for
+ * the first try: a stand-in in use goes to its IPv6 peer, with no plan, no
+ * fallback and nothing remembered; otherwise the remembered method or the
+ * decision's, and IPv4 when that is NAT64 but no prefix is known now.
+ * Returns 1, or -1 with errno EHOSTUNREACH for the full pool's network
+ * address. errno otherwise preserved; no allocation, no lock.
  */
-int t64_attempt_first(int fd, const struct sockaddr_in *sin, struct t64_attempt *a)
+static inline int first(int fd, struct t64_attempt *a)
 {
+	const struct sockaddr_in *sin = &a->sin;
 	const struct t64_prefix *p = NULL;
 	int k;
 
-	a->sin = *sin;
 	if ((k = t64_standin_sin6(sin, &a->sin6)) != 0) {
 		memset(&a->r, 0, sizeof a->r);
 		a->r.v4only = 1;
@@ -76,16 +76,30 @@ int t64_attempt_first(int fd, const struct sockaddr_in *sin, struct t64_attempt 
 }
 
 /*
- * t64_attempt_send is t64_attempt_first for the destination of a send:
- * returns 0 when addr is not an AF_INET address (it goes to the kernel
- * unchanged), else as t64_attempt_first.
+ * t64_attempt_connect starts an attempt to the address given to connect on
+ * converted socket fd, checked as the kernel checks it for an AF_INET
+ * socket. Returns 1 with a->sin6 ready, or -1 with errno EINVAL or
+ * EAFNOSUPPORT (an address an AF_INET socket refuses) or EHOSTUNREACH
+ * (the full pool's network address).
+ */
+int t64_attempt_connect(int fd, const struct sockaddr *addr, socklen_t len, struct t64_attempt *a)
+{
+	if (t64_sin_in(addr, len, &a->sin) < 0)
+		return -1;
+	return first(fd, a);
+}
+
+/*
+ * t64_attempt_send starts an attempt to the destination of a send: returns
+ * 0 when addr is not an AF_INET address (it goes to the kernel unchanged),
+ * else as t64_attempt_connect.
  */
 int t64_attempt_send(int fd, const struct sockaddr *addr, socklen_t len, struct t64_attempt *a)
 {
 	if (addr == NULL || len < sizeof a->sin || addr->sa_family != AF_INET)
 		return 0;
 	memcpy(&a->sin, addr, sizeof a->sin);
-	return t64_attempt_first(fd, &a->sin, a);
+	return first(fd, a);
 }
 
 /*

@@ -21,7 +21,7 @@ struct t64_attempt {
 	int standin;               /* sin is a stand-in: sin6 is its IPv6 peer, nothing else is tried */
 };
 
-int t64_attempt_first(int fd, const struct sockaddr_in *sin, struct t64_attempt *a);
+int t64_attempt_connect(int fd, const struct sockaddr *addr, socklen_t len, struct t64_attempt *a);
 int t64_attempt_send(int fd, const struct sockaddr *addr, socklen_t len, struct t64_attempt *a);
 int t64_attempt_next(struct t64_attempt *a, int err);
 void t64_attempt_worked(const struct t64_attempt *a);

@@ -5,8 +5,7 @@
 #include "config/settings.h"
 #include "plan/bcast.h"
 #include "plan/memo.h"
-#include "prefix/discover.h"
-#include "prefix/pref64.h"
+#include "prefix/order.h"
 #include "sock/fdtab.h"
 
 /*
@@ -18,13 +17,11 @@
  */
 static int decide_discovered(struct t64_route *r)
 {
-	const struct t64_prefix *pref = t64_pref64(1);
-	const struct t64_disc *disc = pref ? NULL : t64_discovered(1);
+	const struct t64_prefix *p;
 
-	if (pref == NULL && (disc == NULL || disc->n == 0))
+	if (t64_default_prefix(1, &p) == T64_O_NONE)
 		return 0;
-	t64_decide(t64_state()->cfg, pref ? pref : &disc->p[0], r->ip, r->port,
-		   &r->d);
+	t64_decide(t64_state()->cfg, p, r->ip, r->port, &r->d);
 	return 1;
 }
 
@@ -44,7 +41,7 @@ void t64_route_plan(int fd, const struct sockaddr_in *sin, struct t64_route *r)
 	r->ip = ntohl(sin->sin_addr.s_addr);
 	r->port = ntohs(sin->sin_port);
 	r->v4only = (flags & T64_FD_V4ONLY) != 0;
-	t64_decide(st->cfg, st->dflt, r->ip, r->port, &r->d);
+	t64_decide(st->cfg, t64_prefix_fixed(st->env, st->file), r->ip, r->port, &r->d);
 	/*
 	 * Subnet broadcast depends on the host, not the configuration: a
 	 * broadcast address of one of its IPv4 interfaces, or, on a socket
@@ -60,18 +57,6 @@ void t64_route_plan(int fd, const struct sockaddr_in *sin, struct t64_route *r)
 	r->first = r->v4only || r->bcast ? T64_IPV4 : r->d.method;
 	if (t64_route_flexible(r) && (m = t64_memo_get(r->ip)) != T64_NONE)
 		r->first = m;
-}
-
-/*
- * t64_route_flexible returns 1 when r's destination may use either method
- * (path, default or no-prefix decisions on a socket not bound to an IPv4
- * address, not a subnet broadcast), 0 when it is IPv4 only.
- */
-int t64_route_flexible(const struct t64_route *r)
-{
-	return !r->v4only && !r->bcast &&
-	       (r->d.reason == T64_R_PATH || r->d.reason == T64_R_DEFAULT ||
-		r->d.reason == T64_R_NO_PREFIX);
 }
 
 /*

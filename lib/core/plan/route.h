@@ -18,6 +18,18 @@ struct t64_route {
 
 void t64_route_plan(int fd, const struct sockaddr_in *sin, struct t64_route *r);
 const struct t64_prefix *t64_route_prefix(struct t64_route *r);
-int t64_route_flexible(const struct t64_route *r);
+
+/* Inline: every connect and send asks it. */
+/*
+ * t64_route_flexible returns 1 when r's destination may use either method
+ * (path, default or no-prefix decisions on a socket not bound to an IPv4
+ * address, not a subnet broadcast), 0 when it is IPv4 only.
+ */
+static inline int t64_route_flexible(const struct t64_route *r)
+{
+	return !r->v4only && !r->bcast &&
+	       (r->d.reason == T64_R_PATH || r->d.reason == T64_R_DEFAULT ||
+		r->d.reason == T64_R_NO_PREFIX);
+}
 
 #endif

@@ -27,7 +27,7 @@ const struct t64_prefix *t64_known_prefix(const uint8_t a[16], uint32_t *ip)
 	const struct t64_disc *disc = t64_discovered(0);
 	const struct t64_prefix *p;
 
-	if ((p = in_prefix(st->dflt, a, ip)) != NULL)
+	if ((p = in_prefix(st->env, a, ip)) != NULL)
 		return p;
 	if (cfg != NULL && cfg->has_prefix &&
 	    (p = in_prefix(&cfg->prefix, a, ip)) != NULL)

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseConfig } from '../../../src/core/config.js';
-import { discover } from '../../../src/core/discover.js';
+import { discover, Discovery } from '../../../src/core/discover.js';
 import { effectivePrefix, staticPrefix } from '../../../src/core/prefix-source.js';
 import { Decider } from '../../../src/core/resolve-decision.js';
-import { formatPrefix } from '../../../src/core/rfc6052.js';
-import { dnsError, fakeResolver } from '../helpers.js';
+import { formatPrefix, parsePrefix, Prefix } from '../../../src/core/rfc6052.js';
+import { dnsError, fakeResolver, readTsv } from '../helpers.js';
 
 const configWith = (text: string) => {
   const result = parseConfig(text, 'test.conf');
@@ -14,6 +14,11 @@ const configWith = (text: string) => {
 };
 const withPrefix = configWith('nat64_prefix = 2001:db8:100::/40\npath {\nsubnet = 150.0.0.0/16\nnat64_prefix = 2001:db8:aaaa::\n}\n');
 const empty = configWith('');
+const prefixOf = (text: string): Prefix => {
+  const parsed = parsePrefix(text);
+  assert.ok('prefix' in parsed, text);
+  return parsed.prefix;
+};
 const dns64 = () => fakeResolver(['2001:db8::53'], [{ address: '2001:db8:122:344::c000:aa', ttl: 60 }]);
 
 test('TNAT64_PREFIX wins over the file, the file over discovery', async () => {
@@ -72,4 +77,38 @@ test('Decider runs discovery only for a destination that needs the default prefi
   assert.equal(asked, 1);
   const { source, lookedUp } = await decider.prefixSource();
   assert.deepEqual([source.origin, lookedUp], ['discovery', true]);
+});
+
+test('testdata/prefix-order.tsv: the order of the sources, as the library applies it', async () => {
+  const rows = readTsv('prefix-order.tsv');
+  assert.ok(rows.length > 0);
+  for (const { line, cols } of rows) {
+    const [envText, fileText, discovery, pref64, discovered, expected, origin] = cols as [string, string, string, string, string, string, string];
+    const env: NodeJS.ProcessEnv = {};
+    if (envText !== '-') env.TNAT64_PREFIX = envText;
+    if (discovery !== '-') env.TNAT64_DISCOVERY = discovery;
+    const config = configWith(fileText === '-' ? '' : `nat64_prefix = ${fileText}\n`);
+    const asked = { pref64: 0, discovery: 0 };
+    const cacheEntry = pref64 === '-' ? undefined : { prefix: prefixOf(pref64), expires: 4_000_000_000 };
+    const readPref64 = () => {
+      asked.pref64++;
+      return cacheEntry
+        ? { entry: cacheEntry, cache: { status: 'ok' as const, file: '/run/tnat64/pref64', entries: [cacheEntry] } }
+        : { cache: { status: 'absent' as const, file: '/run/tnat64/pref64' } };
+    };
+    const discover = async (): Promise<Discovery> => {
+      asked.discovery++;
+      return { status: discovered === '-' ? 'no-dns64' : 'found', prefixes: discovered === '-' ? [] : [prefixOf(discovered)], resolvers: [], answers: [], message: 'vector', warnings: [] } as Discovery;
+    };
+    const source = await effectivePrefix(env, config, discover, readPref64);
+    const got = source.prefix ? formatPrefix(source.prefix) : '-';
+    assert.deepEqual([got, source.origin], [expected, origin], `prefix-order.tsv:${line}`);
+    const learn = discovery !== '0';
+    const none = origin === 'none' && learn;
+    assert.deepEqual(
+      [asked.pref64, asked.discovery],
+      [origin === 'pref64' || origin === 'discovery' || none ? 1 : 0, origin === 'discovery' || none ? 1 : 0],
+      `prefix-order.tsv:${line}: the learned sources are asked only when needed`,
+    );
+  }
 });
