@@ -22,19 +22,4 @@ export const EXIT_OK = 0;
 export const EXIT_PROBLEM = 1;
 export const EXIT_USAGE = 2;
 
-/** Bad command line: message, exit 2. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
-
-/** A known problem with the user's system or input: message and hint, exit 1. */
-export class Problem extends Error {
-  override name = 'Problem';
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly hint?: string,
-  ) {
-    super(message);
-  }
-}
+export { Problem, UsageError } from '../core/errors.js';

@@ -5,7 +5,7 @@
 
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { Problem } from '../cli/command.js';
+import { Problem } from './errors.js';
 import { findLibrary, hostOf, isFile, versionProblem } from './library.js';
 
 export const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');

@@ -2,7 +2,6 @@
  * `tnat64 lab` without a command: show an IPv4-only program failing on the IPv6-only client, then working under
  * tnat64, with what the program, the kernel and the server each saw.
  */
-import type { Io } from '../cli/command.js';
 import { have } from './exec.js';
 import { parseConnects, straced } from './strace.js';
 import { SERVER_IPV4, type Lab } from './lab.js';
@@ -42,7 +41,12 @@ function parseClient(stdout: string): ClientResult {
   }
 }
 
-export async function demonstrate(lab: Lab, io: Io): Promise<number> {
+/** Where the demonstration writes: the CLI's Io fits (the lab does not depend on the command line). */
+export interface DemoOutput {
+  out(text: string): void;
+}
+
+export async function demonstrate(lab: Lab, io: DemoOutput): Promise<number> {
   const a = lab.addresses;
   const port = PORTS.http;
   const say = (s: string) => io.out(s + '\n');

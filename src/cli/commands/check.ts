@@ -1,16 +1,16 @@
 /** `tnat64 check [-f FILE] [-t HOST[:PORT]]…`: validate and print the configuration; decide for some targets. */
 
 import { Command, Io, UsageError } from '../command.js';
-import { parseOptions } from '../../core/args.js';
+import { parseOptions } from '../args.js';
 import { decide } from '../../core/decide.js';
 import { formatNet } from '../../core/ipv4.js';
 import { nameserverWarning } from '../../core/discover.js';
 import { libraryPref64 } from '../../core/pref64.js';
 import { StandinRange } from '../../core/standin.js';
-import { configLines, decisionLines } from '../../core/report.js';
+import { configLines, decisionLines } from '../report.js';
 import { systemWorld, World } from '../../core/system.js';
 import { parseTarget, Target } from '../../core/target.js';
-import { loadToolConfig, resolveTarget, toolDecider } from '../../core/tool-context.js';
+import { loadToolConfig, resolveTarget, toolDecider } from '../tool-context.js';
 
 const usage = `Usage: tnat64 check [-f FILE] [-t HOST[:PORT]]...
 

@@ -1,9 +1,9 @@
 /** `tnat64 discover`: the router-advertised prefix (PREF64: the cache, a solicitation, writing the cache) and the RFC 7050 result. */
 
 import { Command, Io, Problem, UsageError } from '../command.js';
-import { parseOptions } from '../../core/args.js';
+import { parseOptions } from '../args.js';
 import { discover } from '../../core/discover.js';
-import { discoveryJson } from '../../core/report.js';
+import { discoveryJson } from '../report.js';
 import { formatPrefix } from '../../core/rfc6052.js';
 import { systemWorld, World } from '../../core/system.js';
 import { cacheEntries, learnPref64, libraryPref64, Pref64, pref64File, readPref64Cache, writePref64Cache } from '../../core/pref64.js';

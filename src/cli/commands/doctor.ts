@@ -2,10 +2,10 @@
 
 import { spawnSync } from 'node:child_process';
 import { Command, Io, UsageError } from '../command.js';
-import { parseOptions } from '../../core/args.js';
-import { reportText, runDoctor } from '../../core/doctor/run.js';
-import { systemDoctorWorld } from '../../core/doctor/system.js';
-import { DoctorWorld } from '../../core/doctor/world.js';
+import { parseOptions } from '../args.js';
+import { reportText, runDoctor } from '../../doctor/run.js';
+import { systemDoctorWorld } from '../../doctor/system.js';
+import { DoctorWorld } from '../../doctor/world.js';
 import { systemWorld, World } from '../../core/system.js';
 
 const usage = `Usage: tnat64 doctor [--json] [-v] [--program PATH] [TARGET]

@@ -1,7 +1,7 @@
 /** `tnat64 env [--off]`: shell code switching the interposer on or off in the current shell. */
 
 import { Command, Io } from '../command.js';
-import { parseOptions } from '../../core/args.js';
+import { parseOptions } from '../args.js';
 import { libraryPath, requireLibrary } from '../../core/paths.js';
 import { systemWorld, World } from '../../core/system.js';
 

@@ -1,13 +1,13 @@
 /** `tnat64 explain HOST[:PORT] [--json] [-f FILE]`: one destination's decision and why. */
 
 import { Command, Io, Problem, UsageError } from '../command.js';
-import { parseOptions } from '../../core/args.js';
+import { parseOptions } from '../args.js';
 import { formatError } from '../../core/config.js';
 import { formatIPv4 } from '../../core/ipv4.js';
-import { configJson, decisionJson, decisionLines, prefixSourceJson } from '../../core/report.js';
+import { configJson, decisionJson, decisionLines, prefixSourceJson } from '../report.js';
 import { systemWorld, World } from '../../core/system.js';
 import { parseTarget } from '../../core/target.js';
-import { loadToolConfig, resolveTarget, toolDecider } from '../../core/tool-context.js';
+import { loadToolConfig, resolveTarget, toolDecider } from '../tool-context.js';
 
 const usage = `Usage: tnat64 explain HOST[:PORT] [--json] [-f FILE]
 

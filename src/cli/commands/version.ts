@@ -2,7 +2,7 @@
 
 import { join } from 'node:path';
 import { Command, Io } from '../command.js';
-import { parseOptions } from '../../core/args.js';
+import { parseOptions } from '../args.js';
 import { systemWorld, World } from '../../core/system.js';
 
 const usage = `Usage: tnat64 --version   (or -V, or tnat64 version)

@@ -6,7 +6,7 @@ import { Discovery } from '../../../src/core/discover.js';
 import { formatNet, parseIPv4 } from '../../../src/core/ipv4.js';
 import { parsePrefix, Prefix } from '../../../src/core/rfc6052.js';
 import { Decider } from '../../../src/core/resolve-decision.js';
-import { decisionJson } from '../../../src/core/report.js';
+import { decisionJson } from '../../../src/cli/report.js';
 import { standinRange, withStandin } from '../../../src/core/standin.js';
 
 function conf(text: string): Config {

@@ -2,7 +2,7 @@
 
 import { LibraryResult } from '../../../src/core/library.js';
 import { parsePrefix, Prefix } from '../../../src/core/rfc6052.js';
-import { ConnectResult, DnsResult, DoctorWorld, FileInfo } from '../../../src/core/doctor/world.js';
+import { ConnectResult, DnsResult, DoctorWorld, FileInfo } from '../../../src/doctor/world.js';
 import { fakeResolver, fakeWorld, ROUTES_V4, ROUTES_V4_NONE, ROUTES_V6_DEFAULT } from '../helpers.js';
 
 export const LIB = '/pkg/build/libtnat64.so';

@@ -4,7 +4,7 @@
  * docs/DOCTOR.md; `reportText` is its one-line-per-check form.
  */
 
-import { loadConfig } from '../config-file.js';
+import { loadConfig } from '../core/config-file.js';
 import { bindv6onlyCheck } from './bindv6only.js';
 import { bounded, Check, CheckId, CHECK_IDS, SCHEMA, Status } from './check.js';
 import { configCheck } from './config.js';

@@ -2,8 +2,8 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runDoctor } from '../../../src/core/doctor/run.js';
-import { Check } from '../../../src/core/doctor/check.js';
+import { runDoctor } from '../../../src/doctor/run.js';
+import { Check } from '../../../src/doctor/check.js';
 import { dns64Answer, doctorFake, DoctorFakeOptions } from './doctor-fakes.js';
 
 const NS = '2001:db8:1::1';

@@ -4,9 +4,9 @@
  * or by a small fixed one; tests inject their own.
  */
 
-import { LibraryResult } from '../library.js';
-import { Prefix } from '../rfc6052.js';
-import { World } from '../system.js';
+import { LibraryResult } from '../core/library.js';
+import { Prefix } from '../core/rfc6052.js';
+import { World } from '../core/system.js';
 
 export interface DnsRecord {
   address: string;

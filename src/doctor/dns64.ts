@@ -3,9 +3,9 @@
  * that answers, so a resolver that disagrees with the others changes the prefix depending on which one is up).
  */
 
-import { IPv6, parseIPv6 } from '../ipv6.js';
-import { equalPrefix, formatPrefix, Prefix } from '../rfc6052.js';
-import { DISCOVERY_NAME, prefixesFromAnswers } from '../rfc7050.js';
+import { IPv6, parseIPv6 } from '../core/ipv6.js';
+import { equalPrefix, formatPrefix, Prefix } from '../core/rfc6052.js';
+import { DISCOVERY_NAME, prefixesFromAnswers } from '../core/rfc7050.js';
 import { Check, check } from './check.js';
 import { DoctorWorld } from './world.js';
 

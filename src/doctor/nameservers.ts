@@ -5,13 +5,13 @@
  * `tnat64 check` and the library follow): IPv4, not on this host (127/8, 0/8), no route covering it.
  */
 
-import { Config } from '../config.js';
-import { decide } from '../decide.js';
-import { hasIPv4RouteTo } from '../discover.js';
-import { parseIPv4 } from '../ipv4.js';
-import { formatPrefix, Prefix } from '../rfc6052.js';
-import { DISCOVERY_NAME } from '../rfc7050.js';
-import { ReadText } from '../routes.js';
+import { Config } from '../core/config.js';
+import { decide } from '../core/decide.js';
+import { hasIPv4RouteTo } from '../core/discover.js';
+import { parseIPv4 } from '../core/ipv4.js';
+import { formatPrefix, Prefix } from '../core/rfc6052.js';
+import { DISCOVERY_NAME } from '../core/rfc7050.js';
+import { ReadText } from '../core/routes.js';
 import { Check, check } from './check.js';
 import { DoctorWorld } from './world.js';
 

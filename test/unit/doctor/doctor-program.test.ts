@@ -10,9 +10,9 @@ import { createSocket } from 'node:dgram';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { AddressInfo } from 'node:net';
-import { libcOf, readElf } from '../../../src/core/doctor/elf.js';
-import { runDoctor } from '../../../src/core/doctor/run.js';
-import { systemDoctorWorld } from '../../../src/core/doctor/system.js';
+import { libcOf, readElf } from '../../../src/doctor/elf.js';
+import { runDoctor } from '../../../src/doctor/run.js';
+import { systemDoctorWorld } from '../../../src/doctor/system.js';
 import { systemWorld } from '../../../src/core/system.js';
 import { doctorFake, elfImage, FakeProgram, GLIBC_PROGRAM } from './doctor-fakes.js';
 

@@ -3,12 +3,12 @@
  * file), a Decider wired to discovery through the world's resolver, and targets resolved to IPv4 addresses.
  */
 
-import { Problem } from '../cli/command.js';
-import { LoadedConfig, loadConfig } from './config-file.js';
-import { discover } from './discover.js';
-import { Decider } from './resolve-decision.js';
-import { World } from './system.js';
-import { Target, targetAddresses } from './target.js';
+import { Problem } from './command.js';
+import { LoadedConfig, loadConfig } from '../core/config-file.js';
+import { discover } from '../core/discover.js';
+import { Decider } from '../core/resolve-decision.js';
+import { World } from '../core/system.js';
+import { Target, targetAddresses } from '../core/target.js';
 
 export function loadToolConfig(world: World, env: NodeJS.ProcessEnv, option: string | undefined): LoadedConfig {
   const loaded = loadConfig(world.readBytes, env, option);

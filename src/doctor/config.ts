@@ -1,7 +1,7 @@
 /** config: the configuration file as the library reads it (the same loader `tnat64 check` uses). */
 
-import { formatError } from '../config.js';
-import { LoadedConfig } from '../config-file.js';
+import { formatError } from '../core/config.js';
+import { LoadedConfig } from '../core/config-file.js';
 import { Check, check } from './check.js';
 
 export function configCheck(loaded: LoadedConfig): Check {

@@ -1,6 +1,6 @@
 /** bindv6only: net.ipv6.bindv6only, which sets the default of IPV6_V6ONLY on new AF_INET6 sockets. */
 
-import { World } from '../system.js';
+import { World } from '../core/system.js';
 import { Check, check } from './check.js';
 
 export const BINDV6ONLY = '/proc/sys/net/ipv6/bindv6only';

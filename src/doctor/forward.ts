@@ -3,11 +3,11 @@
  * skipped: the doctor never contacts an address nobody gave it.
  */
 
-import { Config } from '../config.js';
-import { decide } from '../decide.js';
-import { formatIPv4, parseIPv4 } from '../ipv4.js';
-import { formatPrefix } from '../rfc6052.js';
-import { parseTarget } from '../target.js';
+import { Config } from '../core/config.js';
+import { decide } from '../core/decide.js';
+import { formatIPv4, parseIPv4 } from '../core/ipv4.js';
+import { formatPrefix } from '../core/rfc6052.js';
+import { parseTarget } from '../core/target.js';
 import { bounded, Check, check } from './check.js';
 import { Effective, originWords } from './prefix.js';
 import { DoctorWorld } from './world.js';

@@ -5,9 +5,9 @@ import { Resolver } from 'node:dns/promises';
 import { accessSync, closeSync, constants, openSync, readSync, statSync } from 'node:fs';
 import { connect as tcpConnect } from 'node:net';
 import { delimiter, join } from 'node:path';
-import { findLibrary, packageVersion } from '../library.js';
-import { learnPref64 } from '../pref64.js';
-import { World } from '../system.js';
+import { findLibrary, packageVersion } from '../core/library.js';
+import { learnPref64 } from '../core/pref64.js';
+import { World } from '../core/system.js';
 import { ConnectResult, DnsResult, DoctorWorld, FileInfo } from './world.js';
 
 function code(error: unknown): string {

@@ -4,10 +4,10 @@
  * whether the sources that give one agree.
  */
 
-import { Config } from '../config.js';
-import { emptyConfig } from '../config-file.js';
-import { staticPrefix } from '../prefix-source.js';
-import { equalPrefix, formatPrefix, isWellKnownPrefix, Prefix } from '../rfc6052.js';
+import { Config } from '../core/config.js';
+import { emptyConfig } from '../core/config-file.js';
+import { staticPrefix } from '../core/prefix-source.js';
+import { equalPrefix, formatPrefix, isWellKnownPrefix, Prefix } from '../core/rfc6052.js';
 import { Check, check } from './check.js';
 import { ResolverAnswer, libraryView } from './dns64.js';
 import { AdvertisedPrefix } from './world.js';

@@ -1,6 +1,6 @@
 /** library: the interposer the launcher would preload exists and is the same version as this command. */
 
-import { versionProblem } from '../library.js';
+import { versionProblem } from '../core/library.js';
 import { Check, check } from './check.js';
 import { DoctorWorld } from './world.js';
 

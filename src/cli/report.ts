@@ -3,13 +3,13 @@
  * JSON shapes (docs/CONFIG.md "JSON output").
  */
 
-import { dump, formatError } from './config.js';
-import { LoadedConfig } from './config-file.js';
-import { Decision } from './decide.js';
-import { Discovery } from './discover.js';
-import { formatIPv4, formatNet } from './ipv4.js';
-import { PrefixSource } from './prefix-source.js';
-import { formatPrefix, Prefix } from './rfc6052.js';
+import { dump, formatError } from '../core/config.js';
+import { LoadedConfig } from '../core/config-file.js';
+import { Decision } from '../core/decide.js';
+import { Discovery } from '../core/discover.js';
+import { formatIPv4, formatNet } from '../core/ipv4.js';
+import { PrefixSource } from '../core/prefix-source.js';
+import { formatPrefix, Prefix } from '../core/rfc6052.js';
 
 const FROM: Record<LoadedConfig['from'], string> = {
   option: 'given with -f',

@@ -1,7 +1,7 @@
 /** ipv6-route and ipv4-route: what the route tables say about reaching the NAT64 and reaching IPv4 directly. */
 
-import { hasDefaultRoute } from '../routes.js';
-import { World } from '../system.js';
+import { hasDefaultRoute } from '../core/routes.js';
+import { World } from '../core/system.js';
 import { Check, check } from './check.js';
 
 export interface Routes {

@@ -4,7 +4,7 @@
  */
 
 import { parseArgs, ParseArgsConfig } from 'node:util';
-import { UsageError } from '../cli/command.js';
+import { UsageError } from './command.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
