@@ -1,0 +1,694 @@
+#include "calls.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "addr/addr.h"
+#include "calls/bind.h"
+#include "calls/connect.h"
+#include "calls/dgram.h"
+#include "calls/send.h"
+#include "calls/sockname.h"
+#include "plan/bcast.h"
+#include "pool.h"
+#include "prefix/known.h"
+#include "sock/fdtab.h"
+
+/*
+ * Which sockets are ours is kept in the socket itself, so that it follows
+ * the socket through fork, dup, SCM_RIGHTS and exec with no table to keep
+ * in step, in an option whose value changes nothing the program sees:
+ * - TCP: TCP_NOTSENT_LOWAT, whose default is "no limit"; ours is
+ *   STREAM_MARK | bits, about 2 GB of unsent data, more than any send
+ *   buffer holds: also no limit;
+ * - UDP: IPV6_MULTICAST_HOPS, which the IPv4-side traffic of a converted
+ *   socket never uses (IPv4 multicast through a dual-stack socket follows
+ *   IP_MULTICAST_TTL): DGRAM_MARK | bits.
+ * An accepted socket inherits its listener's value. A program that sets
+ * the option itself on a converted socket makes it look like its own.
+ */
+#define STREAM_MARK 0x7fffffe0
+#define DGRAM_MARK 0xe0
+#define MARK_BITS 0x0f
+enum {
+	M_DGRAM = 1,
+	M_V4ONLY = 2,
+	M_ACCEPTED = 4,
+	M_MAPPED = 8, /* the program's own AF_INET6 socket that dialled ::ffff:a.b.c.d */
+	M_MARKED = 0x100,
+};
+
+/* Data of a send or a receive passes through here: at most one datagram. */
+#define DATA_MAX 65536
+
+struct sock {
+	int fd;        /* our copy of the caller's fd */
+	unsigned bits; /* M_*; 0 when the socket is not ours */
+};
+
+static unsigned mark_get(int fd)
+{
+	int v = 0;
+	socklen_t l = sizeof v;
+
+	if (getsockopt(fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &v, &l) == 0)
+		return (v & ~MARK_BITS) == STREAM_MARK ? M_MARKED | (unsigned)(v & MARK_BITS) : 0;
+	l = sizeof v;
+	if (getsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &v, &l) == 0 &&
+	    (v & ~MARK_BITS) == DGRAM_MARK)
+		return M_MARKED | M_DGRAM | (unsigned)(v & MARK_BITS);
+	return 0;
+}
+
+static int mark_set(int fd, unsigned bits)
+{
+	int v = (int)(bits & MARK_BITS);
+
+	if (bits & M_DGRAM)
+		return setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, (v |= DGRAM_MARK, &v), sizeof v);
+	v |= STREAM_MARK;
+	return setsockopt(fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &v, sizeof v);
+}
+
+/*
+ * sock_open takes the caller's fd tfd: our copy, its mark, and the fd
+ * table state lib/core reads (converted, datagram, IPv4 only, accepted,
+ * SO_BROADCAST) for our copy's number. Returns 0, or -1 (not a socket we
+ * can see: the kernel answers the call).
+ */
+static int sock_open(struct sc_call *c, uint64_t tfd, struct sock *s)
+{
+	unsigned f = T64_FD_KNOWN;
+	int on = 0;
+	socklen_t l = sizeof on;
+
+	s->bits = 0;
+	if (tfd > 0x7fffffff || (s->fd = sc_fd(c, (int)tfd)) < 0)
+		return -1;
+	s->bits = mark_get(s->fd);
+	if ((s->bits & M_MARKED) && !(s->bits & M_MAPPED))
+		f |= T64_FD_CONVERTED;
+	if (s->bits & M_DGRAM) {
+		f |= T64_FD_DGRAM;
+		if (getsockopt(s->fd, SOL_SOCKET, SO_BROADCAST, &on, &l) == 0 && on)
+			f |= T64_FD_BCAST;
+	}
+	if (s->bits & M_V4ONLY)
+		f |= T64_FD_V4ONLY;
+	if (s->bits & M_ACCEPTED)
+		f |= T64_FD_ACCEPTED;
+	t64_fd_set(s->fd, f);
+	return 0;
+}
+
+static void sock_close(struct sock *s)
+{
+	t64_fd_forget(s->fd);
+	close(s->fd);
+}
+
+static int converted(const struct sock *s)
+{
+	return (s->bits & (M_MARKED | M_MAPPED)) == M_MARKED;
+}
+
+static int sock_type(int fd)
+{
+	int t = 0;
+	socklen_t l = sizeof t;
+
+	return getsockopt(fd, SOL_SOCKET, SO_TYPE, &t, &l) == 0 ? t : -1;
+}
+
+/* Whether fd, a socket of the program's own, may reach IPv4 through ::ffff: (IPV6_V6ONLY off, TCP or UDP). */
+static int dual_stack(int fd, unsigned *bits)
+{
+	int v6only = 1, t = sock_type(fd);
+	socklen_t l = sizeof v6only;
+
+	if (getsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, &l) < 0 || v6only)
+		return 0;
+	if (t != SOCK_STREAM && t != SOCK_DGRAM)
+		return 0;
+	*bits = M_MAPPED | (t == SOCK_DGRAM ? M_DGRAM : 0);
+	return 1;
+}
+
+static void answer_rc(struct sc_call *c, int64_t rc)
+{
+	sc_answer(c, rc, rc < 0 ? errno : 0);
+}
+
+static unsigned char *data_buf(void)
+{
+	static __thread unsigned char *buf;
+
+	if (buf == NULL)
+		buf = malloc(DATA_MAX);
+	return buf;
+}
+
+/* ms until deadline (a CLOCK_MONOTONIC time in ms, 0: none), at most 200: how long one poll may sleep. */
+static int slice(int64_t deadline)
+{
+	struct timespec t;
+	int64_t now, left;
+
+	if (deadline == 0)
+		return 200;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	now = (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+	left = deadline - now;
+	return left <= 0 ? 0 : left > 200 ? 200 : (int)left;
+}
+
+/* The deadline a socket's SO_RCVTIMEO or SO_SNDTIMEO sets for a blocking call, 0 for none. */
+static int64_t deadline_of(int fd, int opt)
+{
+	struct timeval tv = { 0, 0 };
+	socklen_t l = sizeof tv;
+	struct timespec t;
+
+	if (getsockopt(fd, SOL_SOCKET, opt, &tv, &l) < 0 || (tv.tv_sec == 0 && tv.tv_usec == 0))
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000 + (int64_t)tv.tv_sec * 1000 +
+	       tv.tv_usec / 1000 + 1;
+}
+
+/*
+ * wait_for waits until fd has events, as a blocking call of the program
+ * would, while another thread receives notifications; it stops when the
+ * caller is gone (killed, or interrupted by a signal: the kernel restarts
+ * or fails its call) or at deadline. Returns 1 when ready, 0 at the
+ * deadline, -1 with errno EINTR when the caller is gone.
+ */
+static int wait_for(int fd, short events, int64_t deadline)
+{
+	struct pollfd p = { .fd = fd, .events = events };
+	int n = 0, ms;
+
+	sc_pool_wait_begin();
+	for (;;) {
+		ms = slice(deadline);
+		n = poll(&p, 1, ms);
+		if (n > 0)
+			break;
+		if (n == 0 && deadline != 0 && slice(deadline) == 0)
+			break;
+		if (!sc_valid(sc_current)) {
+			n = -1;
+			errno = EINTR;
+			break;
+		}
+	}
+	sc_pool_wait_end();
+	return n;
+}
+
+/*
+ * sc_connect is the connect that lib/core's attempt engine calls: for a
+ * blocking socket it waits here, not in the kernel, so that the caller
+ * giving up is noticed, and the result is known (synchronous fallback).
+ * A blocking connect whose SO_SNDTIMEO passes gives EINPROGRESS, as the
+ * kernel's does.
+ */
+static int sc_connect(int fd, const struct sockaddr *addr, socklen_t len)
+{
+	int fl = fcntl(fd, F_GETFL), rc, e, err = 0;
+	socklen_t l = sizeof err;
+	int64_t deadline;
+
+	if (fl < 0 || (fl & O_NONBLOCK))
+		return connect(fd, addr, len);
+	deadline = deadline_of(fd, SO_SNDTIMEO);
+	fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+	rc = connect(fd, addr, len);
+	e = errno;
+	fcntl(fd, F_SETFL, fl);
+	errno = e;
+	if (rc == 0 || errno != EINPROGRESS)
+		return rc;
+	rc = wait_for(fd, POLLOUT, deadline);
+	if (rc < 0)
+		return -1;
+	if (rc == 0) {
+		errno = EINPROGRESS;
+		return -1;
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &l) < 0)
+		return -1;
+	if (err != 0) {
+		errno = err;
+		return -1;
+	}
+	return 0;
+}
+
+static void on_socket(struct sc_call *c)
+{
+	int type = (int)sc_arg(c, 1), proto = (int)sc_arg(c, 2);
+	int base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC), off = 0, fd;
+	unsigned bits = 0;
+
+	if (base == SOCK_DGRAM && (proto == 0 || proto == IPPROTO_UDP))
+		bits = M_DGRAM;
+	else if (base != SOCK_STREAM || (proto != 0 && proto != IPPROTO_TCP))
+		return;
+	/* No IPv6 here (or a sandbox says no): the program's AF_INET socket, from the kernel. */
+	if ((fd = socket(AF_INET6, type | SOCK_CLOEXEC, proto)) < 0)
+		return;
+	if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off) < 0 ||
+	    mark_set(fd, bits) < 0) {
+		close(fd);
+		return;
+	}
+	if (bits & M_DGRAM)
+		t64_bcast_refresh();
+	sc_answer_fd(c, fd, type & SOCK_CLOEXEC);
+	close(fd);
+}
+
+union addr {
+	struct sockaddr sa;
+	struct sockaddr_in sin;
+	struct sockaddr_in6 sin6;
+	struct sockaddr_storage ss;
+};
+
+/* read_addr reads the caller's address argument (p, len). Returns 0, or -1 (the kernel answers). */
+static int read_addr(struct sc_call *c, uint64_t p, uint64_t len, union addr *a)
+{
+	if (p == 0 || len < sizeof(sa_family_t) || len > sizeof *a)
+		return -1;
+	memset(a, 0, sizeof *a);
+	return sc_read(c, p, a, (size_t)len);
+}
+
+/* ::ffff:a.b.c.d as the IPv4 address it is. */
+static int unmap(const union addr *a, socklen_t len, struct sockaddr_in *sin)
+{
+	if (a->sa.sa_family != AF_INET6 || len < sizeof a->sin6 ||
+	    !IN6_IS_ADDR_V4MAPPED(&a->sin6.sin6_addr))
+		return 0;
+	memset(sin, 0, sizeof *sin);
+	sin->sin_family = AF_INET;
+	sin->sin_port = a->sin6.sin6_port;
+	memcpy(&sin->sin_addr, a->sin6.sin6_addr.s6_addr + 12, 4);
+	return 1;
+}
+
+/*
+ * route_of says how a destination a of the caller's socket s goes:
+ * 1 through lib/core as an IPv4 one (the address to give it in *out),
+ * 0 to the kernel as it is.
+ */
+static int route_of(struct sock *s, const union addr *a, socklen_t len,
+		    const struct sockaddr **out, socklen_t *outlen, struct sockaddr_in *sin)
+{
+	unsigned bits;
+
+	if (converted(s)) {
+		*out = &a->sa;
+		*outlen = len;
+		return 1;
+	}
+	if (!unmap(a, len, sin))
+		return 0;
+	if (!(s->bits & M_MAPPED)) {
+		if (s->bits & M_MARKED || !dual_stack(s->fd, &bits) || mark_set(s->fd, bits) < 0)
+			return 0;
+		s->bits = M_MARKED | bits;
+		if (bits & M_DGRAM)
+			t64_fd_or(s->fd, T64_FD_DGRAM);
+	}
+	*out = (const struct sockaddr *)sin;
+	*outlen = sizeof *sin;
+	return 1;
+}
+
+static void on_connect(struct sc_call *c)
+{
+	union addr a;
+	struct sockaddr_in sin;
+	const struct sockaddr *to;
+	socklen_t len = (socklen_t)sc_arg(c, 2), tolen;
+	struct sock s;
+	int rc;
+
+	if (read_addr(c, sc_arg(c, 1), len, &a) < 0 ||
+	    (a.sa.sa_family != AF_INET && a.sa.sa_family != AF_INET6 &&
+	     !(a.sa.sa_family == AF_UNSPEC)))
+		return;
+	if (sock_open(c, sc_arg(c, 0), &s) < 0)
+		return;
+	if (route_of(&s, &a, len, &to, &tolen, &sin)) {
+		rc = t64_connect_logic(sc_connect, s.fd, to, tolen);
+		answer_rc(c, rc);
+	}
+	sock_close(&s);
+}
+
+static void on_bind(struct sc_call *c)
+{
+	union addr a;
+	socklen_t len = (socklen_t)sc_arg(c, 2);
+	struct sock s;
+	int rc;
+
+	if (read_addr(c, sc_arg(c, 1), len, &a) < 0 || a.sa.sa_family != AF_INET)
+		return;
+	if (sock_open(c, sc_arg(c, 0), &s) < 0)
+		return;
+	if (converted(&s)) {
+		rc = t64_bind_logic(bind, s.fd, &a.sa, len);
+		if (rc == 0 && (t64_fd_get(s.fd) & T64_FD_V4ONLY))
+			mark_set(s.fd, s.bits | M_V4ONLY);
+		answer_rc(c, rc);
+	}
+	sock_close(&s);
+}
+
+static void on_sendto(struct sc_call *c)
+{
+	union addr a;
+	struct sockaddr_in sin;
+	const struct sockaddr *to;
+	socklen_t len = (socklen_t)sc_arg(c, 5), tolen;
+	size_t n = (size_t)sc_arg(c, 2);
+	unsigned char *buf;
+	struct sock s;
+	ssize_t rc;
+
+	if (read_addr(c, sc_arg(c, 4), len, &a) < 0)
+		return;
+	if (sock_open(c, sc_arg(c, 0), &s) < 0)
+		return;
+	if (route_of(&s, &a, len, &to, &tolen, &sin) && (buf = data_buf()) != NULL) {
+		if (n > DATA_MAX && (s.bits & M_DGRAM)) {
+			sc_answer(c, -1, EMSGSIZE);
+		} else {
+			if (n > DATA_MAX)
+				n = DATA_MAX; /* a stream may take less than asked */
+			if (sc_read(c, sc_arg(c, 1), buf, n) < 0) {
+				sc_answer(c, -1, EFAULT);
+			} else {
+				sc_pool_wait_begin();
+				rc = t64_sendto_logic(sendto, s.fd, buf, n, (int)sc_arg(c, 3), to, tolen);
+				sc_pool_wait_end();
+				answer_rc(c, rc);
+			}
+		}
+	}
+	sock_close(&s);
+}
+
+/*
+ * gather reads the caller's msghdr m (iovecs and control data) into ours:
+ * one iovec in data_buf(), the control data in ctl. Returns 0, or -1 with
+ * errno (EFAULT, EMSGSIZE).
+ */
+static int gather(struct sc_call *c, struct msghdr *m, unsigned char *ctl, size_t ctlroom, size_t *total)
+{
+	struct iovec iov[64], *mine = m->msg_iov;
+	unsigned char *buf = data_buf();
+	size_t n = 0, k;
+
+	if (buf == NULL) {
+		errno = ENOMEM;
+		return -1;
+	}
+	if (m->msg_iovlen > sizeof iov / sizeof iov[0]) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	if (sc_read(c, (uintptr_t)m->msg_iov, iov, m->msg_iovlen * sizeof iov[0]) < 0)
+		return -1;
+	for (size_t i = 0; i < m->msg_iovlen; i++) {
+		k = iov[i].iov_len;
+		if (k > DATA_MAX - n) {
+			errno = EMSGSIZE;
+			return -1;
+		}
+		if (sc_read(c, (uintptr_t)iov[i].iov_base, buf + n, k) < 0)
+			return -1;
+		n += k;
+	}
+	(void)mine;
+	if (m->msg_controllen > ctlroom) {
+		errno = ENOBUFS;
+		return -1;
+	}
+	if (m->msg_control != NULL && sc_read(c, (uintptr_t)m->msg_control, ctl, m->msg_controllen) < 0)
+		return -1;
+	if (m->msg_control != NULL)
+		m->msg_control = ctl;
+	*total = n;
+	return 0;
+}
+
+static void on_sendmsg(struct sc_call *c)
+{
+	union {
+		struct cmsghdr align;
+		unsigned char b[4096];
+	} ctl;
+	struct msghdr m;
+	struct iovec one;
+	union addr a;
+	struct sockaddr_in sin;
+	const struct sockaddr *to;
+	socklen_t tolen;
+	struct sock s;
+	size_t n;
+	ssize_t rc;
+
+	if (sc_arg(c, 1) == 0 || sc_read(c, sc_arg(c, 1), &m, sizeof m) < 0 ||
+	    m.msg_name == NULL || m.msg_namelen == 0 ||
+	    read_addr(c, (uintptr_t)m.msg_name, m.msg_namelen, &a) < 0)
+		return;
+	if (sock_open(c, sc_arg(c, 0), &s) < 0)
+		return;
+	if (route_of(&s, &a, m.msg_namelen, &to, &tolen, &sin)) {
+		if (gather(c, &m, ctl.b, sizeof ctl.b, &n) < 0) {
+			answer_rc(c, -1);
+		} else {
+			one.iov_base = data_buf();
+			one.iov_len = n;
+			m.msg_iov = &one;
+			m.msg_iovlen = 1;
+			m.msg_name = (void *)to;
+			m.msg_namelen = tolen;
+			sc_pool_wait_begin();
+			rc = t64_sendmsg_logic(sendmsg, s.fd, &m, (int)sc_arg(c, 2));
+			sc_pool_wait_end();
+			answer_rc(c, rc);
+		}
+	}
+	sock_close(&s);
+}
+
+/* The ::ffff: form of a NAT64 sender, for a socket that dialled ::ffff:a.b.c.d. */
+static void remap(struct sockaddr_in6 *sin6)
+{
+	uint32_t ip;
+
+	if (sin6->sin6_family == AF_INET6 && t64_known_prefix(sin6->sin6_addr.s6_addr, &ip) != NULL) {
+		memset(&sin6->sin6_addr, 0, sizeof sin6->sin6_addr);
+		sin6->sin6_addr.s6_addr[10] = sin6->sin6_addr.s6_addr[11] = 0xff;
+		ip = htonl(ip);
+		memcpy(sin6->sin6_addr.s6_addr + 12, &ip, 4);
+		sin6->sin6_flowinfo = 0;
+		sin6->sin6_scope_id = 0;
+	}
+}
+
+/* out writes an address going out (ours, alen bytes of it) to the caller's (p, lenp) as the kernel would. */
+static int out_addr(struct sc_call *c, uint64_t p, uint64_t lenp, socklen_t room,
+		    const void *addr, socklen_t alen)
+{
+	socklen_t n = alen < room ? alen : room;
+
+	if (sc_write(c, p, addr, n) < 0 || sc_write(c, lenp, &alen, sizeof alen) < 0)
+		return -1;
+	return 0;
+}
+
+static int read_len(struct sc_call *c, uint64_t lenp, socklen_t *room)
+{
+	if (lenp == 0 || sc_read(c, lenp, room, sizeof *room) < 0)
+		return -1;
+	return (int)*room < 0 ? -1 : 0;
+}
+
+static void on_recvfrom(struct sc_call *c)
+{
+	union addr a;
+	socklen_t room, alen;
+	size_t n = (size_t)sc_arg(c, 2);
+	int flags = (int)sc_arg(c, 3), fl;
+	unsigned char *buf = data_buf();
+	int64_t deadline = 0;
+	struct sock s;
+	ssize_t rc;
+
+	if (buf == NULL || read_len(c, sc_arg(c, 5), &room) < 0)
+		return;
+	if (sock_open(c, sc_arg(c, 0), &s) < 0)
+		return;
+	if (!(s.bits & M_MARKED) || !(s.bits & M_DGRAM))
+		goto out;
+	if (n > DATA_MAX)
+		n = DATA_MAX;
+	fl = fcntl(s.fd, F_GETFL);
+	if (fl >= 0 && !(fl & O_NONBLOCK) && !(flags & MSG_DONTWAIT))
+		deadline = deadline_of(s.fd, SO_RCVTIMEO);
+	else
+		fl = -1; /* not blocking */
+	for (;;) {
+		alen = room < sizeof a ? room : sizeof a;
+		if (s.bits & M_MAPPED) {
+			alen = sizeof a.sin6;
+			rc = recvfrom(s.fd, buf, n, flags | MSG_DONTWAIT, &a.sa, &alen);
+			if (rc >= 0)
+				remap(&a.sin6);
+		} else {
+			rc = t64_recvfrom_logic(recvfrom, s.fd, buf, n, flags | MSG_DONTWAIT, &a.sa, &alen);
+		}
+		if (rc >= 0 || errno != EAGAIN || fl < 0)
+			break;
+		int w = wait_for(s.fd, POLLIN, deadline);
+
+		if (w <= 0) {
+			if (w == 0)
+				errno = EAGAIN;
+			break;
+		}
+	}
+	if (rc >= 0 && (sc_write(c, sc_arg(c, 1), buf, (size_t)rc < n ? (size_t)rc : n) < 0 ||
+			out_addr(c, sc_arg(c, 4), sc_arg(c, 5), room, &a, alen) < 0))
+		sc_answer(c, -1, EFAULT);
+	else
+		answer_rc(c, rc);
+out:
+	sock_close(&s);
+}
+
+static void on_name(struct sc_call *c, int peer)
+{
+	union addr a;
+	socklen_t room, alen = sizeof a;
+	struct sock s;
+	int rc;
+
+	if (read_len(c, sc_arg(c, 2), &room) < 0)
+		return;
+	if (sock_open(c, sc_arg(c, 0), &s) < 0)
+		return;
+	if (converted(&s)) {
+		alen = room < sizeof a ? room : sizeof a;
+		rc = t64_name_logic(peer ? (t64_fn_getsockname *)getpeername : getsockname, peer, s.fd,
+				    &a.sa, &alen);
+		if (rc == 0 && out_addr(c, sc_arg(c, 1), sc_arg(c, 2), room, &a, alen) < 0)
+			sc_answer(c, -1, EFAULT);
+		else
+			answer_rc(c, rc);
+	} else if ((s.bits & M_MAPPED) && peer) {
+		rc = getpeername(s.fd, &a.sa, &alen);
+		if (rc == 0)
+			remap(&a.sin6);
+		if (rc == 0 && out_addr(c, sc_arg(c, 1), sc_arg(c, 2), room, &a, alen) < 0)
+			sc_answer(c, -1, EFAULT);
+		else
+			answer_rc(c, rc);
+	}
+	sock_close(&s);
+}
+
+static void on_accept(struct sc_call *c, int four)
+{
+	union addr a;
+	socklen_t room, alen;
+	int flags = four ? (int)sc_arg(c, 3) : 0, nfd, fl;
+	int64_t deadline = 0;
+	struct sock s;
+
+	if (read_len(c, sc_arg(c, 2), &room) < 0 || (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)))
+		return;
+	if (sock_open(c, sc_arg(c, 0), &s) < 0)
+		return;
+	if (!converted(&s))
+		goto out;
+	fl = fcntl(s.fd, F_GETFL);
+	if (fl >= 0 && !(fl & O_NONBLOCK))
+		deadline = deadline_of(s.fd, SO_RCVTIMEO);
+	else
+		fl = -1;
+	for (;;) {
+		/* A blocking listener: wait here, then take the connection without blocking. */
+		if (fl >= 0) {
+			int w = wait_for(s.fd, POLLIN, deadline);
+
+			if (w <= 0) {
+				sc_answer(c, -1, w == 0 ? EAGAIN : EINTR);
+				goto out;
+			}
+		}
+		alen = room < sizeof a ? room : sizeof a;
+		nfd = t64_accept_logic(accept4, NULL, s.fd, &a.sa, &alen, flags | SOCK_CLOEXEC);
+		if (nfd >= 0 || errno != EAGAIN || fl < 0)
+			break;
+	}
+	if (nfd < 0) {
+		answer_rc(c, -1);
+		goto out;
+	}
+	mark_set(nfd, (s.bits & M_DGRAM) | M_ACCEPTED);
+	t64_fd_forget(nfd);
+	if (out_addr(c, sc_arg(c, 1), sc_arg(c, 2), room, &a, alen) < 0)
+		sc_answer(c, -1, EFAULT);
+	else
+		sc_answer_fd(c, nfd, flags & SOCK_CLOEXEC);
+	close(nfd);
+out:
+	sock_close(&s);
+}
+
+/* sc_handle answers one notified call; what it does not answer runs in the kernel as made. */
+void sc_handle(struct sc_call *c)
+{
+	int nr = c->req->data.nr;
+
+	sc_current = c;
+	if (nr == SYS_socket)
+		on_socket(c);
+	else if (nr == SYS_connect)
+		on_connect(c);
+	else if (nr == SYS_bind)
+		on_bind(c);
+	else if (nr == SYS_sendto)
+		on_sendto(c);
+	else if (nr == SYS_sendmsg)
+		on_sendmsg(c);
+	else if (nr == SYS_recvfrom)
+		on_recvfrom(c);
+	else if (nr == SYS_getsockname)
+		on_name(c, 0);
+	else if (nr == SYS_getpeername)
+		on_name(c, 1);
+	else if (nr == SYS_accept)
+		on_accept(c, 0);
+	else if (nr == SYS_accept4)
+		on_accept(c, 1);
+	sc_call_end(c);
+	sc_current = NULL;
+}

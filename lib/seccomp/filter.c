@@ -1,0 +1,148 @@
+#include "filter.h"
+
+#include <errno.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <netinet/in.h>
+#include <stddef.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#if defined(__x86_64__)
+#define ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define ARCH AUDIT_ARCH_AARCH64
+#else
+#error "tnat64-seccomp: no seccomp architecture for this machine"
+#endif
+
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define LO 0
+#define HI 4
+#else
+#define LO 4
+#define HI 0
+#endif
+#define ARG(i, half) ((unsigned)(offsetof(struct seccomp_data, args) + 8 * (i) + (half)))
+
+/* A BPF program with symbolic jump targets, resolved once it is complete. */
+enum label { L_NEXT, L_ALLOW, L_NOTIFY, L_SOCKET, L_ADDR4, L_ADDR1, L_N };
+struct prog {
+	struct sock_filter f[64];
+	unsigned char jt[64], jf[64]; /* labels, until resolved */
+	int at[L_N];
+	int n;
+};
+
+static void ld(struct prog *p, unsigned off)
+{
+	p->jt[p->n] = p->jf[p->n] = L_NEXT;
+	p->f[p->n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, off);
+}
+
+static void jump(struct prog *p, unsigned op, unsigned k, enum label t, enum label f)
+{
+	p->jt[p->n] = t;
+	p->jf[p->n] = f;
+	p->f[p->n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | op | BPF_K, k, 0, 0);
+}
+
+static void ret(struct prog *p, unsigned k)
+{
+	p->jt[p->n] = p->jf[p->n] = L_NEXT;
+	p->f[p->n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, k);
+}
+
+static void here(struct prog *p, enum label l)
+{
+	p->at[l] = p->n;
+}
+
+static int resolve(struct prog *p)
+{
+	for (int i = 0; i < p->n; i++) {
+		if (BPF_CLASS(p->f[i].code) != BPF_JMP)
+			continue;
+		int t = p->jt[i] == L_NEXT ? i + 1 : p->at[p->jt[i]];
+		int f = p->jf[i] == L_NEXT ? i + 1 : p->at[p->jf[i]];
+
+		if (t <= i || f <= i || t - i - 1 > 255 || f - i - 1 > 255)
+			return -1;
+		p->f[i].jt = (unsigned char)(t - i - 1);
+		p->f[i].jf = (unsigned char)(f - i - 1);
+	}
+	return 0;
+}
+
+/*
+ * build writes the filter: calls of another ABI (x32 on x86-64, a 32-bit
+ * program) and every call not listed run in the kernel; socket() is
+ * notified only for AF_INET; sendto() and recvfrom() only with an
+ * address; accept() and accept4() only with an address buffer. So the
+ * data path (read, write, send, recv without an address) never stops in
+ * the supervisor.
+ */
+static int build(struct prog *p)
+{
+	static const unsigned always[] = { __NR_connect, __NR_bind,
+		__NR_getsockname, __NR_getpeername, __NR_sendmsg };
+
+	p->n = 0;
+	ld(p, offsetof(struct seccomp_data, arch));
+	jump(p, BPF_JEQ, ARCH, L_NEXT, L_ALLOW);
+	ld(p, offsetof(struct seccomp_data, nr));
+#ifdef __x86_64__
+	jump(p, BPF_JGE, __X32_SYSCALL_BIT, L_ALLOW, L_NEXT);
+#endif
+	for (unsigned i = 0; i < sizeof always / sizeof always[0]; i++)
+		jump(p, BPF_JEQ, always[i], L_NOTIFY, L_NEXT);
+	jump(p, BPF_JEQ, __NR_socket, L_SOCKET, L_NEXT);
+	jump(p, BPF_JEQ, __NR_sendto, L_ADDR4, L_NEXT);
+	jump(p, BPF_JEQ, __NR_recvfrom, L_ADDR4, L_NEXT);
+	jump(p, BPF_JEQ, __NR_accept, L_ADDR1, L_NEXT);
+	jump(p, BPF_JEQ, __NR_accept4, L_ADDR1, L_ALLOW);
+	here(p, L_SOCKET);
+	ld(p, ARG(0, LO));
+	jump(p, BPF_JEQ, AF_INET, L_NOTIFY, L_ALLOW);
+	here(p, L_ADDR4);
+	ld(p, ARG(4, LO));
+	jump(p, BPF_JEQ, 0, L_NEXT, L_NOTIFY);
+	ld(p, ARG(4, HI));
+	jump(p, BPF_JEQ, 0, L_ALLOW, L_NOTIFY);
+	here(p, L_ADDR1);
+	ld(p, ARG(1, LO));
+	jump(p, BPF_JEQ, 0, L_NEXT, L_NOTIFY);
+	ld(p, ARG(1, HI));
+	jump(p, BPF_JEQ, 0, L_ALLOW, L_NOTIFY);
+	here(p, L_NOTIFY);
+	ret(p, SECCOMP_RET_USER_NOTIF);
+	here(p, L_ALLOW);
+	ret(p, SECCOMP_RET_ALLOW);
+	return resolve(p);
+}
+
+/*
+ * sc_install sets no_new_privs and installs the filter on the calling
+ * thread (before exec: the program's threads and children inherit it).
+ * Returns the notification listener fd, or -1 with errno (EINVAL or
+ * ENOSYS: the kernel has no user notification; EBUSY: an ancestor's
+ * filter already has a listener; EACCES/EPERM: a sandbox refuses).
+ */
+int sc_install(void)
+{
+	struct prog p;
+	struct sock_fprog prog;
+
+	if (build(&p) < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	prog.len = (unsigned short)p.n;
+	prog.filter = p.f;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return -1;
+	return (int)syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER,
+			    SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+}

@@ -1,0 +1,123 @@
+#include "pool.h"
+
+#include <errno.h>
+#include <linux/seccomp.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "calls.h"
+
+/* Newer than Debian 12's kernel headers (Linux 6.6). */
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
+#endif
+#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
+#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
+#endif
+
+/* More idle receivers than this: the thread that finds so ends. */
+#define SPARE 3
+#define THREADS_MAX 512
+
+static int listener = -1;
+static size_t notif_size;
+static atomic_int idle, threads, busy;
+
+static void *receiver(void *arg)
+{
+	struct seccomp_notif *req = calloc(1, notif_size);
+	struct sc_call c;
+
+	(void)arg;
+	while (req != NULL) {
+		memset(req, 0, notif_size);
+		atomic_fetch_add(&idle, 1);
+		int rc = ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, req);
+
+		atomic_fetch_sub(&idle, 1);
+		if (rc < 0) {
+			/* ENOENT: the caller was interrupted before we took it. */
+			if (errno == EINTR || errno == ENOENT)
+				continue;
+			break;
+		}
+		atomic_fetch_add(&busy, 1);
+		c.listener = listener;
+		c.req = req;
+		c.pidfd = -1;
+		c.answered = 0;
+		sc_handle(&c);
+		atomic_fetch_sub(&busy, 1);
+		if (atomic_load(&idle) > SPARE)
+			break;
+	}
+	free(req);
+	atomic_fetch_sub(&threads, 1);
+	return NULL;
+}
+
+static int spawn(void)
+{
+	pthread_attr_t a;
+	pthread_t t;
+	int rc;
+
+	if (atomic_fetch_add(&threads, 1) >= THREADS_MAX) {
+		atomic_fetch_sub(&threads, 1);
+		return -1;
+	}
+	pthread_attr_init(&a);
+	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&a, 256 * 1024);
+	rc = pthread_create(&t, &a, receiver, NULL);
+	pthread_attr_destroy(&a);
+	if (rc != 0) {
+		atomic_fetch_sub(&threads, 1);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * sc_pool_start serves listener from now on. The kernel wakes the
+ * receiver on the caller's CPU where it can (SYNC_WAKE_UP, Linux 6.6):
+ * a round trip then costs microseconds, not a cross-CPU wake-up.
+ * Returns 0, or -1 with errno.
+ */
+int sc_pool_start(int fd)
+{
+	struct seccomp_notif_sizes sizes;
+
+	if (syscall(__NR_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) < 0)
+		return -1;
+	notif_size = sizes.seccomp_notif > sizeof(struct seccomp_notif) ? sizes.seccomp_notif :
+									 sizeof(struct seccomp_notif);
+	listener = fd;
+	atomic_store(&idle, 0); /* a fresh process (see main.c, linger) starts with none */
+	atomic_store(&threads, 0);
+	atomic_store(&busy, 0);
+	ioctl(fd, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP, 0);
+	return spawn();
+}
+
+/* sc_pool_wait_begin: this receiver is about to wait on the network; make sure another one is free. */
+void sc_pool_wait_begin(void)
+{
+	if (atomic_load(&idle) == 0)
+		spawn();
+}
+
+void sc_pool_wait_end(void)
+{
+}
+
+/* sc_pool_busy returns how many calls are being answered now. */
+int sc_pool_busy(void)
+{
+	return atomic_load(&busy);
+}

@@ -1,0 +1,10 @@
+/* The threads that receive notifications: one always free while others wait on the network. */
+#ifndef T64_SC_POOL_H
+#define T64_SC_POOL_H
+
+int sc_pool_start(int listener);
+void sc_pool_wait_begin(void);
+void sc_pool_wait_end(void);
+int sc_pool_busy(void);
+
+#endif

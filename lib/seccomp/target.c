@@ -1,0 +1,175 @@
+#include "target.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+/* Newer than the C library's headers of Debian 12. */
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD O_EXCL
+#endif
+
+__thread struct sc_call *sc_current;
+
+uint64_t sc_arg(const struct sc_call *c, int i)
+{
+	return c->req->data.args[i];
+}
+
+/* sc_valid returns 1 while the caller still waits for this answer (not killed, not interrupted, not another process). */
+int sc_valid(const struct sc_call *c)
+{
+	uint64_t id = c->req->id;
+
+	return ioctl(c->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0;
+}
+
+/*
+ * tgid_of reads the thread group of thread tid from /proc, for kernels
+ * before 6.9 whose pidfd_open takes only a process. Returns -1 if unknown.
+ */
+static pid_t tgid_of(pid_t tid)
+{
+	char path[64], line[128];
+	pid_t tgid = -1;
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%d/status", (int)tid);
+	if ((f = fopen(path, "re")) == NULL)
+		return -1;
+	while (fgets(line, sizeof line, f) != NULL)
+		if (sscanf(line, "Tgid: %d", &tgid) == 1)
+			break;
+	fclose(f);
+	return tgid;
+}
+
+/*
+ * sc_fd returns the supervisor's own copy of the caller's fd (the same
+ * open file: pidfd_getfd), to be closed by the caller, or -1 with errno
+ * (EBADF: no such fd). The caller's identity is checked after the pidfd
+ * is opened, so a reused pid never lends us another process's fd.
+ */
+int sc_fd(struct sc_call *c, int fd)
+{
+	static int threads = 1; /* pidfd_open takes threads (PIDFD_THREAD) */
+	pid_t tid = (pid_t)c->req->pid;
+
+	if (c->pidfd < 0) {
+		if (threads) {
+			c->pidfd = (int)syscall(SYS_pidfd_open, tid, PIDFD_THREAD);
+			if (c->pidfd < 0 && errno == EINVAL)
+				threads = 0;
+		}
+		if (c->pidfd < 0) {
+			pid_t tgid = tgid_of(tid);
+
+			c->pidfd = tgid < 0 ? -1 : (int)syscall(SYS_pidfd_open, tgid, 0);
+		}
+		if (c->pidfd < 0)
+			return -1;
+		if (!sc_valid(c)) {
+			errno = ESRCH;
+			return -1;
+		}
+	}
+	return (int)syscall(SYS_pidfd_getfd, c->pidfd, fd, 0);
+}
+
+/* sc_read copies n bytes at the caller's addr into buf. Returns 0, or -1 with errno EFAULT. */
+int sc_read(const struct sc_call *c, uint64_t addr, void *buf, size_t n)
+{
+	struct iovec mine = { buf, n }, theirs = { (void *)(uintptr_t)addr, n };
+
+	if (n == 0)
+		return 0;
+	if (process_vm_readv((pid_t)c->req->pid, &mine, 1, &theirs, 1, 0) != (ssize_t)n) {
+		errno = EFAULT;
+		return -1;
+	}
+	return 0;
+}
+
+/* sc_write copies n bytes of buf to the caller's addr. Returns 0, or -1 with errno EFAULT. */
+int sc_write(const struct sc_call *c, uint64_t addr, const void *buf, size_t n)
+{
+	struct iovec mine = { (void *)buf, n }, theirs = { (void *)(uintptr_t)addr, n };
+
+	if (n == 0)
+		return 0;
+	if (process_vm_writev((pid_t)c->req->pid, &mine, 1, &theirs, 1, 0) != (ssize_t)n) {
+		errno = EFAULT;
+		return -1;
+	}
+	return 0;
+}
+
+static void send_resp(struct sc_call *c, int64_t val, int err, unsigned flags)
+{
+	struct seccomp_notif_resp resp = { .id = c->req->id, .val = val, .error = err, .flags = flags };
+
+	if (c->answered)
+		return;
+	c->answered = 1;
+	/* ENOENT: the caller was interrupted or killed meanwhile; nothing waits for this answer. */
+	while (ioctl(c->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0 && errno == EINTR)
+		;
+}
+
+/* sc_continue lets the call run in the kernel as the program made it. */
+void sc_continue(struct sc_call *c)
+{
+	send_resp(c, 0, 0, SECCOMP_USER_NOTIF_FLAG_CONTINUE);
+}
+
+/* sc_answer returns val, or -1 with errno err when err is not 0. */
+void sc_answer(struct sc_call *c, int64_t val, int err)
+{
+	send_resp(c, err ? -1 : val, err ? -err : 0, 0);
+}
+
+/*
+ * sc_answer_fd installs the supervisor's fd in the caller and returns its
+ * number as the call's result, in one step (SECCOMP_ADDFD_FLAG_SEND).
+ * fd stays ours to close. Returns 0, or -1 when the caller is gone (the
+ * call is answered either way).
+ */
+int sc_answer_fd(struct sc_call *c, int fd, int cloexec)
+{
+	struct seccomp_notif_addfd add = {
+		.id = c->req->id,
+		.flags = SECCOMP_ADDFD_FLAG_SEND,
+		.srcfd = (uint32_t)fd,
+		.newfd_flags = cloexec ? O_CLOEXEC : 0,
+	};
+	int rc;
+
+	if (c->answered)
+		return -1;
+	while ((rc = ioctl(c->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &add)) < 0 && errno == EINTR)
+		;
+	if (rc >= 0) {
+		c->answered = 1;
+		return 0;
+	}
+	if (errno == ENOENT) {
+		c->answered = 1;
+		return -1;
+	}
+	sc_answer(c, -1, errno); /* EMFILE: the caller's fd limit */
+	return -1;
+}
+
+/* sc_call_end answers a call not answered yet (run it in the kernel) and closes what it opened. */
+void sc_call_end(struct sc_call *c)
+{
+	if (!c->answered)
+		sc_continue(c);
+	if (c->pidfd >= 0)
+		close(c->pidfd);
+	c->pidfd = -1;
+}
