@@ -23,7 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "engine.h"
+#include "exec/engine.h"
 #include "filter.h"
 #include "pool.h"
 
@@ -38,9 +38,9 @@ static int engine_of(const char *program)
 {
 	char resolved[4096] = "";
 	const char *why;
-	enum sc_engine e = sc_engine_of(program, &why, resolved, sizeof resolved);
+	enum t64_engine e = t64_engine_of(program, &why, resolved, sizeof resolved);
 
-	printf("%s %s %s\n", e == E_SECCOMP ? "seccomp" : "preload", why, resolved[0] ? resolved : program);
+	printf("%s %s %s\n", e == T64_E_SECCOMP ? "seccomp" : "preload", why, resolved[0] ? resolved : program);
 	return 0;
 }
 
@@ -164,6 +164,24 @@ static int from_terminal(const siginfo_t *si)
 	return 0;
 }
 
+/*
+ * unpreload: started by a program under the interposer (its exec of a
+ * static program, see lib/core/calls/exec.c), we carry libtnat64.so in
+ * LD_PRELOAD, which must not answer our own calls: run again without it,
+ * keeping it for the program's dynamic children.
+ */
+static void unpreload(char **argv)
+{
+	const char *lp = getenv("LD_PRELOAD");
+
+	if (lp == NULL || strstr(lp, "libtnat64.so") == NULL)
+		return;
+	if (getenv("TNAT64_PRELOAD") == NULL)
+		setenv("TNAT64_PRELOAD", lp, 1);
+	unsetenv("LD_PRELOAD");
+	execv("/proc/self/exe", argv);
+}
+
 int main(int argc, char **argv)
 {
 	sigset_t set, old;
@@ -171,6 +189,7 @@ int main(int argc, char **argv)
 	pid_t pid, parent = getpid();
 	siginfo_t si;
 
+	unpreload(argv);
 	if (argc >= 2 && strcmp(argv[1], "--engine-of") == 0) {
 		if (argc != 3)
 			usage();

@@ -4,6 +4,7 @@
 
 #include <netdb.h>
 #include <poll.h>
+#include <spawn.h>
 #include <stdatomic.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -132,6 +133,27 @@
 		size_t buflen, struct hostent **restrict result,         \
 		int *restrict h_errnop
 
+#define T64_RET_execve int
+#define T64_SIG_execve const char *path, char *const argv[], char *const envp[]
+#define T64_RET_execv int
+#define T64_SIG_execv const char *path, char *const argv[]
+#define T64_RET_execvp int
+#define T64_SIG_execvp const char *file, char *const argv[]
+#define T64_RET_execvpe int
+#define T64_SIG_execvpe const char *file, char *const argv[], char *const envp[]
+#define T64_RET_posix_spawn int
+#define T64_SIG_posix_spawn                                                  \
+	pid_t *restrict pid, const char *restrict path,                      \
+		const posix_spawn_file_actions_t *file_actions,              \
+		const posix_spawnattr_t *restrict attr, char *const argv[], \
+		char *const envp[]
+#define T64_RET_posix_spawnp int
+#define T64_SIG_posix_spawnp                                                 \
+	pid_t *restrict pid, const char *restrict file,                      \
+		const posix_spawn_file_actions_t *file_actions,              \
+		const posix_spawnattr_t *restrict attr, char *const argv[], \
+		char *const envp[]
+
 #define T64_CALLS(X)                                                    \
 	X(socket)                                                       \
 	X(connect) X(bind) X(accept) X(accept4) X(getpeername)          \
@@ -145,7 +167,8 @@
 									X(poll)         \
 	X(getaddrinfo) X(getnameinfo) X(gethostbyname) X(gethostbyname2) \
 		X(gethostbyname_r) X(gethostbyname2_r) X(gethostbyaddr)   \
-			X(gethostbyaddr_r)
+			X(gethostbyaddr_r)                                \
+	X(execve) X(execv) X(execvp) X(execvpe) X(posix_spawn) X(posix_spawnp)
 
 #define T64_ID(n) T64_ID_##n,
 enum t64_call { T64_CALLS(T64_ID) T64_NCALLS };

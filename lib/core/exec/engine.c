@@ -1,4 +1,4 @@
-#include "engine.h"
+#include "exec/engine.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -9,9 +9,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/real.h"
+
 /* Bounds for a hostile or damaged file: every count and size is checked against them. */
 #define MAX_HEADERS 4096
-#define MAX_NAMES (1 << 20)
+#define NAMES_ROOM 8192 /* section names read: Go's come early; no allocation (this runs between fork and exec) */
 
 struct elf {
 	int fd, bits, swap;
@@ -57,7 +59,7 @@ static int is_go(const struct elf *e, const unsigned char *h)
 	uint64_t off = H(40, 32, 8, 4), n = H(60, 48, 2, 2), size = H(58, 46, 2, 2), str = H(62, 50, 2, 2);
 	unsigned char sh[64];
 	uint64_t names_off, names_size;
-	char *names;
+	char names[NAMES_ROOM + 1];
 	int go = 0;
 
 	if (n == 0 || n > MAX_HEADERS || str >= n || size < (e->bits == 64 ? 64u : 40u) || size > sizeof sh)
@@ -66,9 +68,9 @@ static int is_go(const struct elf *e, const unsigned char *h)
 		return 0;
 	names_off = e->bits == 64 ? num(e, sh + 24, 8) : num(e, sh + 16, 4);
 	names_size = e->bits == 64 ? num(e, sh + 32, 8) : num(e, sh + 20, 4);
-	if (names_size == 0 || names_size > MAX_NAMES || (names = malloc(names_size + 1)) == NULL)
-		return 0;
-	if (get(e, names_off, names, (size_t)names_size) == 0) {
+	if (names_size > NAMES_ROOM)
+		names_size = NAMES_ROOM;
+	if (names_size > 0 && get(e, names_off, names, (size_t)names_size) == 0) {
 		names[names_size] = 0;
 		for (uint64_t i = 0; i < n && !go; i++) {
 			uint64_t at;
@@ -81,7 +83,6 @@ static int is_go(const struct elf *e, const unsigned char *h)
 				go = 1;
 		}
 	}
-	free(names);
 	return go;
 }
 
@@ -128,12 +129,14 @@ static int interpreter(const char *head, size_t n, char *out, unsigned room)
 }
 
 /*
- * sc_engine_of says which engine program path (a name looked up on PATH,
+ * t64_engine_of says which engine program path (a name looked up on PATH,
  * or a path) needs: the seccomp one for a statically linked or a Go
  * program, the preload one for anything else (a dynamically linked one,
- * or what exec will refuse anyway); a #! script by its interpreter.
+ * or what exec will refuse anyway); a #! script by its interpreter. *why
+ * says why ("dynamic", "static", "go", "not-elf", "missing"), resolved
+ * the file judged. Allocates nothing (it runs between fork and exec).
  */
-enum sc_engine sc_engine_of(const char *path, const char **why, char *resolved, unsigned room)
+enum t64_engine t64_engine_of(const char *path, const char **why, char *resolved, unsigned room)
 {
 	char name[4096], head[256];
 	struct elf e;
@@ -143,28 +146,28 @@ enum sc_engine sc_engine_of(const char *path, const char **why, char *resolved, 
 
 	if (find(path, name, sizeof name) < 0) {
 		*why = "missing";
-		return E_PRELOAD;
+		return T64_E_PRELOAD;
 	}
 	for (depth = 0; depth < 5; depth++) {
 		snprintf(resolved, room, "%s", name);
 		if ((e.fd = open(name, O_RDONLY | O_CLOEXEC)) < 0) {
 			*why = "missing";
-			return E_PRELOAD;
+			return T64_E_PRELOAD;
 		}
 		n = pread(e.fd, head, sizeof head, 0);
 		if (n >= 2 && head[0] == '#' && head[1] == '!') {
-			close(e.fd);
+			t64_close(e.fd);
 			if (interpreter(head, (size_t)n, name, sizeof name) < 0) {
 				*why = "missing";
-				return E_PRELOAD;
+				return T64_E_PRELOAD;
 			}
 			continue;
 		}
 		if (n < 64 || memcmp(head, ELFMAG, SELFMAG) != 0 ||
 		    (h[EI_CLASS] != ELFCLASS32 && h[EI_CLASS] != ELFCLASS64)) {
-			close(e.fd);
+			t64_close(e.fd);
 			*why = "not-elf";
-			return E_PRELOAD;
+			return T64_E_PRELOAD;
 		}
 		e.bits = h[EI_CLASS] == ELFCLASS64 ? 64 : 32;
 		e.swap = h[EI_DATA] == ELFDATA2MSB; /* num() reads little-endian unless told */
@@ -175,12 +178,12 @@ enum sc_engine sc_engine_of(const char *path, const char **why, char *resolved, 
 			*why = "static";
 		} else {
 			*why = interp < 0 ? "not-elf" : "dynamic";
-			close(e.fd);
-			return E_PRELOAD;
+			t64_close(e.fd);
+			return T64_E_PRELOAD;
 		}
-		close(e.fd);
-		return E_SECCOMP;
+		t64_close(e.fd);
+		return T64_E_SECCOMP;
 	}
 	*why = "missing";
-	return E_PRELOAD;
+	return T64_E_PRELOAD;
 }
