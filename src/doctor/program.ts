@@ -1,10 +1,13 @@
 /**
- * program (--program PATH): whether LD_PRELOAD can reach a program at all. ld.so reads LD_PRELOAD, so a program the
- * kernel starts without ld.so (static), one that makes its system calls itself (Go), one in secure-execution mode
- * (setuid, setgid, file capabilities: ld.so ignores a preload path with a slash) or one for another machine or C
- * library than the interposer never gets it. A script is judged by its interpreter.
+ * program (--program PATH): which engine runs a program and whether it can reach it. ld.so reads LD_PRELOAD, so a
+ * program the kernel starts without ld.so (static) or one that makes its system calls itself (Go) runs under the
+ * seccomp supervisor instead (src/core/engine.ts). A dynamic one in secure-execution mode (setuid, setgid, file
+ * capabilities: ld.so ignores a preload path with a slash) or one for another machine or C library than the
+ * interposer never gets LD_PRELOAD; under the supervisor, no_new_privs keeps a setuid program from its privileges
+ * and only the supervisor's own system call ABI is answered. A script is judged by its interpreter.
  */
 
+import { engineFor } from '../core/engine.js';
 import { Check, check } from './check.js';
 import { ElfInfo, libcOf, machineName, readElf } from './elf.js';
 import { DoctorWorld } from './world.js';
@@ -15,8 +18,6 @@ export type ProgramProblem =
   | 'not-executable'
   | 'not-readable'
   | 'damaged'
-  | 'static'
-  | 'go'
   | 'setuid'
   | 'setgid'
   | 'capabilities'
@@ -41,7 +42,6 @@ interface Judged {
 }
 
 const MAX_DEPTH = 4;
-const CLAT = 'a 464XLAT CLAT (clatd, or the network\'s) works below every program, including this one';
 
 function shebang(head: Uint8Array): { interpreter: string; argument?: string } | undefined {
   if (head[0] !== 0x23 || head[1] !== 0x21) return undefined;
@@ -62,33 +62,37 @@ function envTarget(argument: string | undefined): string | undefined {
 }
 
 function judgeElf(elf: ElfInfo, library: ElfInfo | undefined, findings: Finding[]): void {
-  if (elf.go) {
-    findings.push({ problem: 'go', text: 'a Go program: Go makes its socket system calls itself, not through libc, so the interposer sees none of them', fix: CLAT });
-  } else if (elf.interpreter === undefined) {
-    findings.push({
-      problem: 'static',
-      text: 'statically linked (no program interpreter): the kernel starts it without ld.so, which is what reads LD_PRELOAD',
-      fix: `use a dynamically linked build of the program; otherwise ${CLAT}`,
-    });
-  }
-  if (!elf.go && elf.interpreter !== undefined && !elf.needed.some((n) => /^libc\.(so|musl)/.test(n))) {
+  const { why } = engineFor(elf);
+  const supervised = 'so tnat64 runs it under the seccomp engine (a supervisor answers its socket calls)';
+  if (why === 'go') {
+    findings.push({ text: `a Go program: Go makes its socket system calls itself, not through libc, ${supervised}` });
+  } else if (why === 'static') {
+    findings.push({ text: `statically linked (no program interpreter): the kernel starts it without ld.so, which is what reads LD_PRELOAD, ${supervised}` });
+  } else if (!elf.needed.some((n) => /^libc\.(so|musl)/.test(n))) {
     findings.push({
       warn: true,
       text: `it does not link the C library itself (needs: ${elf.needed.join(', ') || 'nothing'}): socket calls that do not go through libc's functions never reach the interposer`,
-      fix: 'try it: TNAT64_DEBUG=1 tnat64 PROGRAM shows every connection tnat64 converts',
+      fix: 'try it: TNAT64_DEBUG=1 tnat64 PROGRAM shows every connection tnat64 converts; tnat64 --engine seccomp PROGRAM answers system calls instead',
     });
   }
-  if (library) {
-    if (library.bits !== elf.bits) {
-      findings.push({ problem: 'wrong-class', text: `a ${elf.bits}-bit program and a ${library.bits}-bit interposer: ld.so skips the library ("wrong ELF class")`, fix: `build the interposer for ${elf.bits}-bit programs, or use a ${library.bits}-bit build of the program` });
-    } else if (library.machine !== elf.machine) {
-      findings.push({ problem: 'wrong-machine', text: `built for ${machineName(elf.machine)}, the interposer for ${machineName(library.machine)}`, fix: `use the ${machineName(library.machine)} build of the program` });
+  if (!library) return;
+  if (why !== 'dynamic') {
+    if (library.bits !== elf.bits || library.machine !== elf.machine) {
+      const problem = library.bits !== elf.bits ? 'wrong-class' : 'wrong-machine';
+      const what = library.bits !== elf.bits ? `a ${elf.bits}-bit program` : `built for ${machineName(elf.machine)}`;
+      findings.push({ problem, text: `${what}: the seccomp engine answers only ${machineName(library.machine)} (${library.bits}-bit) system calls, and lets the others through unchanged`, fix: `use a ${machineName(library.machine)} build of the program` });
     }
-    const mine = libcOf(library);
-    const theirs = libcOf(elf);
-    if (mine && theirs && mine !== theirs && elf.interpreter !== undefined) {
-      findings.push({ problem: 'other-libc', text: `linked with ${theirs}, the interposer with ${mine}: it cannot load into this program`, fix: `install tnat64's ${theirs} build for this program` });
-    }
+    return;
+  }
+  if (library.bits !== elf.bits) {
+    findings.push({ problem: 'wrong-class', text: `a ${elf.bits}-bit program and a ${library.bits}-bit interposer: ld.so skips the library ("wrong ELF class")`, fix: `build the interposer for ${elf.bits}-bit programs, or use a ${library.bits}-bit build of the program` });
+  } else if (library.machine !== elf.machine) {
+    findings.push({ problem: 'wrong-machine', text: `built for ${machineName(elf.machine)}, the interposer for ${machineName(library.machine)}`, fix: `use the ${machineName(library.machine)} build of the program` });
+  }
+  const mine = libcOf(library);
+  const theirs = libcOf(elf);
+  if (mine && theirs && mine !== theirs) {
+    findings.push({ problem: 'other-libc', text: `linked with ${theirs}, the interposer with ${mine}: it cannot load into this program`, fix: `install tnat64's ${theirs} build for this program` });
   }
 }
 
@@ -151,6 +155,16 @@ async function judge(world: DoctorWorld, path: string, library: ElfInfo | undefi
   }
   judged.elf = elf;
   judgeElf(elf, library, judged.findings);
+  if (engineFor(elf).engine === 'seccomp') {
+    const nnp = 'under the seccomp engine no_new_privs keeps the kernel from granting it';
+    const nnpFix = 'run it as the user it needs, without the bit; or give its dynamically linked build';
+    if (info.mode & 0o4000) judged.findings.push({ problem: 'setuid', text: `setuid (owner uid ${info.uid}): ${nnp} that user's rights`, fix: nnpFix });
+    if (info.mode & 0o2000) judged.findings.push({ problem: 'setgid', text: `setgid (group gid ${info.gid}): ${nnp} that group's rights`, fix: nnpFix });
+    const caps = await world.capabilities(path);
+    judged.capabilities = caps;
+    if (caps) judged.findings.push({ problem: 'capabilities', text: `it has file capabilities (${caps}): ${nnp} them`, fix: nnpFix });
+    return judged;
+  }
   const secure = 'runs in secure-execution mode when anyone but its owner starts it, and ld.so then ignores LD_PRELOAD entries with a slash (the launcher\'s)';
   const secureFix = 'run a copy without the bit, or preload tnat64 system-wide through /etc/ld.so.preload (docs: its risks), which secure-execution mode still reads';
   if (info.mode & 0o4000) judged.findings.push({ problem: 'setuid', text: `setuid (owner uid ${info.uid}): it ${secure}`, fix: secureFix });
@@ -163,7 +177,7 @@ async function judge(world: DoctorWorld, path: string, library: ElfInfo | undefi
 }
 
 export async function programCheck(world: DoctorWorld, given: string | undefined, searchPath: string | undefined): Promise<Check> {
-  const empty = { path: null, resolved: null, kind: null, interpreter: null, elf: null, capabilities: null, problems: [] as string[] };
+  const empty = { path: null, resolved: null, kind: null, interpreter: null, elf: null, engine: null, engineWhy: null, capabilities: null, problems: [] as string[] };
   if (given === undefined) return check('program', 'skip', 'no --program given', { data: empty });
   const resolved = world.which(given, searchPath);
   if (resolved === undefined) {
@@ -180,7 +194,8 @@ export async function programCheck(world: DoctorWorld, given: string | undefined
   const elf = judged.elf
     ? { bits: judged.elf.bits, machine: machineName(judged.elf.machine), interpreter: judged.elf.interpreter ?? null, needed: judged.elf.needed, go: judged.elf.go, libc: libcOf(judged.elf) ?? null }
     : null;
-  const data = { path: given, resolved, kind: judged.kind, interpreter: judged.interpreter ?? null, elf, capabilities: judged.capabilities ?? null, problems };
+  const chosen = judged.elf ? engineFor(judged.elf) : { engine: 'preload' as const, why: null };
+  const data = { path: given, resolved, kind: judged.kind, interpreter: judged.interpreter ?? null, elf, engine: chosen.engine, engineWhy: chosen.why, capabilities: judged.capabilities ?? null, problems };
   const detail = judged.findings.map((f) => f.text).join('\n') || null;
   const blocking = judged.findings.filter((f) => f.problem);
   if (blocking.length > 0) {
@@ -192,5 +207,9 @@ export async function programCheck(world: DoctorWorld, given: string | undefined
   const libc = elf?.libc ? ` (${elf.libc})` : '';
   const warning = judged.findings.find((f) => f.warn);
   if (warning) return check('program', 'warn', `${given}: ${warning.text}`, { data, detail, fix: warning.fix ?? null });
+  if (chosen.engine === 'seccomp') {
+    const what = chosen.why === 'go' ? 'is a Go program' : 'is statically linked';
+    return check('program', 'ok', `${given}: ${how} ${what}; tnat64 runs it under the seccomp engine`, { data, detail });
+  }
   return check('program', 'ok', `${given}: ${how} is dynamically linked${libc}; LD_PRELOAD reaches it`, { data, detail });
 }

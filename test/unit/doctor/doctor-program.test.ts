@@ -87,14 +87,24 @@ async function verdict(programs: Record<string, FakeProgram>, program: string, e
   return { status: c.status, problems: c.data.problems as string[], data: c.data, ok: report.ok, fix: c.fix };
 }
 
-test('program: a dynamically linked program is reachable; static, Go, setuid, setgid and capabilities are not', async () => {
+test('program: a dynamic program gets the interposer, static and Go ones the seccomp engine; setuid, setgid and capabilities stop both', async () => {
   const dynamic = elfImage(GLIBC_PROGRAM);
-  assert.deepEqual(await verdict({ '/usr/bin/curl': { bytes: dynamic } }, 'curl').then((v) => [v.status, v.problems, v.data.resolved, v.ok]), ['ok', [], '/usr/bin/curl', true]);
+  assert.deepEqual(await verdict({ '/usr/bin/curl': { bytes: dynamic } }, 'curl').then((v) => [v.status, v.problems, v.data.resolved, v.ok, v.data.engine, v.data.engineWhy]), ['ok', [], '/usr/bin/curl', true, 'preload', 'dynamic']);
+  const supervised: [FakeProgram, string][] = [
+    [{ bytes: elfImage() }, 'static'],
+    [{ bytes: elfImage({ dynamic: true }) }, 'static'],
+    [{ bytes: elfImage({ sections: ['.note.go.buildid'] }) }, 'go'],
+    [{ bytes: elfImage({ ...GLIBC_PROGRAM, sections: ['.go.buildinfo'] }) }, 'go'],
+  ];
+  for (const [program, why] of supervised) {
+    const v = await verdict({ '/opt/prog': program }, '/opt/prog');
+    assert.deepEqual([v.status, v.problems, v.ok, v.data.engine, v.data.engineWhy], ['ok', [], true, 'seccomp', why], why);
+  }
+  for (const [program, problem] of [[{ bytes: elfImage(), mode: 0o4755 }, 'setuid'], [{ bytes: elfImage({ bits: 32, machine: 3 }) }, 'wrong-class'], [{ bytes: elfImage({ machine: 183 }) }, 'wrong-machine']] as const) {
+    const v = await verdict({ '/opt/prog': program }, '/opt/prog');
+    assert.deepEqual([v.status, v.problems, v.data.engine], ['fail', [problem], 'seccomp'], problem);
+  }
   const cases: [FakeProgram, string[]][] = [
-    [{ bytes: elfImage() }, ['static']],
-    [{ bytes: elfImage({ dynamic: true }) }, ['static']],
-    [{ bytes: elfImage({ sections: ['.note.go.buildid'] }) }, ['go']],
-    [{ bytes: elfImage({ ...GLIBC_PROGRAM, sections: ['.go.buildinfo'] }) }, ['go']],
     [{ bytes: dynamic, mode: 0o4755 }, ['setuid']],
     [{ bytes: dynamic, mode: 0o2755 }, ['setgid']],
     [{ bytes: dynamic, mode: 0o6755 }, ['setuid', 'setgid']],
@@ -130,7 +140,7 @@ test('program: a script is judged by its interpreter, through env and PATH', asy
   v = await verdict(programs, '/opt/b.py');
   assert.deepEqual([v.status, v.data.interpreter], ['ok', '/usr/bin/python3']);
   v = await verdict(programs, '/opt/c.awk');
-  assert.deepEqual([v.status, v.problems, v.data.interpreter], ['fail', ['static'], '/usr/bin/static-awk']);
+  assert.deepEqual([v.status, v.problems, v.data.interpreter, v.data.engine], ['ok', [], '/usr/bin/static-awk', 'seccomp']);
   v = await verdict(programs, '/opt/d.sh');
   assert.deepEqual([v.status, v.problems], ['fail', ['not-found']]);
   v = await verdict(programs, '/opt/e');

@@ -72,7 +72,7 @@ const DATA_KEYS: Record<string, string[]> = {
   'prefixes-agree': ['sources'],
   nameservers: ['servers', 'unreachable', 'viaNat64'],
   forward: ['target', 'from', 'address', 'port', 'synthesized', 'prefix', 'result', 'ms'],
-  program: ['path', 'resolved', 'kind', 'interpreter', 'elf', 'capabilities', 'problems'],
+  program: ['path', 'resolved', 'kind', 'interpreter', 'elf', 'engine', 'engineWhy', 'capabilities', 'problems'],
 };
 
 test("--json: every check's data has the documented fields, in healthy and broken situations alike", async () => {
