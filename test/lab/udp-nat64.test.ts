@@ -18,7 +18,7 @@ import { lastJson, nodeProgram, py, requireBuilt, requireTools, show } from '../
 const tn = (...argv: string[]) => [PATHS.tnat64, ...argv];
 const PREFIXES = ['2001:db8:64::/96', '2001:db8:100::/40', '2001:db8:122:344::/64'];
 
-/** The sendmmsg/recvmmsg helper (fixtures/mmsg.c), compiled once. */
+/** The sendmmsg/recvmmsg helper (programs/mmsg.c), compiled once. */
 let bin: string;
 let mmsg: string;
 before(async () => {
@@ -26,7 +26,7 @@ before(async () => {
   requireBuilt();
   bin = mkdtempSync(join(tmpdir(), 'tnat64-udp-'));
   mmsg = join(bin, 'mmsg');
-  execFileSync('gcc', ['-O2', '-o', mmsg, join(PATHS.repo, 'test/lab/fixtures/mmsg.c')]);
+  execFileSync('gcc', ['-O2', '-o', mmsg, join(PATHS.repo, 'test/lab/programs/mmsg.c')]);
 });
 after(() => rmSync(bin, { recursive: true, force: true }));
 

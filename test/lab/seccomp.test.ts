@@ -1,0 +1,523 @@
+/**
+ * The seccomp engine (build/tnat64-seccomp, lib/seccomp): statically linked and Go programs, which LD_PRELOAD cannot
+ * reach, on the lab's IPv6-only client through TAYGA to the IPv4-only server, with `tnat64 PROGRAM` and no flag (the
+ * launcher picks the engine). Programs: Debian's busybox-static, a C client (test/lab/programs/static-client.c)
+ * built with gcc -static and musl-gcc -static, a Go program (test/lab/programs/gonet.go) built with and without cgo,
+ * all compiled here into a temporary directory. Assertions are about what the programs observe: bytes, the addresses
+ * the socket calls return, exit status and signals.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readlinkSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { run } from '../../src/lab/exec.js';
+import { Lab, PATHS, SERVER_IPV4, SERVER_NAME, type Background } from '../../src/lab/lab.js';
+import { HTTP_BODY, PORTS } from '../../src/lab/services.js';
+import { lastJson, py, requireBuilt, requireTools, show } from '../../src/lab/testing.js';
+
+const SUPERVISOR = join(PATHS.repo, 'build', 'tnat64-seccomp');
+const SOURCES = join(PATHS.repo, 'test', 'lab', 'programs');
+const tn = (...argv: string[]) => [PATHS.tnat64, ...argv];
+
+/** The lab with its DNS64 resolver (IPv6) in the client's resolv.conf. */
+let lab: Lab;
+/** A lab whose client's resolv.conf names only the IPv4-only server's nameserver (unreachable without NAT64). */
+let v4dns: Lab;
+let env: NodeJS.ProcessEnv;
+let v4env: NodeJS.ProcessEnv;
+/** The temporary directory the programs are built in. */
+let dir: string;
+const bin = { gcc: '', musl: '', go: '', cgo: '', noseccomp: '' };
+
+const labEnv = (l: Lab) => ({ TNAT64_PREFIX: l.addresses.prefix, TNAT64_CONF_FILE: join(l.dir, 'absent.conf') });
+
+async function build(): Promise<void> {
+  const c = join(SOURCES, 'static-client.c');
+  bin.gcc = join(dir, 'static-client-gcc');
+  bin.musl = join(dir, 'static-client-musl');
+  bin.noseccomp = join(dir, 'noseccomp');
+  bin.go = join(dir, 'gonet');
+  bin.cgo = join(dir, 'gonet-cgo');
+  const go = (cgo: string) => ({
+    ...process.env,
+    CGO_ENABLED: cgo,
+    GOCACHE: join(dir, 'gocache'),
+    GOPATH: join(dir, 'gopath'),
+    GOFLAGS: '',
+    GOPROXY: 'off',
+    GOTOOLCHAIN: 'local',
+  });
+  const steps: Array<[string[], NodeJS.ProcessEnv?]> = [
+    [['gcc', '-static', '-O2', '-Wall', '-o', bin.gcc, c]],
+    [['musl-gcc', '-static', '-O2', '-Wall', '-o', bin.musl, c]],
+    [['gcc', '-O2', '-Wall', '-o', bin.noseccomp, join(SOURCES, 'noseccomp.c')]],
+    [['go', 'build', '-o', bin.go, join(SOURCES, 'gonet.go')], go('0')],
+  ];
+  const results = await Promise.all(steps.map(([argv, e]) => run(argv, { env: e, timeoutMs: 120_000, cwd: dir })));
+  // The cgo build after the other: they share the cache.
+  results.push(await run(['go', 'build', '-o', bin.cgo, join(SOURCES, 'gonet.go')], { env: go('1'), timeoutMs: 120_000, cwd: dir }));
+  for (const [i, r] of results.entries()) assert.equal(r.code, 0, `building ${Object.values(bin)[i]}: ${show(r)}`);
+}
+
+before(async () => {
+  await requireTools('busybox', 'gcc', 'musl-gcc', 'go', 'curl', 'python3', 'tayga', 'unbound');
+  requireBuilt();
+  assert.ok(existsSync(SUPERVISOR), `${SUPERVISOR} is missing: run npm run build`);
+  dir = mkdtempSync(join(tmpdir(), 'tnat64-seccomp-test-'));
+  const [a, b, built] = await Promise.allSettled([Lab.create({}), Lab.create({ nameservers: [SERVER_IPV4] }), build()]);
+  if (a.status === 'fulfilled') lab = a.value;
+  if (b.status === 'fulfilled') v4dns = b.value;
+  for (const r of [a, b, built]) if (r.status === 'rejected') throw r.reason;
+  env = labEnv(lab);
+  v4env = labEnv(v4dns);
+});
+
+after(async () => {
+  await Promise.all([lab?.destroy(), v4dns?.destroy()]);
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('without tnat64 the static programs cannot reach IPv4 (the control)', () => {
+  test('busybox wget, the C client and the Go program get "network unreachable"', async () => {
+    const w = await lab.run(['busybox', 'wget', '-q', '-O-', `http://${SERVER_IPV4}/`]);
+    assert.notEqual(w.code, 0, show(w));
+    assert.match(w.stderr, /Network is unreachable/, show(w));
+    const c = await lab.run([bin.gcc, 'tcp', SERVER_IPV4, '80', 'GET / HTTP/1.0\\r\\n\\r\\n']);
+    assert.deepEqual([c.code, lastJson(c).errno], [1, 'ENETUNREACH'], show(c));
+    const g = await lab.run([bin.go, 'http', 'tcp4', `${SERVER_IPV4}:80`]);
+    assert.equal(g.code, 1, show(g));
+    assert.match(String(lastJson(g).text), /network is unreachable/, show(g));
+  });
+});
+
+describe('busybox (statically linked), with no flag', () => {
+  test('wget: the body', async () => {
+    const r = await lab.run(tn('busybox', 'wget', '-q', '-O-', `http://${SERVER_IPV4}/`), { env, timeoutMs: 15_000 });
+    assert.equal(r.code, 0, show(r));
+    assert.equal(r.stdout, HTTP_BODY);
+  });
+
+  test('nc to the TCP echo port: the bytes come back', async () => {
+    const r = await lab.run(tn('busybox', 'nc', SERVER_IPV4, String(PORTS.echo)), { env, input: 'through busybox nc\n', timeoutMs: 15_000 });
+    assert.equal(r.code, 0, show(r));
+    assert.equal(r.stdout, 'through busybox nc\n');
+  });
+
+  test('nslookup to the IPv4-only nameserver: the A record', async () => {
+    const r = await lab.run(tn('busybox', 'nslookup', SERVER_NAME, SERVER_IPV4), { env, timeoutMs: 15_000 });
+    assert.equal(r.code, 0, show(r));
+    assert.match(r.stdout, new RegExp(`^Server:\\s+${SERVER_IPV4.replace(/\./g, '\\.')}$`, 'm'), show(r));
+    assert.match(r.stdout, new RegExp(`Name:\\s+${SERVER_NAME.replace(/\./g, '\\.')}\\s+Address:\\s+${SERVER_IPV4.replace(/\./g, '\\.')}\\s*$`, 'm'), show(r));
+  });
+
+  test('children of a supervised program are supervised: two wgets from busybox sh', async () => {
+    const r = await lab.run(
+      tn('busybox', 'sh', '-c', `busybox wget -q -O- http://${SERVER_IPV4}/ && busybox wget -q -O- http://${SERVER_IPV4}:${PORTS.httpAlt}/`),
+      { env, timeoutMs: 15_000 },
+    );
+    assert.equal(r.code, 0, show(r));
+    assert.equal(r.stdout, HTTP_BODY + HTTP_BODY);
+  });
+
+  test('a dynamically linked child of a supervised program (curl from busybox sh) gets through NAT64', async () => {
+    const r = await lab.run(tn('busybox', 'sh', '-c', `curl -sS --max-time 5 http://${SERVER_IPV4}/whoami`), { env, timeoutMs: 15_000 });
+    assert.equal(r.code, 0, show(r));
+    assert.equal(lab.poolOf(r.stdout), 0, show(r));
+  });
+});
+
+interface Addr {
+  family: string;
+  address: string;
+  port: number;
+  len: number;
+}
+const inet = (address: string, port: number): Addr => ({ family: 'AF_INET', address, port, len: 16 });
+
+for (const [name, which] of [['gcc -static', 'gcc'], ['musl-gcc -static', 'musl']] as const) {
+  describe(`a C client built with ${name}`, () => {
+    const prog = () => bin[which];
+
+    test('tcp: blocking connect, getpeername is AF_INET 203.0.113.2:80, getsockname AF_INET, the HTTP body', async () => {
+      const r = await lab.run(tn(prog(), 'tcp', SERVER_IPV4, String(PORTS.http), 'GET / HTTP/1.0\\r\\nHost: x\\r\\n\\r\\n'), { env });
+      assert.equal(r.code, 0, show(r));
+      const o = lastJson<{ peer: Addr; sock: Addr; data: string }>(r);
+      assert.deepEqual(o.peer, inet(SERVER_IPV4, PORTS.http));
+      assert.equal(o.sock.family, 'AF_INET', show(r));
+      assert.equal(o.sock.len, 16);
+      assert.match(o.sock.address, /^\d+\.\d+\.\d+\.\d+$/);
+      assert.ok(o.sock.port > 0);
+      assert.match(o.data, /^HTTP\/1\.1 200 /, show(r));
+      assert.ok(o.data.endsWith(`\r\n\r\n${HTTP_BODY}`), show(r));
+    });
+
+    test('tcp: echo, with shutdown(SHUT_WR)', async () => {
+      const r = await lab.run(tn(prog(), 'tcp', SERVER_IPV4, String(PORTS.echo), 'static echo\\n', 'shut'), { env });
+      assert.equal(r.code, 0, show(r));
+      const o = lastJson<{ peer: Addr; data: string }>(r);
+      assert.deepEqual([o.peer, o.data], [inet(SERVER_IPV4, PORTS.echo), 'static echo\n']);
+    });
+
+    test('nonblocking: epoll registered before connect fires EPOLLOUT, SO_ERROR 0, still O_NONBLOCK, echo', async () => {
+      const r = await lab.run(tn(prog(), 'nonblocking', SERVER_IPV4, String(PORTS.echo), 'through epoll'), { env });
+      assert.equal(r.code, 0, show(r));
+      const o = lastJson(r);
+      assert.equal(o.sock && (o.sock as Addr).family, 'AF_INET', show(r));
+      delete o.sock;
+      assert.deepEqual(o, {
+        mode: 'nonblocking',
+        connect: 'EINPROGRESS',
+        events: 1,
+        epollout: true,
+        fd: true,
+        so_error: '0',
+        nonblock: true,
+        peer: inet(SERVER_IPV4, PORTS.echo),
+        data: 'through epoll',
+      });
+    });
+
+    test('udp: sendto the echo port, recvfrom says AF_INET 203.0.113.2:7', async () => {
+      const r = await lab.run(tn(prog(), 'udp', SERVER_IPV4, String(PORTS.echo), 'a datagram'), { env });
+      assert.equal(r.code, 0, show(r));
+      assert.deepEqual(lastJson(r), { mode: 'udp', from: inet(SERVER_IPV4, PORTS.echo), data: 'a datagram' });
+    });
+
+    test('server on 0.0.0.0: IPv6 peers (the host\'s own address, ::1) accepted as AF_INET stand-ins, 127.0.0.1 as itself', async () => {
+      const port = which === 'gcc' ? 5555 : 5556;
+      const srv = lab.spawn(tn(prog(), 'server', String(port), '3'), { env, timeoutMs: 20_000 });
+      try {
+        await lab.waitFor(srv, '"listening"');
+        const c = await lab.run(py(`
+          import json, socket, sys
+          out = []
+          for host in sys.argv[1:]:
+              s = socket.create_connection((host, ${port}), timeout=5)
+              s.sendall(b"from " + host.encode() + b"\\n")
+              data = b""
+              while not data.endswith(b"\\n"):
+                  chunk = s.recv(100)
+                  if not chunk: break
+                  data += chunk
+              out.append(data.decode()); s.close()
+          print(json.dumps(out))`, lab.addresses.client.ipv6!, '::1', '127.0.0.1'));
+        assert.equal(c.code, 0, show(c));
+        assert.deepEqual(lastJson(c), [`FROM ${lab.addresses.client.ipv6!.toUpperCase()}\n`, 'FROM ::1\n', 'FROM 127.0.0.1\n']);
+        const r = await srv.exited;
+        assert.equal(r.code, 0, show(r));
+        const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, Addr | string>);
+        assert.deepEqual(lines[0], { listening: inet('0.0.0.0', port) });
+        const [v6, lo6, lo4] = lines.slice(1) as Array<{ accepted: Addr; peer: Addr; sock: Addr; data: string }>;
+        for (const [a, from] of [[v6, lab.addresses.client.ipv6!], [lo6, '::1']] as const) {
+          assert.equal(a?.data, `from ${from}\n`, show(r));
+          assert.equal(a.accepted.family, 'AF_INET', show(r));
+          assert.equal(a.accepted.len, 16);
+          assert.match(a.accepted.address, /^198\.19\.\d+\.\d+$/, show(r));
+          assert.deepEqual(a.peer, a.accepted, 'getpeername agrees with accept');
+          assert.equal(a.sock.family, 'AF_INET');
+        }
+        assert.notEqual(v6!.accepted.address, lo6!.accepted.address, 'two IPv6 peers, two stand-ins');
+        assert.equal(lo4?.data, 'from 127.0.0.1\n', show(r));
+        assert.deepEqual([lo4.accepted.family, lo4.accepted.address, lo4.peer], ['AF_INET', '127.0.0.1', lo4.accepted]);
+      } finally {
+        await srv.stop();
+      }
+    });
+  });
+}
+
+interface GoConn {
+  remote: string;
+  remoteIP: string;
+  remoteIs4: boolean;
+  local: string;
+  localIs4: boolean;
+  body?: string;
+  reply?: string;
+  status?: string;
+}
+
+for (const [name, which] of [['CGO_ENABLED=0', 'go'], ['CGO_ENABLED=1', 'cgo']] as const) {
+  describe(`Go, ${name}`, () => {
+    const prog = () => bin[which];
+
+    for (const network of ['tcp', 'tcp4']) {
+      test(`net.Dial("${network}", "203.0.113.2:80"): HTTP body, RemoteAddr as dialled, LocalAddr IPv4`, async () => {
+        const r = await lab.run(tn(prog(), 'http', network, `${SERVER_IPV4}:${PORTS.http}`), { env });
+        assert.equal(r.code, 0, show(r));
+        const o = lastJson<GoConn>(r);
+        assert.deepEqual([o.status, o.body, o.remote, o.localIs4], ['HTTP/1.1 200 OK', HTTP_BODY, `${SERVER_IPV4}:${PORTS.http}`, true], show(r));
+      });
+    }
+
+    test('net.Dial("udp4") to the echo port: the reply, RemoteAddr, LocalAddr IPv4', async () => {
+      const r = await lab.run(tn(prog(), 'udp', 'udp4', `${SERVER_IPV4}:${PORTS.echo}`, 'go datagram'), { env });
+      assert.equal(r.code, 0, show(r));
+      const o = lastJson<GoConn>(r);
+      assert.deepEqual([o.reply, o.remote, o.localIs4], ['go datagram', `${SERVER_IPV4}:${PORTS.echo}`, true], show(r));
+    });
+
+    test('ListenPacket("udp4") WriteTo/ReadFrom: the sender is 203.0.113.2:7', async () => {
+      const r = await lab.run(tn(prog(), 'udpfrom', `${SERVER_IPV4}:${PORTS.echo}`, 'go unconnected'), { env });
+      assert.equal(r.code, 0, show(r));
+      assert.deepEqual(lastJson(r), { reply: 'go unconnected', from: `${SERVER_IPV4}:${PORTS.echo}`, fromIP: SERVER_IPV4, fromIs4: true });
+    });
+
+    test('net.Dial("tcp4", "server.lab.example:80"), the lab\'s resolver: the A record, through NAT64', async () => {
+      const r = await lab.run(tn(prog(), 'http', 'tcp4', `${SERVER_NAME}:${PORTS.http}`), { env });
+      assert.equal(r.code, 0, show(r));
+      const o = lastJson<GoConn>(r);
+      assert.deepEqual([o.body, o.remote, o.localIs4], [HTTP_BODY, `${SERVER_IPV4}:${PORTS.http}`, true], show(r));
+    });
+
+    test('Listen("tcp4", "0.0.0.0:PORT") reached by curl -6: RemoteAddr is an IPv4 stand-in; Listen("tcp") shows IPv6 as it is', async () => {
+      const port = which === 'go' ? 5557 : 5558;
+      const v6 = lab.addresses.client.ipv6!;
+      const srv = lab.spawn(tn(prog(), 'server', 'tcp4', `0.0.0.0:${port}`, '2'), { env, timeoutMs: 20_000 });
+      try {
+        await lab.waitFor(srv, '"listening"');
+        const bodies: string[] = [];
+        for (const host of [v6, '::1']) {
+          const c = await lab.run(['curl', '-6', '-sS', '--max-time', '5', `http://[${host}]:${port}/`]);
+          assert.equal(c.code, 0, show(c));
+          bodies.push(c.stdout.trim());
+        }
+        const r = await srv.exited;
+        assert.equal(r.code, 0, show(r));
+        const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as GoConn & { listening?: string });
+        assert.equal(lines[0]!.listening, `0.0.0.0:${port}`, show(r));
+        for (const [i, seen] of lines.slice(1).entries()) {
+          assert.match(seen.remote, /^198\.19\.\d+\.\d+:\d+$/, show(r));
+          assert.equal(seen.remoteIs4, true);
+          assert.equal(seen.localIs4, true);
+          assert.equal(bodies[i], seen.remote, 'curl got the address the server reported');
+        }
+        assert.equal(lines.length, 3, show(r));
+      } finally {
+        await srv.stop();
+      }
+      // An IPv6 listener is not the engine's business: the real address.
+      const dual = lab.spawn(tn(prog(), 'server', 'tcp', `0.0.0.0:${port + 10}`, '1'), { env, timeoutMs: 20_000 });
+      try {
+        await lab.waitFor(dual, '"listening"');
+        const c = await lab.run(['curl', '-6', '-sS', '--max-time', '5', `http://[${v6}]:${port + 10}/`]);
+        assert.equal(c.code, 0, show(c));
+        const r = await dual.exited;
+        const seen = lastJson<GoConn>(r);
+        assert.deepEqual([seen.remoteIP, seen.remoteIs4, c.stdout.trim()], [v6, false, seen.remote], show(r));
+      } finally {
+        await dual.stop();
+      }
+    });
+
+    test('16 goroutines x 500 connects to the echo server: all 8000 succeed', async () => {
+      const r = await lab.run(tn(prog(), 'many', `${SERVER_IPV4}:${PORTS.echo}`, '16', '500'), { env, timeoutMs: 60_000 });
+      assert.equal(r.code, 0, show(r));
+      const o = lastJson<{ ok: number; failed: number; firstError?: string }>(r);
+      assert.deepEqual([o.ok, o.failed, o.firstError], [8000, 0, undefined], show(r));
+    });
+  });
+}
+
+describe('Go\'s own resolver with only an IPv4 nameserver in resolv.conf', () => {
+  test('the lab\'s client names only 203.0.113.2; without tnat64 the lookup fails', async () => {
+    const conf = await v4dns.run(['cat', '/etc/resolv.conf']);
+    assert.deepEqual(conf.stdout.match(/^nameserver .*/gm), [`nameserver ${SERVER_IPV4}`], show(conf));
+    const r = await v4dns.run([bin.go, 'http', 'tcp4', `${SERVER_NAME}:${PORTS.http}`], { timeoutMs: 15_000 });
+    assert.equal(r.code, 1, show(r));
+    assert.equal(lastJson(r).error, 'dial', show(r));
+  });
+
+  for (const [name, which] of [['CGO_ENABLED=0', 'go'], ['CGO_ENABLED=1', 'cgo']] as const) {
+    for (const network of ['tcp', 'tcp4']) {
+      test(`${name}: net.Dial("${network}", "server.lab.example:80") resolves through NAT64 and connects`, async () => {
+        const r = await v4dns.run(tn(bin[which], 'http', network, `${SERVER_NAME}:${PORTS.http}`), { env: v4env, timeoutMs: 15_000 });
+        assert.equal(r.code, 0, show(r));
+        const o = lastJson<GoConn>(r);
+        assert.deepEqual([o.body, o.remote, o.localIs4], [HTTP_BODY, `${SERVER_IPV4}:${PORTS.http}`, true], show(r));
+      });
+    }
+  }
+});
+
+/** Read a /proc file, '' if the process is gone. */
+function proc(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+function exe(pid: number): string {
+  try {
+    return readlinkSync(`/proc/${pid}/exe`);
+  } catch {
+    return '';
+  }
+}
+/** The pids whose parent is pid (from /proc/N/stat: no CONFIG_PROC_CHILDREN needed). */
+function childrenOf(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((e) => /^\d+$/.test(e))
+    .filter((e) => Number(/^\d+ \(.*\) \S+ (\d+)/s.exec(proc(`/proc/${e}/stat`))?.[1]) === pid)
+    .map(Number);
+}
+/** Gone: no /proc entry, or a zombie nobody reaped yet. */
+const gone = (pid: number) => {
+  const stat = proc(`/proc/${pid}/stat`);
+  return stat === '' || /^\d+ \(.*\) [ZX]/.test(stat);
+};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * `tnat64 busybox sleep 30` in the background: the supervisor's pid (what `ip netns exec` and the launcher exec'd
+ * into) and the program's (its child, once it is busybox).
+ */
+async function sleeper(): Promise<{ bg: Background; supervisor: number; program: number }> {
+  const bg = lab.spawn(tn('busybox', 'sleep', '30'), { env, timeoutMs: 40_000 });
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    if (exe(bg.pid).endsWith('/tnat64-seccomp')) {
+      const children = childrenOf(bg.pid);
+      const program = children.find((c) => exe(c).endsWith('/busybox') && proc(`/proc/${c}/cmdline`).includes('sleep'));
+      if (program) return { bg, supervisor: bg.pid, program };
+    }
+    if (Date.now() > deadline) {
+      await bg.stop();
+      assert.fail(`no supervised busybox sleep under pid ${bg.pid} (exe ${exe(bg.pid)}): ${bg.stderr()}`);
+    }
+    await sleep(20);
+  }
+}
+
+async function goneWithin(pid: number, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (!gone(pid)) {
+    if (Date.now() > deadline) return false;
+    await sleep(20);
+  }
+  return true;
+}
+
+describe('exit status and signals', () => {
+  test('the program\'s exit status: busybox sh -c "exit 7" exits 7', async () => {
+    const r = await lab.run(tn('busybox', 'sh', '-c', 'exit 7'), { env });
+    assert.deepEqual([r.code, r.signal], [7, null], show(r));
+  });
+
+  test('a program that dies of SIGTERM (kill -TERM $$ from inside): tnat64 dies of SIGTERM', async () => {
+    const r = await lab.run(tn('busybox', 'sh', '-c', 'kill -TERM $$; sleep 5'), { env });
+    assert.deepEqual([r.code, r.signal], [null, 'SIGTERM'], show(r));
+    assert.ok(r.durationMs < 4000, `took ${r.durationMs} ms`);
+  });
+
+  for (const sig of ['SIGTERM', 'SIGINT'] as const) {
+    test(`${sig} sent to tnat64 (the supervisor) reaches the program: busybox sleep 30 ends at once, tnat64 dies of ${sig}`, async () => {
+      const { bg, supervisor, program } = await sleeper();
+      const sent = Date.now();
+      process.kill(supervisor, sig);
+      const r = await Promise.race([bg.exited, sleep(3000).then(() => null)]);
+      const took = Date.now() - sent;
+      if (!r) await bg.stop();
+      assert.ok(r, `tnat64 still running 3 s after ${sig}`);
+      assert.deepEqual([r.code, r.signal], [null, sig], show(r));
+      assert.ok(took < 2000, `took ${took} ms`);
+      assert.ok(await goneWithin(program, 1000), `the program (pid ${program}) is still there`);
+    });
+  }
+
+  test('SIGKILL of tnat64 leaves no program behind (its pid gone within a second)', async () => {
+    const { bg, supervisor, program } = await sleeper();
+    process.kill(supervisor, 'SIGKILL');
+    const r = await bg.exited;
+    assert.equal(r.signal, 'SIGKILL', show(r));
+    const ok = await goneWithin(program, 1000);
+    if (!ok) process.kill(program, 'SIGKILL');
+    assert.ok(ok, `the program (pid ${program}, ${exe(program)}) outlived its supervisor`);
+  });
+
+  test('SIGKILL of the program: tnat64 dies of SIGKILL', async () => {
+    const { bg, program } = await sleeper();
+    process.kill(program, 'SIGKILL');
+    const r = await Promise.race([bg.exited, sleep(3000).then(() => null)]);
+    if (!r) await bg.stop();
+    assert.ok(r, 'tnat64 still running 3 s after its program was killed');
+    assert.deepEqual([r.code, r.signal], [null, 'SIGKILL'], show(r));
+  });
+});
+
+describe('the engine is chosen per program', () => {
+  const engineOf = async (program: string) => {
+    const r = await lab.run([SUPERVISOR, '--engine-of', program]);
+    assert.equal(r.code, 0, show(r));
+    return r.stdout.trim();
+  };
+  const script = (name: string, text: string) => {
+    const file = join(dir, name);
+    writeFileSync(file, text);
+    chmodSync(file, 0o755);
+    return file;
+  };
+
+  test('--engine-of: curl preload (dynamic), busybox seccomp (static), the Go programs seccomp (go), the C clients seccomp', async () => {
+    assert.match(await engineOf('curl'), /^preload dynamic \S*\/curl$/);
+    assert.match(await engineOf('busybox'), /^seccomp static \S*\/busybox$/);
+    assert.equal(await engineOf('/bin/busybox'), 'seccomp static /bin/busybox');
+    assert.equal(await engineOf(bin.go), `seccomp go ${bin.go}`);
+    assert.equal(await engineOf(bin.cgo), `seccomp go ${bin.cgo}`);
+    assert.equal(await engineOf(bin.gcc), `seccomp static ${bin.gcc}`);
+    assert.equal(await engineOf(bin.musl), `seccomp static ${bin.musl}`);
+  });
+
+  test('#! scripts are judged by their interpreter: #!/bin/busybox sh seccomp, #!/bin/sh (dash) preload; and run so', async () => {
+    const bb = script('busybox-script', `#!/bin/busybox sh\nbusybox wget -q -O- http://${SERVER_IPV4}/\n`);
+    const sh = script('sh-script', '#!/bin/sh\necho dash\n');
+    assert.match(await engineOf(bb), /^seccomp static \S*busybox$/);
+    assert.match(await engineOf(sh), /^preload dynamic /);
+    const r = await lab.run(tn(bb), { env, timeoutMs: 15_000 });
+    assert.equal(r.code, 0, show(r));
+    assert.equal(r.stdout, HTTP_BODY);
+    const d = await lab.run(tn(sh), { env });
+    assert.deepEqual([d.code, d.stdout], [0, 'dash\n'], show(d));
+  });
+
+  test('forced: --engine preload (and TNAT64_ENGINE=preload) cannot reach busybox wget, auto and seccomp can', async () => {
+    const wget = ['busybox', 'wget', '-q', '-O-', `http://${SERVER_IPV4}/`];
+    for (const [argv, e] of [
+      [tn('--engine', 'preload', ...wget), env],
+      [tn('--engine=preload', ...wget), env],
+      [tn(...wget), { ...env, TNAT64_ENGINE: 'preload' }],
+    ] as const) {
+      const r = await lab.run(argv, { env: e, timeoutMs: 15_000 });
+      assert.notEqual(r.code, 0, `${argv.join(' ')}: ${show(r)}`);
+      assert.equal(r.stdout, '');
+      assert.match(r.stderr, /Network is unreachable/, show(r));
+    }
+    for (const [argv, e] of [
+      [tn('--engine', 'auto', ...wget), env],
+      [tn('--engine', 'seccomp', ...wget), env],
+      [tn(...wget), { ...env, TNAT64_ENGINE: 'seccomp' }],
+    ] as const) {
+      const r = await lab.run(argv, { env: e, timeoutMs: 15_000 });
+      assert.equal(r.code, 0, `${argv.join(' ')}: ${show(r)}`);
+      assert.equal(r.stdout, HTTP_BODY);
+    }
+  });
+
+  test('forced: --engine seccomp for a dynamic program (curl -4) works too', async () => {
+    const r = await lab.run(tn('--engine', 'seccomp', 'curl', '-4', '-sS', '--max-time', '5', `http://${SERVER_IPV4}/`), { env, timeoutMs: 15_000 });
+    assert.equal(r.code, 0, show(r));
+    assert.equal(r.stdout, HTTP_BODY);
+  });
+});
+
+describe('where seccomp is refused (seccomp() fails with ENOSYS)', () => {
+  test('the program runs unchanged, with its own exit status, and tnat64 says so once', async () => {
+    const r = await lab.run([bin.noseccomp, ...tn('busybox', 'sh', '-c', 'echo ran; exit 3')], { env });
+    assert.deepEqual([r.code, r.signal, r.stdout], [3, null, 'ran\n'], show(r));
+    const lines = r.stderr.split('\n').filter(Boolean);
+    assert.equal(lines.filter((l) => l.startsWith('tnat64:')).length, 1, show(r));
+    assert.equal(lines.filter((l) => /seccomp/i.test(l)).length, 1, show(r));
+  });
+});
