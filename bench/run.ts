@@ -5,11 +5,12 @@
  *
  * Parts: per-call and bulk ratios in a namespace with the prefix routed to lo; user-space instructions per call
  * (callgrind); resident memory and launch time; then, in the lab (src/lab), tnat64 against a 464XLAT CLAT (a TAYGA on
- * the client host) for a bulk transfer and a connect loop, and the first connect with the prefix discovered or known.
+ * the client host) for a bulk transfer and a connect loop, and the first connect with the prefix discovered or known;
+ * the seccomp engine: static programs supervised against the same programs built for IPv6, and one notification.
  *
  * Knobs (environment): BENCH_ROUNDS, BENCH_CONNECTS, BENCH_DATAGRAMS, BENCH_NAME_CALLS, BENCH_BULK_BYTES,
  * BENCH_BULK_ROUNDS, BENCH_LAB_BYTES, BENCH_LAB_ROUNDS, BENCH_LAB_CONNECTS, BENCH_DISCOVERY_ROUNDS;
- * BENCH_SKIP=lab,callgrind,bulk (comma-separated parts to leave out); BENCH_SAVE=1 also writes bench/results/latest.json
+ * BENCH_SKIP=lab,callgrind,bulk,seccomp (comma-separated parts to leave out); BENCH_SAVE=1 also writes bench/results/latest.json
  * and latest.md (the committed copy the README's table comes from).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -147,6 +148,62 @@ function launchAdded(): { added: Summary; preloadOnly: Summary; bare: Summary } 
     bare.push(b);
   }
   return { added: summarize(added), preloadOnly: summarize(preloadOnly), bare: summarize(bare) };
+}
+
+/**
+ * The seccomp engine: static builds of the same benchmark programs, the IPv4 one under the supervisor against the
+ * IPv6 one run natively, in the same namespace; the cost of one notification round trip apart from tnat64
+ * (bench/notify.c); launch of a static program.
+ */
+const supervisor = join(root, 'build', 'tnat64-seccomp');
+const staticBin = (name: string) => join(root, 'build', `bench-${name}-static`);
+const notifyBin = join(root, 'build', 'bench-notify');
+const supervised = { TNAT64_PREFIX: PREFIX, TNAT64_CONF_FILE: '/nonexistent' };
+
+function seccompPart(port: () => number): { pairs: Pair[]; roundTrip: Record<string, Summary>; launch: Record<string, Summary> } {
+  const pairs: Pair[] = [];
+  const n = String(DATAGRAMS);
+  const sup = (bin: string, args: string[]) => inNs([supervisor, '--', staticBin(bin), ...args], supervised).trim();
+  pairs.push(
+    pairRounds('seccomp engine: socket + connect + close via NAT64 (static IPv4 program supervised / static IPv6 program)', 2.0, 'ns/connect',
+      () => Number(sup('connect', ['4', DEST4, String(port()), String(CONNECTS)])),
+      () => Number(inNs([staticBin('connect'), '6', DEST6, String(port()), String(CONNECTS)]).trim())),
+  );
+  pairs.push(
+    pairRounds('seccomp engine: unconnected UDP sendto via NAT64 (supervised / native IPv6)', 3.0, 'ns/sendto',
+      () => Number(sup('udp', ['send', '4', DEST4, String(port()), n])),
+      () => Number(inNs([staticBin('udp'), 'send', '6', DEST6, String(port()), n]).trim())),
+  );
+  if (!SKIP.has('bulk')) {
+    pairs.push(
+      pairRounds(`seccomp engine: bulk ${BULK_BYTES >> 20} MiB over TCP via NAT64 (supervised / native IPv6)`, '1.00 ± 0.02', 's',
+        () => Number(sup('bulk', ['loop', '4', DEST4, String(port()), String(BULK_BYTES)]).split(' ')[0]),
+        () => Number(inNs([staticBin('bulk'), 'loop', '6', DEST6, String(port()), String(BULK_BYTES)]).trim().split(' ')[0]),
+        BULK_ROUNDS),
+    );
+  }
+  const calls = String(Math.max(2000, Math.floor(DATAGRAMS / 5)));
+  const roundTrip: Record<string, Summary> = {};
+  for (const mode of ['native', 'sync', 'plain']) {
+    const xs: number[] = [];
+    for (let i = 0; i < 5; i++) xs.push(Number(sh(notifyBin, [calls, mode]).trim()));
+    roundTrip[mode] = summarize(xs);
+  }
+  const busybox = '/bin/busybox';
+  const launch: Record<string, Summary> = {};
+  const sv: number[] = [];
+  const viaLauncher: number[] = [];
+  const bare: number[] = [];
+  for (let i = 0; i < 41; i++) {
+    const b = timeMs([busybox, 'true']);
+    sv.push(timeMs([supervisor, '--', busybox, 'true']) - b);
+    viaLauncher.push(timeMs([launcher, busybox, 'true']) - b);
+    bare.push(b);
+  }
+  launch.supervisor = summarize(sv);
+  launch.launcher = summarize(viaLauncher);
+  launch.bare = summarize(bare);
+  return { pairs, roundTrip, launch };
 }
 
 /** Resident memory (VmRSS, kB) of bench/mem.c with one converted socket, with tnat64 and without. */
@@ -411,12 +468,19 @@ async function main(): Promise<void> {
   sh('gcc', ['-O2', '-Wall', '-Wextra', '-o', namesBin, join(root, 'bench', 'names.c')]);
   sh('gcc', ['-O2', '-Wall', '-Wextra', '-o', bulkBin, join(root, 'bench', 'bulk.c'), '-lpthread']);
   sh('gcc', ['-O2', '-Wall', '-Wextra', '-o', memBin, join(root, 'bench', 'mem.c')]);
+  if (!SKIP.has('seccomp')) {
+    for (const [name, libs] of [['connect', ['-lpthread']], ['udp', []], ['bulk', ['-lpthread']]] as const) {
+      sh('gcc', ['-O2', '-static', '-Wall', '-Wextra', '-o', staticBin(name), join(root, 'bench', `${name}.c`), ...libs]);
+    }
+    sh('gcc', ['-O2', '-Wall', '-Wextra', '-o', notifyBin, join(root, 'bench', 'notify.c'), '-lpthread']);
+  }
   sh('ip', ['netns', 'add', ns]);
   const started = Date.now();
   const results: Pair[] = [];
   let launch: ReturnType<typeof launchAdded>;
   let memory: ReturnType<typeof memoryAdded>;
   let instr: Instr[] = [];
+  let seccomp: ReturnType<typeof seccompPart> | undefined;
   try {
     inNs(['ip', 'link', 'set', 'lo', 'up']);
     inNs(['ip', '-6', 'route', 'add', 'local', PREFIX, 'dev', 'lo']);
@@ -478,6 +542,7 @@ async function main(): Promise<void> {
           () => bulkNs(6, DEST6, port++), BULK_ROUNDS),
       );
     }
+    if (!SKIP.has('seccomp')) seccomp = seccompPart(next);
     memory = memoryAdded(next);
     if (!SKIP.has('callgrind')) instr = callgrindPart(next);
     launch = launchAdded();
@@ -511,6 +576,28 @@ async function main(): Promise<void> {
   lines.push(`| launch: \`LD_PRELOAD=libtnat64.so true\` minus \`true\` (the library alone, no launcher) | ` +
     `${launch.preloadOnly.median.toFixed(2)} ms added | ${launch.bare.median.toFixed(2)} ms | – | ` +
     `±${ms(launch.preloadOnly)} ms | – | |`);
+  if (seccomp) {
+    const S = seccomp;
+    for (const p of S.pairs) {
+      lines.push(`| ${p.name} | ${fmt(p.ours.median)} ${p.unit} | ${fmt(p.native.median)} ${p.unit} | ` +
+        `${p.ratio.median.toFixed(3)} | ±${(p.ratio.spread * 100).toFixed(1)}% | ${targetText(p.target)} | ${verdict(p)} |`);
+    }
+    lines.push(`| seccomp engine launch: \`tnat64-seccomp busybox true\` minus \`busybox true\` | ` +
+      `${S.launch.supervisor!.median.toFixed(2)} ms added | ${S.launch.bare!.median.toFixed(2)} ms | – | ` +
+      `±${ms(S.launch.supervisor!)} ms | ≤ 10 ms | ${S.launch.supervisor!.median <= 10 ? 'met' : '**missed**'} |`);
+    lines.push(`| seccomp engine launch through the launcher: \`tnat64 busybox true\` minus \`busybox true\` | ` +
+      `${S.launch.launcher!.median.toFixed(2)} ms added | ${S.launch.bare!.median.toFixed(2)} ms | – | ` +
+      `±${ms(S.launch.launcher!)} ms | – | |`);
+    const rt = S.roundTrip;
+    lines.push('');
+    lines.push(`One seccomp notification round trip on this machine, apart from tnat64 (bench/notify.c: getppid notified ` +
+      `and answered "continue" by another thread): ${fmt(rt.sync!.median - rt.native!.median)} ns added with ` +
+      `SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (the answering thread woken on the caller's CPU), ` +
+      `${fmt(rt.plain!.median - rt.native!.median)} ns with the kernel's default wake-up; getppid itself ` +
+      `${fmt(rt.native!.median)} ns. A supervised connect cycle makes two notified calls (socket, connect); the rest ` +
+      'of its added time is the supervisor\'s own work (pidfd_open, pidfd_getfd, reading the mark, the route, the ' +
+      'connect on its copy, close).');
+  }
   if (labResults) {
     const L = labResults;
     const discoveryNote = 'discovery is met when it adds at most two raw round trips: besides the query, the library ' +
@@ -569,6 +656,7 @@ async function main(): Promise<void> {
         memory,
         launch,
         instructions: instr,
+        seccomp,
         lab: labResults,
       },
       null,

@@ -55,18 +55,28 @@ struct sock {
 	unsigned bits; /* M_*; 0 when the socket is not ours */
 };
 
-static unsigned mark_get(int fd)
+static unsigned dgram_mark(int fd)
 {
 	int v = 0;
 	socklen_t l = sizeof v;
 
-	if (getsockopt(fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &v, &l) == 0)
-		return (v & ~MARK_BITS) == STREAM_MARK ? M_MARKED | (unsigned)(v & MARK_BITS) : 0;
-	l = sizeof v;
-	if (getsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &v, &l) == 0 &&
-	    (v & ~MARK_BITS) == DGRAM_MARK)
+	if (getsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &v, &l) == 0 && (v & ~MARK_BITS) == DGRAM_MARK)
 		return M_MARKED | M_DGRAM | (unsigned)(v & MARK_BITS);
 	return 0;
+}
+
+/* mark_get reads the mark, asking first where it is likelier (dgram: a datagram call). */
+static unsigned mark_get(int fd, int dgram)
+{
+	int v = 0;
+	socklen_t l = sizeof v;
+	unsigned m;
+
+	if (dgram && (m = dgram_mark(fd)) != 0)
+		return m;
+	if (getsockopt(fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &v, &l) == 0)
+		return (v & ~MARK_BITS) == STREAM_MARK ? M_MARKED | (unsigned)(v & MARK_BITS) : 0;
+	return dgram ? 0 : dgram_mark(fd);
 }
 
 static int mark_set(int fd, unsigned bits)
@@ -82,10 +92,11 @@ static int mark_set(int fd, unsigned bits)
 /*
  * sock_open takes the caller's fd tfd: our copy, its mark, and the fd
  * table state lib/core reads (converted, datagram, IPv4 only, accepted,
- * SO_BROADCAST) for our copy's number. Returns 0, or -1 (not a socket we
- * can see: the kernel answers the call).
+ * SO_BROADCAST, asked only when the call goes to an a.b.c.255 address:
+ * want_bcast) for our copy's number; dgram: a datagram call. Returns 0,
+ * or -1 (not a socket we can see: the kernel answers the call).
  */
-static int sock_open(struct sc_call *c, uint64_t tfd, struct sock *s)
+static int sock_open(struct sc_call *c, uint64_t tfd, struct sock *s, int dgram, int want_bcast)
 {
 	unsigned f = T64_FD_KNOWN;
 	int on = 0;
@@ -94,12 +105,12 @@ static int sock_open(struct sc_call *c, uint64_t tfd, struct sock *s)
 	s->bits = 0;
 	if (tfd > 0x7fffffff || (s->fd = sc_fd(c, (int)tfd)) < 0)
 		return -1;
-	s->bits = mark_get(s->fd);
+	s->bits = mark_get(s->fd, dgram);
 	if ((s->bits & M_MARKED) && !(s->bits & M_MAPPED))
 		f |= T64_FD_CONVERTED;
 	if (s->bits & M_DGRAM) {
 		f |= T64_FD_DGRAM;
-		if (getsockopt(s->fd, SOL_SOCKET, SO_BROADCAST, &on, &l) == 0 && on)
+		if (want_bcast && getsockopt(s->fd, SOL_SOCKET, SO_BROADCAST, &on, &l) == 0 && on)
 			f |= T64_FD_BCAST;
 	}
 	if (s->bits & M_V4ONLY)
@@ -294,6 +305,15 @@ static int read_addr(struct sc_call *c, uint64_t p, uint64_t len, union addr *a)
 	return sc_read(c, p, a, (size_t)len);
 }
 
+/* Whether a goes to an a.b.c.255 address (a directed broadcast where the socket has SO_BROADCAST). */
+static int bcast_dest(const union addr *a, socklen_t len)
+{
+	if (a->sa.sa_family == AF_INET && len >= sizeof a->sin)
+		return (ntohl(a->sin.sin_addr.s_addr) & 0xff) == 0xff;
+	return a->sa.sa_family == AF_INET6 && len >= sizeof a->sin6 &&
+	       IN6_IS_ADDR_V4MAPPED(&a->sin6.sin6_addr) && a->sin6.sin6_addr.s6_addr[15] == 0xff;
+}
+
 /* ::ffff:a.b.c.d as the IPv4 address it is. */
 static int unmap(const union addr *a, socklen_t len, struct sockaddr_in *sin)
 {
@@ -349,7 +369,7 @@ static void on_connect(struct sc_call *c)
 	    (a.sa.sa_family != AF_INET && a.sa.sa_family != AF_INET6 &&
 	     !(a.sa.sa_family == AF_UNSPEC)))
 		return;
-	if (sock_open(c, sc_arg(c, 0), &s) < 0)
+	if (sock_open(c, sc_arg(c, 0), &s, 0, bcast_dest(&a, len)) < 0)
 		return;
 	if (route_of(&s, &a, len, &to, &tolen, &sin)) {
 		rc = t64_connect_logic(sc_connect, s.fd, to, tolen);
@@ -367,7 +387,7 @@ static void on_bind(struct sc_call *c)
 
 	if (read_addr(c, sc_arg(c, 1), len, &a) < 0 || a.sa.sa_family != AF_INET)
 		return;
-	if (sock_open(c, sc_arg(c, 0), &s) < 0)
+	if (sock_open(c, sc_arg(c, 0), &s, 0, 0) < 0)
 		return;
 	if (converted(&s)) {
 		rc = t64_bind_logic(bind, s.fd, &a.sa, len);
@@ -391,7 +411,7 @@ static void on_sendto(struct sc_call *c)
 
 	if (read_addr(c, sc_arg(c, 4), len, &a) < 0)
 		return;
-	if (sock_open(c, sc_arg(c, 0), &s) < 0)
+	if (sock_open(c, sc_arg(c, 0), &s, 1, bcast_dest(&a, len)) < 0)
 		return;
 	if (route_of(&s, &a, len, &to, &tolen, &sin) && (buf = data_buf()) != NULL) {
 		if (n > DATA_MAX && (s.bits & M_DGRAM)) {
@@ -476,7 +496,7 @@ static void on_sendmsg(struct sc_call *c)
 	    m.msg_name == NULL || m.msg_namelen == 0 ||
 	    read_addr(c, (uintptr_t)m.msg_name, m.msg_namelen, &a) < 0)
 		return;
-	if (sock_open(c, sc_arg(c, 0), &s) < 0)
+	if (sock_open(c, sc_arg(c, 0), &s, 1, bcast_dest(&a, m.msg_namelen)) < 0)
 		return;
 	if (route_of(&s, &a, m.msg_namelen, &to, &tolen, &sin)) {
 		if (gather(c, &m, ctl.b, sizeof ctl.b, &n) < 0) {
@@ -543,7 +563,7 @@ static void on_recvfrom(struct sc_call *c)
 
 	if (buf == NULL || read_len(c, sc_arg(c, 5), &room) < 0)
 		return;
-	if (sock_open(c, sc_arg(c, 0), &s) < 0)
+	if (sock_open(c, sc_arg(c, 0), &s, 1, 0) < 0)
 		return;
 	if (!(s.bits & M_MARKED) || !(s.bits & M_DGRAM))
 		goto out;
@@ -592,7 +612,7 @@ static void on_name(struct sc_call *c, int peer)
 
 	if (read_len(c, sc_arg(c, 2), &room) < 0)
 		return;
-	if (sock_open(c, sc_arg(c, 0), &s) < 0)
+	if (sock_open(c, sc_arg(c, 0), &s, 0, 0) < 0)
 		return;
 	if (converted(&s)) {
 		alen = room < sizeof a ? room : sizeof a;
@@ -624,7 +644,7 @@ static void on_accept(struct sc_call *c, int four)
 
 	if (read_len(c, sc_arg(c, 2), &room) < 0 || (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)))
 		return;
-	if (sock_open(c, sc_arg(c, 0), &s) < 0)
+	if (sock_open(c, sc_arg(c, 0), &s, 0, 0) < 0)
 		return;
 	if (!converted(&s))
 		goto out;

@@ -49,32 +49,95 @@ static pid_t tgid_of(pid_t tid)
 }
 
 /*
+ * Each receiving thread keeps the pidfds of the threads it answered
+ * lately: opening one costs three system calls per call otherwise. Only
+ * thread pidfds (PIDFD_THREAD) are kept: one of an exited thread fails
+ * with ESRCH, so a reused thread id never reaches a stale process.
+ */
+#define PIDFDS 16
+static __thread struct {
+	pid_t tid;
+	int fd;
+} pidfds[PIDFDS];
+static __thread unsigned pidfds_next;
+
+static int cached(pid_t tid)
+{
+	for (unsigned i = 0; i < PIDFDS; i++)
+		if (pidfds[i].tid == tid && pidfds[i].fd > 0)
+			return (int)i;
+	return -1;
+}
+
+static void keep(pid_t tid, int fd)
+{
+	unsigned i = pidfds_next++ % PIDFDS;
+
+	if (pidfds[i].fd > 0)
+		close(pidfds[i].fd);
+	pidfds[i].tid = tid;
+	pidfds[i].fd = fd;
+}
+
+static void drop(int i)
+{
+	close(pidfds[i].fd);
+	pidfds[i].fd = 0;
+	pidfds[i].tid = 0;
+}
+
+/* open_pidfd opens the caller's pidfd, checked against pid reuse; *thread says whether it is a thread pidfd. */
+static int open_pidfd(struct sc_call *c, int *thread)
+{
+	static int threads = 1; /* pidfd_open takes threads (PIDFD_THREAD, Linux 6.9) */
+	pid_t tid = (pid_t)c->req->pid;
+	int fd = -1;
+
+	*thread = 0;
+	if (threads) {
+		fd = (int)syscall(SYS_pidfd_open, tid, PIDFD_THREAD);
+		if (fd < 0 && errno == EINVAL)
+			threads = 0;
+		*thread = fd >= 0;
+	}
+	if (fd < 0) {
+		pid_t tgid = tgid_of(tid);
+
+		fd = tgid < 0 ? -1 : (int)syscall(SYS_pidfd_open, tgid, 0);
+	}
+	if (fd >= 0 && !sc_valid(c)) {
+		close(fd);
+		errno = ESRCH;
+		return -1;
+	}
+	return fd;
+}
+
+/*
  * sc_fd returns the supervisor's own copy of the caller's fd (the same
  * open file: pidfd_getfd), to be closed by the caller, or -1 with errno
- * (EBADF: no such fd). The caller's identity is checked after the pidfd
- * is opened, so a reused pid never lends us another process's fd.
+ * (EBADF: no such fd). The caller's identity is checked when its pidfd is
+ * opened, so a reused pid never lends us another process's fd.
  */
 int sc_fd(struct sc_call *c, int fd)
 {
-	static int threads = 1; /* pidfd_open takes threads (PIDFD_THREAD) */
 	pid_t tid = (pid_t)c->req->pid;
+	int i = cached(tid), rc, thread;
 
+	if (i >= 0) {
+		rc = (int)syscall(SYS_pidfd_getfd, pidfds[i].fd, fd, 0);
+		if (rc >= 0 || errno != ESRCH)
+			return rc;
+		drop(i);
+	}
 	if (c->pidfd < 0) {
-		if (threads) {
-			c->pidfd = (int)syscall(SYS_pidfd_open, tid, PIDFD_THREAD);
-			if (c->pidfd < 0 && errno == EINVAL)
-				threads = 0;
-		}
-		if (c->pidfd < 0) {
-			pid_t tgid = tgid_of(tid);
-
-			c->pidfd = tgid < 0 ? -1 : (int)syscall(SYS_pidfd_open, tgid, 0);
-		}
-		if (c->pidfd < 0)
+		if ((c->pidfd = open_pidfd(c, &thread)) < 0)
 			return -1;
-		if (!sc_valid(c)) {
-			errno = ESRCH;
-			return -1;
+		if (thread) {
+			keep(tid, c->pidfd);
+			rc = (int)syscall(SYS_pidfd_getfd, c->pidfd, fd, 0);
+			c->pidfd = -1; /* the cache's now */
+			return rc;
 		}
 	}
 	return (int)syscall(SYS_pidfd_getfd, c->pidfd, fd, 0);
