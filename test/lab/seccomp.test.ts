@@ -120,6 +120,20 @@ describe('busybox (statically linked), with no flag', () => {
     assert.equal(r.stdout, HTTP_BODY + HTTP_BODY);
   });
 
+  test('a static program that a dynamic one starts is supervised: busybox from dash, bash and python subprocess', async () => {
+    const url = `http://${SERVER_IPV4}/`;
+    for (const argv of [
+      ['sh', '-c', `busybox wget -q -O- ${url}`],
+      ['bash', '-c', `busybox wget -q -O- ${url}; exit $?`],
+      py(`
+        import subprocess, sys
+        sys.stdout.write(subprocess.run(["busybox", "wget", "-q", "-O-", "${url}"], capture_output=True, check=True).stdout.decode())`),
+    ]) {
+      const r = await lab.run(tn(...argv), { env, timeoutMs: 15_000 });
+      assert.deepEqual([r.code, r.stdout], [0, HTTP_BODY], `${argv[0]}: ${show(r)}`);
+    }
+  });
+
   test('a dynamically linked child of a supervised program (curl from busybox sh) gets through NAT64', async () => {
     const r = await lab.run(tn('busybox', 'sh', '-c', `curl -sS --max-time 5 http://${SERVER_IPV4}/whoami`), { env, timeoutMs: 15_000 });
     assert.equal(r.code, 0, show(r));
@@ -150,6 +164,15 @@ for (const [name, which] of [['gcc -static', 'gcc'], ['musl-gcc -static', 'musl'
       assert.ok(o.sock.port > 0);
       assert.match(o.data, /^HTTP\/1\.1 200 /, show(r));
       assert.ok(o.data.endsWith(`\r\n\r\n${HTTP_BODY}`), show(r));
+    });
+
+    test('::ffff:203.0.113.2 on its own AF_INET6 sockets (Java\'s way): through NAT64, getpeername and recvfrom in the ::ffff: form', async () => {
+      const r = await lab.run(tn(prog(), 'mapped', SERVER_IPV4, String(PORTS.whoami), String(PORTS.echo), ''), { env });
+      assert.equal(r.code, 0, show(r));
+      const o = lastJson<{ peer: Addr; data: string; from: Addr; reply: string }>(r);
+      assert.deepEqual([o.peer.family, o.peer.address, o.peer.port], ['AF_INET6', `::ffff:${SERVER_IPV4}`, PORTS.whoami], show(r));
+      assert.equal(lab.poolOf(o.data.split(' ')[0]!), 0, `the server saw ${o.data.trim()}, not TAYGA's pool: ${show(r)}`);
+      assert.deepEqual([o.from.family, o.from.address, o.from.port, o.reply], ['AF_INET6', `::ffff:${SERVER_IPV4}`, PORTS.echo, 'mapped'], show(r));
     });
 
     test('tcp: echo, with shutdown(SHUT_WR)', async () => {

@@ -322,6 +322,54 @@ static int server(char **argv)
 	return 0;
 }
 
+/*
+ * mapped HOST TCPPORT UDPPORT PAYLOAD: a dual-stack program's way (Java's): its own AF_INET6 sockets, IPV6_V6ONLY
+ * off, connecting and sending to [::ffff:HOST]; prints what getpeername, recvfrom and the server say.
+ */
+static int mapped(char **argv)
+{
+	struct sockaddr_in6 to = { .sin6_family = AF_INET6 };
+	struct sockaddr_storage from;
+	socklen_t len = sizeof from;
+	char payload[4096], text[64];
+	size_t n = unescape(argv[5], payload), got = 0;
+	int off = 0, fd = socket(AF_INET6, SOCK_STREAM, 0), u = socket(AF_INET6, SOCK_DGRAM, 0);
+	ssize_t r;
+
+	snprintf(text, sizeof text, "::ffff:%s", argv[2]);
+	if (fd < 0 || u < 0 || inet_pton(AF_INET6, text, &to.sin6_addr) != 1)
+		fail("socket");
+	setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
+	setsockopt(u, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
+	to.sin6_port = htons((uint16_t)atoi(argv[3]));
+	if (connect(fd, (struct sockaddr *)&to, sizeof to) < 0)
+		fail("connect");
+	fputs("{\"mode\":\"mapped\"", stdout);
+	memset(&from, 0, sizeof from);
+	if (getpeername(fd, (struct sockaddr *)&from, &len) < 0)
+		fail("getpeername");
+	fputs(",\"peer\":", stdout), jaddr(&from, len);
+	partial = 1;
+	if (write(fd, payload, n) != (ssize_t)n)
+		fail("write");
+	while ((r = read(fd, buf + got, sizeof buf - got)) > 0)
+		got += (size_t)r;
+	fputs(",\"data\":", stdout);
+	jstr(buf, got);
+	to.sin6_port = htons((uint16_t)atoi(argv[4]));
+	if (sendto(u, "mapped", 6, 0, (struct sockaddr *)&to, sizeof to) != 6)
+		fail("sendto");
+	len = sizeof from;
+	memset(&from, 0, sizeof from);
+	if ((r = recvfrom(u, buf, sizeof buf, 0, (struct sockaddr *)&from, &len)) < 0)
+		fail("recvfrom");
+	fputs(",\"from\":", stdout), jaddr(&from, len);
+	fputs(",\"reply\":", stdout);
+	jstr(buf, (size_t)r);
+	puts("}");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -333,6 +381,8 @@ int main(int argc, char **argv)
 		return udp(argv);
 	if (argc == 4 && strcmp(argv[1], "server") == 0)
 		return server(argv);
-	fputs("usage: static-client tcp|nonblocking|udp HOST PORT PAYLOAD | server PORT COUNT\n", stderr);
+	if (argc == 6 && strcmp(argv[1], "mapped") == 0)
+		return mapped(argv);
+	fputs("usage: static-client tcp|nonblocking|udp HOST PORT PAYLOAD | server PORT COUNT | mapped HOST TCPPORT UDPPORT PAYLOAD\n", stderr);
 	return 2;
 }
