@@ -447,13 +447,15 @@ static int gather(struct sc_call *c, struct msghdr *m, unsigned char *ctl, size_
 		errno = ENOMEM;
 		return -1;
 	}
-	if (m->msg_iovlen > sizeof iov / sizeof iov[0]) {
+	size_t iovlen = (size_t)m->msg_iovlen; /* int in musl */
+
+	if (iovlen > sizeof iov / sizeof iov[0]) {
 		errno = EMSGSIZE;
 		return -1;
 	}
-	if (sc_read(c, (uintptr_t)m->msg_iov, iov, m->msg_iovlen * sizeof iov[0]) < 0)
+	if (sc_read(c, (uintptr_t)m->msg_iov, iov, iovlen * sizeof iov[0]) < 0)
 		return -1;
-	for (size_t i = 0; i < m->msg_iovlen; i++) {
+	for (size_t i = 0; i < iovlen; i++) {
 		k = iov[i].iov_len;
 		if (k > DATA_MAX - n) {
 			errno = EMSGSIZE;
@@ -464,7 +466,7 @@ static int gather(struct sc_call *c, struct msghdr *m, unsigned char *ctl, size_
 		n += k;
 	}
 	(void)mine;
-	if (m->msg_controllen > ctlroom) {
+	if ((size_t)m->msg_controllen > ctlroom) {
 		errno = ENOBUFS;
 		return -1;
 	}

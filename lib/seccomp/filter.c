@@ -18,6 +18,11 @@
 #error "tnat64-seccomp: no seccomp architecture for this machine"
 #endif
 
+/* musl's headers leave it to the kernel's, which define it in asm/unistd.h. */
+#if defined(__x86_64__) && !defined(__X32_SYSCALL_BIT)
+#define __X32_SYSCALL_BIT 0x40000000
+#endif
+
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define LO 0
 #define HI 4

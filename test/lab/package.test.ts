@@ -53,7 +53,10 @@ test('npm pack, then npm install into an empty directory with no C compiler on P
   assert.deepEqual(tarballs, [`tnat64-${packageVersion}.tgz`]);
   const list = await run(['tar', '-tzf', join(scratch, tarballs[0]!)]);
   const files = list.stdout.split('\n');
-  for (const platform of ['linux-x64-gnu', 'linux-arm64-gnu', 'linux-x64-musl']) assert.ok(files.includes(`package/prebuilt/${platform}/libtnat64.so`), platform);
+  for (const platform of ['linux-x64-gnu', 'linux-arm64-gnu', 'linux-x64-musl']) {
+    assert.ok(files.includes(`package/prebuilt/${platform}/libtnat64.so`), platform);
+    assert.ok(files.includes(`package/prebuilt/${platform}/tnat64-seccomp`), `${platform}: the seccomp engine`);
+  }
   assert.ok(files.includes('package/build/man/tnat64.1') && files.includes('package/build/completion/tnat64.bash'), 'man page, completion');
   assert.ok(!files.includes('package/build/libtnat64.so'), 'a build of the packing machine is not shipped: it would win over the prebuilt ones');
 
@@ -86,6 +89,9 @@ test('the installed tnat64 runs curl through the lab\'s NAT64, no compiler on PA
   assert.equal(without.code, 7, `without tnat64 curl cannot connect: ${show(without)}`);
   const r = await lab.run(['/usr/bin/env', `PATH=${bare}`, 'sh', '-c', script], { env });
   assert.deepEqual([r.code, r.stdout], [0, HTTP_BODY], show(r));
+  // A static program: the package's prebuilt seccomp engine.
+  const bb = await lab.run(['/usr/bin/env', `PATH=${bare}`, 'tnat64', '/bin/busybox', 'wget', '-q', '-O-', `http://${SERVER_IPV4}/`], { env });
+  assert.deepEqual([bb.code, bb.stdout], [0, HTTP_BODY], show(bb));
 });
 
 test('the arm64 library is an aarch64 ELF shared object of this version', async (t) => {
