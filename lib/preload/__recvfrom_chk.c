@@ -9,9 +9,10 @@
 #ifdef __GLIBC__
 /*
  * __recvfrom_chk receives like glibc's: a buffer smaller than n goes to
- * the real one (which reports the overflow and aborts); a converted
- * datagram socket asked for the sender goes through t64_recvfrom_logic
- * (glibc's own calls recvfrom inside libc, where our hook is not seen).
+ * the real one (which reports the overflow and aborts); a converted or
+ * mapped datagram socket asked for the sender goes through recvfrom's
+ * logic (glibc's own calls recvfrom inside libc, where our hook is not
+ * seen).
  * Returns the bytes received, or -1 with errno.
  */
 T64_EXPORT T64_RET___recvfrom_chk __recvfrom_chk(T64_SIG___recvfrom_chk)
@@ -22,8 +23,12 @@ T64_EXPORT T64_RET___recvfrom_chk __recvfrom_chk(T64_SIG___recvfrom_chk)
 	if (chk == NULL)
 		return -1;
 	if (t64_busy || n > buflen || T64_SA(addr) == NULL ||
-	    !t64_recv_converted(fd) || (real = T64_REAL(recvfrom)) == NULL)
+	    (real = T64_REAL(recvfrom)) == NULL)
 		return chk(fd, buf, n, buflen, flags, addr, lenp);
-	return t64_recvfrom_logic(real, fd, buf, n, flags, T64_SA(addr), lenp);
+	if (t64_recv_converted(fd))
+		return t64_recvfrom_logic(real, fd, buf, n, flags, T64_SA(addr), lenp);
+	if (t64_recv_mapped(fd))
+		return t64_mapped_recvfrom(real, fd, buf, n, flags, T64_SA(addr), lenp);
+	return chk(fd, buf, n, buflen, flags, addr, lenp);
 }
 #endif

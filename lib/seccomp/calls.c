@@ -12,15 +12,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "addr/addr.h"
 #include "calls/bind.h"
 #include "calls/connect.h"
 #include "calls/dgram.h"
 #include "calls/send.h"
+#include "calls/mapped.h"
 #include "calls/sockname.h"
 #include "plan/bcast.h"
 #include "pool.h"
-#include "prefix/known.h"
 #include "sock/fdtab.h"
 
 /*
@@ -108,6 +107,8 @@ static int sock_open(struct sc_call *c, uint64_t tfd, struct sock *s, int dgram,
 	s->bits = mark_get(s->fd, dgram);
 	if ((s->bits & M_MARKED) && !(s->bits & M_MAPPED))
 		f |= T64_FD_CONVERTED;
+	if (s->bits & M_MAPPED)
+		f |= T64_FD_MAPPED;
 	if (s->bits & M_DGRAM) {
 		f |= T64_FD_DGRAM;
 		if (want_bcast && getsockopt(s->fd, SOL_SOCKET, SO_BROADCAST, &on, &l) == 0 && on)
@@ -130,28 +131,6 @@ static void sock_close(struct sock *s)
 static int converted(const struct sock *s)
 {
 	return (s->bits & (M_MARKED | M_MAPPED)) == M_MARKED;
-}
-
-static int sock_type(int fd)
-{
-	int t = 0;
-	socklen_t l = sizeof t;
-
-	return getsockopt(fd, SOL_SOCKET, SO_TYPE, &t, &l) == 0 ? t : -1;
-}
-
-/* Whether fd, a socket of the program's own, may reach IPv4 through ::ffff: (IPV6_V6ONLY off, TCP or UDP). */
-static int dual_stack(int fd, unsigned *bits)
-{
-	int v6only = 1, t = sock_type(fd);
-	socklen_t l = sizeof v6only;
-
-	if (getsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, &l) < 0 || v6only)
-		return 0;
-	if (t != SOCK_STREAM && t != SOCK_DGRAM)
-		return 0;
-	*bits = M_MAPPED | (t == SOCK_DGRAM ? M_DGRAM : 0);
-	return 1;
 }
 
 static void answer_rc(struct sc_call *c, int64_t rc)
@@ -314,56 +293,40 @@ static int bcast_dest(const union addr *a, socklen_t len)
 	       IN6_IS_ADDR_V4MAPPED(&a->sin6.sin6_addr) && a->sin6.sin6_addr.s6_addr[15] == 0xff;
 }
 
-/* ::ffff:a.b.c.d as the IPv4 address it is. */
-static int unmap(const union addr *a, socklen_t len, struct sockaddr_in *sin)
-{
-	if (a->sa.sa_family != AF_INET6 || len < sizeof a->sin6 ||
-	    !IN6_IS_ADDR_V4MAPPED(&a->sin6.sin6_addr))
-		return 0;
-	memset(sin, 0, sizeof *sin);
-	sin->sin_family = AF_INET;
-	sin->sin_port = a->sin6.sin6_port;
-	memcpy(&sin->sin_addr, a->sin6.sin6_addr.s6_addr + 12, 4);
-	return 1;
-}
+enum { K_KERNEL, K_CONVERTED, K_MAPPED };
 
 /*
- * route_of says how a destination a of the caller's socket s goes:
- * 1 through lib/core as an IPv4 one (the address to give it in *out),
- * 0 to the kernel as it is.
+ * route_of says who answers a call to destination a on the caller's
+ * socket s: lib/core for a converted socket (K_CONVERTED), or for the
+ * program's own AF_INET6 socket going to ::ffff:a.b.c.d (K_MAPPED:
+ * calls/mapped.c, which asks the kernel whether the socket may), else
+ * the kernel.
  */
-static int route_of(struct sock *s, const union addr *a, socklen_t len,
-		    const struct sockaddr **out, socklen_t *outlen, struct sockaddr_in *sin)
+static int route_of(const struct sock *s, const union addr *a, socklen_t len)
 {
-	unsigned bits;
+	if (converted(s))
+		return K_CONVERTED;
+	if (a->sa.sa_family == AF_INET6 && len >= sizeof a->sin6 &&
+	    IN6_IS_ADDR_V4MAPPED(&a->sin6.sin6_addr))
+		return K_MAPPED;
+	return K_KERNEL;
+}
 
-	if (converted(s)) {
-		*out = &a->sa;
-		*outlen = len;
-		return 1;
-	}
-	if (!unmap(a, len, sin))
-		return 0;
-	if (!(s->bits & M_MAPPED)) {
-		if (s->bits & M_MARKED || !dual_stack(s->fd, &bits) || mark_set(s->fd, bits) < 0)
-			return 0;
-		s->bits = M_MARKED | bits;
-		if (bits & M_DGRAM)
-			t64_fd_or(s->fd, T64_FD_DGRAM);
-	}
-	*out = (const struct sockaddr *)sin;
-	*outlen = sizeof *sin;
-	return 1;
+/* mapped_done marks a socket lib/core has just taken as mapped, for the calls to come. */
+static void mapped_done(struct sock *s)
+{
+	unsigned f = t64_fd_get(s->fd);
+
+	if ((f & T64_FD_MAPPED) && !(s->bits & M_MAPPED))
+		mark_set(s->fd, M_MAPPED | (f & T64_FD_DGRAM ? M_DGRAM : 0) | (f & T64_FD_V4ONLY ? M_V4ONLY : 0));
 }
 
 static void on_connect(struct sc_call *c)
 {
 	union addr a;
-	struct sockaddr_in sin;
-	const struct sockaddr *to;
-	socklen_t len = (socklen_t)sc_arg(c, 2), tolen;
+	socklen_t len = (socklen_t)sc_arg(c, 2);
 	struct sock s;
-	int rc;
+	int rc, k;
 
 	if (read_addr(c, sc_arg(c, 1), len, &a) < 0 ||
 	    (a.sa.sa_family != AF_INET && a.sa.sa_family != AF_INET6 &&
@@ -371,8 +334,11 @@ static void on_connect(struct sc_call *c)
 		return;
 	if (sock_open(c, sc_arg(c, 0), &s, 0, bcast_dest(&a, len)) < 0)
 		return;
-	if (route_of(&s, &a, len, &to, &tolen, &sin)) {
-		rc = t64_connect_logic(sc_connect, s.fd, to, tolen);
+	if ((k = route_of(&s, &a, len)) == K_CONVERTED) {
+		answer_rc(c, t64_connect_logic(sc_connect, s.fd, &a.sa, len));
+	} else if (k == K_MAPPED) {
+		rc = t64_mapped_connect(sc_connect, s.fd, &a.sa, len);
+		mapped_done(&s);
 		answer_rc(c, rc);
 	}
 	sock_close(&s);
@@ -401,19 +367,18 @@ static void on_bind(struct sc_call *c)
 static void on_sendto(struct sc_call *c)
 {
 	union addr a;
-	struct sockaddr_in sin;
-	const struct sockaddr *to;
-	socklen_t len = (socklen_t)sc_arg(c, 5), tolen;
+	socklen_t len = (socklen_t)sc_arg(c, 5);
 	size_t n = (size_t)sc_arg(c, 2);
 	unsigned char *buf;
 	struct sock s;
 	ssize_t rc;
+	int k;
 
 	if (read_addr(c, sc_arg(c, 4), len, &a) < 0)
 		return;
 	if (sock_open(c, sc_arg(c, 0), &s, 1, bcast_dest(&a, len)) < 0)
 		return;
-	if (route_of(&s, &a, len, &to, &tolen, &sin) && (buf = data_buf()) != NULL) {
+	if ((k = route_of(&s, &a, len)) != K_KERNEL && (buf = data_buf()) != NULL) {
 		if (n > DATA_MAX && (s.bits & M_DGRAM)) {
 			sc_answer(c, -1, EMSGSIZE);
 		} else {
@@ -423,7 +388,12 @@ static void on_sendto(struct sc_call *c)
 				sc_answer(c, -1, EFAULT);
 			} else {
 				sc_pool_wait_begin();
-				rc = t64_sendto_logic(sendto, s.fd, buf, n, (int)sc_arg(c, 3), to, tolen);
+				if (k == K_CONVERTED) {
+					rc = t64_sendto_logic(sendto, s.fd, buf, n, (int)sc_arg(c, 3), &a.sa, len);
+				} else {
+					rc = t64_mapped_sendto(sendto, s.fd, buf, n, (int)sc_arg(c, 3), &a.sa, len);
+					mapped_done(&s);
+				}
 				sc_pool_wait_end();
 				answer_rc(c, rc);
 			}
@@ -487,12 +457,10 @@ static void on_sendmsg(struct sc_call *c)
 	struct msghdr m;
 	struct iovec one;
 	union addr a;
-	struct sockaddr_in sin;
-	const struct sockaddr *to;
-	socklen_t tolen;
 	struct sock s;
 	size_t n;
 	ssize_t rc;
+	int k;
 
 	if (sc_arg(c, 1) == 0 || sc_read(c, sc_arg(c, 1), &m, sizeof m) < 0 ||
 	    m.msg_name == NULL || m.msg_namelen == 0 ||
@@ -500,7 +468,7 @@ static void on_sendmsg(struct sc_call *c)
 		return;
 	if (sock_open(c, sc_arg(c, 0), &s, 1, bcast_dest(&a, m.msg_namelen)) < 0)
 		return;
-	if (route_of(&s, &a, m.msg_namelen, &to, &tolen, &sin)) {
+	if ((k = route_of(&s, &a, m.msg_namelen)) != K_KERNEL) {
 		if (gather(c, &m, ctl.b, sizeof ctl.b, &n) < 0) {
 			answer_rc(c, -1);
 		} else {
@@ -508,30 +476,19 @@ static void on_sendmsg(struct sc_call *c)
 			one.iov_len = n;
 			m.msg_iov = &one;
 			m.msg_iovlen = 1;
-			m.msg_name = (void *)to;
-			m.msg_namelen = tolen;
+			m.msg_name = &a;
 			sc_pool_wait_begin();
-			rc = t64_sendmsg_logic(sendmsg, s.fd, &m, (int)sc_arg(c, 2));
+			if (k == K_CONVERTED) {
+				rc = t64_sendmsg_logic(sendmsg, s.fd, &m, (int)sc_arg(c, 2));
+			} else {
+				rc = t64_mapped_sendmsg(sendmsg, s.fd, &m, (int)sc_arg(c, 2));
+				mapped_done(&s);
+			}
 			sc_pool_wait_end();
 			answer_rc(c, rc);
 		}
 	}
 	sock_close(&s);
-}
-
-/* The ::ffff: form of a NAT64 sender, for a socket that dialled ::ffff:a.b.c.d. */
-static void remap(struct sockaddr_in6 *sin6)
-{
-	uint32_t ip;
-
-	if (sin6->sin6_family == AF_INET6 && t64_known_prefix(sin6->sin6_addr.s6_addr, &ip) != NULL) {
-		memset(&sin6->sin6_addr, 0, sizeof sin6->sin6_addr);
-		sin6->sin6_addr.s6_addr[10] = sin6->sin6_addr.s6_addr[11] = 0xff;
-		ip = htonl(ip);
-		memcpy(sin6->sin6_addr.s6_addr + 12, &ip, 4);
-		sin6->sin6_flowinfo = 0;
-		sin6->sin6_scope_id = 0;
-	}
 }
 
 /* out writes an address going out (ours, alen bytes of it) to the caller's (p, lenp) as the kernel would. */
@@ -579,10 +536,7 @@ static void on_recvfrom(struct sc_call *c)
 	for (;;) {
 		alen = room < sizeof a ? room : sizeof a;
 		if (s.bits & M_MAPPED) {
-			alen = sizeof a.sin6;
-			rc = recvfrom(s.fd, buf, n, flags | MSG_DONTWAIT, &a.sa, &alen);
-			if (rc >= 0)
-				remap(&a.sin6);
+			rc = t64_mapped_recvfrom(recvfrom, s.fd, buf, n, flags | MSG_DONTWAIT, &a.sa, &alen);
 		} else {
 			rc = t64_recvfrom_logic(recvfrom, s.fd, buf, n, flags | MSG_DONTWAIT, &a.sa, &alen);
 		}
@@ -625,9 +579,8 @@ static void on_name(struct sc_call *c, int peer)
 		else
 			answer_rc(c, rc);
 	} else if ((s.bits & M_MAPPED) && peer) {
-		rc = getpeername(s.fd, &a.sa, &alen);
-		if (rc == 0)
-			remap(&a.sin6);
+		alen = room < sizeof a ? room : sizeof a;
+		rc = t64_mapped_peername(getpeername, s.fd, &a.sa, &alen);
 		if (rc == 0 && out_addr(c, sc_arg(c, 1), sc_arg(c, 2), room, &a, alen) < 0)
 			sc_answer(c, -1, EFAULT);
 		else

@@ -304,6 +304,23 @@ hook "udp no prefix" "ip link set lo up" -- unreachable 203.0.113.2 10
 check "udp no prefix: one message" test "$(grep -c 'no NAT64 prefix' "$T/err")" -eq 1
 PROG=hooks
 
+# 12b. IPv4-mapped destinations on the program's own AF_INET6 sockets
+#      (lib/test/mapped.c): ::ffff:a.b.c.d goes where a.b.c.d would.
+PROG=mapped
+hook "mapped: TCP to ::ffff:x through NAT64, loopback stays IPv4" "$NET" $P -- tcp \
+	$D 64:ff9b:1::c633:6407 127.0.0.1 ::ffff:127.0.0.1 $D 64:ff9b:1::c633:6407
+hook "mapped: TCP to ::ffff:x, /40 prefix" "$NET" TNAT64_PREFIX=2001:db8:100::/40 -- tcp 192.0.2.33 2001:db8:1c0:2:21::
+hook "mapped: IPV6_V6ONLY, bound to IPv6, short address: the kernel's answer" "$NET" $P -- kernel $D
+hook "mapped: UDP sendto/sendmsg/sendmmsg, recvfrom/recvmsg/recvmmsg, connected" "$NET" $P -- udp \
+	$D 64:ff9b:1::c633:6407
+hook "mapped: fallback to IPv4, memory shared with AF_INET sockets" \
+	"ip link set lo up && ip addr add 192.0.2.1/24 dev lo" \
+	TNAT64_PREFIX=2001:db8:122::/48 -- memo 192.0.2.1 2001:db8:122:c000:2:100::
+hook "mapped: no prefix" "ip link set lo up" -- noprefix 203.0.113.2 5
+check "mapped: no prefix: one message" test "$(grep -c 'no NAT64 prefix' "$T/err")" -eq 1
+hook "mapped: a stand-in reaches its IPv6 peer" "$NET" $P -- standin
+PROG=hooks
+
 # 13. Socket lifecycle (lib/test/lifecycle.c). DEAD: the prefix leads to a
 #     neighbour that never answers, so a NAT64 connect fails with
 #     EHOSTUNREACH some 0.2 s after EINPROGRESS; IPv4 works (192.0.2.1).
@@ -311,6 +328,9 @@ PROG=lifecycle
 DEAD="ip link set lo up && ip addr add 192.0.2.1/24 dev lo && ip link add d0 type veth peer name d1 && ip link set d1 up && ip link set d0 up && sysctl -qw net.ipv6.neigh.d0.mcast_solicit=1 net.ipv6.neigh.d0.retrans_time_ms=200 && ip -6 addr add 2001:db8:1::1/64 dev d0 nodad && ip -6 route add 64:ff9b:1::/96 via 2001:db8:1::99 dev d0"
 hook "async fallback seen through poll" "$DEAD" $P -- async 192.0.2.1 198.51.100.7
 hook "async fallback seen through epoll" "$DEAD" $P -- epoll 192.0.2.1
+PROG=mapped
+hook "mapped: async fallback, non-blocking ::ffff:x connect" "$DEAD" $P -- async 192.0.2.1
+PROG=lifecycle
 hook "async fallback after connect() again (EALREADY)" "$DEAD" $P -- again 192.0.2.1
 hook "async fallback, refused over IPv4" "$DEAD" $P -- refused 192.0.2.1
 hook "blocking connect, late unreachable" "$DEAD" $P -- blocking 192.0.2.1

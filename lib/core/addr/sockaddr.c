@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <string.h>
 
+const uint8_t t64_v4mapped[12] = { [10] = 0xff, [11] = 0xff };
+
 /*
  * t64_sin_in checks an address given to connect/bind/sendto of a converted
  * socket the way the kernel checks it for an AF_INET socket. Returns 0 with

@@ -5,8 +5,10 @@
 #include <netinet/icmp6.h>
 #include <netinet/ip_icmp.h>
 #include <string.h>
+#include <sys/uio.h>
 
 #include "base/real.h"
+#include "calls/mapped.h"
 #include "calls/sockname.h"
 
 /*
@@ -237,6 +239,186 @@ ssize_t t64_recvfrom_logic(t64_fn_recvfrom *real, int fd, void *buf, size_t n,
 	if (t64_name_in(&sin6, l6, addr, lenp) < 0)
 		return -1;
 	return rc;
+}
+
+/*
+ * t64_mapped_recvfrom receives on mapped datagram socket fd through real,
+ * the sender into our own sockaddr_in6 and then to addr/lenp in the
+ * ::ffff: form when it stands for an IPv4 address (t64_mapped_out).
+ * Returns the bytes received, or -1 with errno: the kernel's, or
+ * EFAULT/EINVAL for bad address buffers.
+ */
+ssize_t t64_mapped_recvfrom(t64_fn_recvfrom *real, int fd, void *buf, size_t n,
+			    int flags, struct sockaddr *addr, socklen_t *lenp)
+{
+	struct sockaddr_in6 sin6;
+	socklen_t l6 = sizeof sin6;
+	ssize_t rc = real(fd, buf, n, flags, (struct sockaddr *)&sin6, &l6);
+
+	if (rc < 0)
+		return rc;
+	if (t64_mapped_out(t64_fd_get(fd), &sin6, l6, addr, lenp) < 0)
+		return -1;
+	return rc;
+}
+
+/*
+ * name_out hands a received datagram's sender (sin6, l6 bytes) to the
+ * program's name buffer: in IPv4 form on a converted socket (t64_name_in),
+ * in the ::ffff: form on a mapped one (t64_mapped_out). Returns 0, or -1
+ * with errno EFAULT/EINVAL for bad buffers.
+ */
+static int name_out(unsigned f, const struct sockaddr_in6 *sin6, socklen_t l6,
+		    struct sockaddr *addr, socklen_t *lenp)
+{
+	if (f & T64_FD_CONVERTED)
+		return t64_name_in(sin6, l6, addr, lenp);
+	return t64_mapped_out(f, sin6, l6, addr, lenp);
+}
+
+/*
+ * t64_recvmsg_logic receives on datagram socket fd (converted or mapped,
+ * t64_recv_how) through real with a copy of msg: the sender into our own
+ * sockaddr_in6, then to the program's msg_name (name_out, truncated as
+ * POSIX says). On a converted socket, when an IPv6 twin option is on or
+ * the error queue is read (the kernel reports a dual-stack socket's
+ * errors and timestamps in IPv6 form), the control messages go into our
+ * own bounded buffer and are rewritten into the program's in IPv4 form
+ * (t64_cmsg_out, MSG_CTRUNC when they do not fit); a mapped socket's are
+ * the kernel's. Returns the bytes received, or -1 with errno: the
+ * kernel's, or EINVAL/EFAULT for a bad name buffer.
+ */
+ssize_t t64_recvmsg_logic(t64_fn_recvmsg *real, int fd, struct msghdr *msg,
+			  int flags)
+{
+	struct sockaddr_in6 sin6 = { 0 };
+	_Alignas(struct cmsghdr) unsigned char ctl[T64_CMSG_ROOM];
+	unsigned f = t64_fd_get(fd);
+	int own = (f & T64_FD_CONVERTED) &&
+		  ((f & T64_FD_TWIN) || (flags & MSG_ERRQUEUE)) &&
+		  msg->msg_control != NULL && msg->msg_controllen > 0;
+	struct msghdr m = *msg;
+	ssize_t rc;
+
+	if (!(f & T64_FD_CONVERTED) && msg->msg_name == NULL)
+		return real(fd, msg, flags);
+	if (msg->msg_name != NULL && (int)msg->msg_namelen < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	m.msg_name = &sin6;
+	m.msg_namelen = sizeof sin6;
+	if (own) {
+		m.msg_control = ctl;
+		m.msg_controllen = t64_cmsg_room(msg->msg_controllen);
+	}
+	rc = real(fd, &m, flags);
+	if (rc < 0)
+		return rc;
+	if (own) {
+		t64_cmsg_out(&m, msg, &sin6);
+	} else {
+		msg->msg_controllen = m.msg_controllen;
+		msg->msg_flags = m.msg_flags;
+	}
+	if (msg->msg_name != NULL &&
+	    name_out(f, &sin6, m.msg_namelen, msg->msg_name,
+		     &msg->msg_namelen) < 0)
+		return -1;
+	return rc;
+}
+
+/* Messages per real recvmmsg call (bounded stack use: names and control room). */
+#define CHUNK 8
+
+/*
+ * plain returns 1 when vec needs no translation at all: no message asks
+ * for its sender and, on a converted socket (f), no IPv6 twin option is
+ * on and the error queue is not read (or no control room).
+ */
+static int plain(unsigned f, const struct mmsghdr *vec, unsigned vlen,
+		 int flags)
+{
+	int twin = (f & T64_FD_CONVERTED) &&
+		   ((f & T64_FD_TWIN) || (flags & MSG_ERRQUEUE));
+
+	for (unsigned i = 0; i < vlen; i++)
+		if (vec[i].msg_hdr.msg_name != NULL ||
+		    (twin && vec[i].msg_hdr.msg_control != NULL))
+			return 0;
+	return 1;
+}
+
+/*
+ * t64_recvmmsg_logic receives up to vlen datagrams on datagram socket fd
+ * (converted or mapped), CHUNK per real call with names (and, on a
+ * converted socket with an IPv6 twin option on, control messages) in our
+ * own stack buffers, handed out like t64_recvmsg_logic does. A next
+ * chunk is asked for only when the previous one was filled (with
+ * MSG_DONTWAIT under MSG_WAITFORONE, as the kernel does after the first
+ * datagram). Returns the number received, or -1 with errno when the first
+ * real call failed.
+ */
+int t64_recvmmsg_logic(t64_fn_recvmmsg *real, int fd, struct mmsghdr *vec,
+		       unsigned vlen, int flags, struct timespec *timeout)
+{
+	struct mmsghdr m[CHUNK];
+	struct sockaddr_in6 sin6[CHUNK];
+	_Alignas(struct cmsghdr) unsigned char ctl[CHUNK][T64_CMSG_ROOM];
+	unsigned f = t64_fd_get(fd);
+	int twin = (f & T64_FD_CONVERTED) &&
+		   ((f & T64_FD_TWIN) || (flags & MSG_ERRQUEUE));
+	unsigned done = 0;
+
+	if (vlen > UIO_MAXIOV) /* as the kernel does */
+		vlen = UIO_MAXIOV;
+	if (plain(f, vec, vlen, flags))
+		return real(fd, vec, vlen, flags, timeout);
+	while (done < vlen) {
+		unsigned n = vlen - done < CHUNK ? vlen - done : CHUNK;
+		int rc;
+
+		for (unsigned i = 0; i < n; i++) {
+			struct msghdr *h = &vec[done + i].msg_hdr;
+
+			if (h->msg_name != NULL && (int)h->msg_namelen < 0) {
+				errno = EINVAL;
+				return done > 0 ? (int)done : -1;
+			}
+			m[i] = vec[done + i];
+			m[i].msg_hdr.msg_name = &sin6[i];
+			m[i].msg_hdr.msg_namelen = sizeof sin6[i];
+			if (twin && h->msg_control != NULL &&
+			    h->msg_controllen > 0) {
+				m[i].msg_hdr.msg_control = ctl[i];
+				m[i].msg_hdr.msg_controllen =
+					t64_cmsg_room(h->msg_controllen);
+			}
+		}
+		rc = real(fd, m, n, flags, timeout);
+		if (rc < 0)
+			return done > 0 ? (int)done : -1;
+		for (int i = 0; i < rc; i++) {
+			struct msghdr *h = &vec[done + i].msg_hdr;
+
+			vec[done + i].msg_len = m[i].msg_len;
+			if (m[i].msg_hdr.msg_control == (void *)ctl[i]) {
+				t64_cmsg_out(&m[i].msg_hdr, h, &sin6[i]);
+			} else {
+				h->msg_controllen = m[i].msg_hdr.msg_controllen;
+				h->msg_flags = m[i].msg_hdr.msg_flags;
+			}
+			if (h->msg_name != NULL)
+				name_out(f, &sin6[i], m[i].msg_hdr.msg_namelen,
+					 h->msg_name, &h->msg_namelen);
+		}
+		done += (unsigned)rc;
+		if ((unsigned)rc < n)
+			break;
+		if (flags & MSG_WAITFORONE)
+			flags |= MSG_DONTWAIT;
+	}
+	return (int)done;
 }
 
 /*

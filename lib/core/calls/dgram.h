@@ -1,4 +1,7 @@
-/* Datagrams received on converted sockets: sender and ancillary data in IPv4 form. */
+/*
+ * Datagrams received on converted sockets (sender and ancillary data in
+ * IPv4 form) and on mapped ones (senders in ::ffff: form, calls/mapped.c).
+ */
 #ifndef T64_DGRAM_H
 #define T64_DGRAM_H
 
@@ -26,7 +29,26 @@ static inline int t64_recv_converted(int fd)
 	return (t64_fd_get(fd) & want) == want;
 }
 
+/*
+ * t64_recv_mapped returns 1 when fd is a mapped datagram socket
+ * (calls/mapped.c). Asked after t64_recv_converted, with a load of its
+ * own, so that the converted socket's path stays as short as it was.
+ */
+static inline int t64_recv_mapped(int fd)
+{
+	unsigned want = T64_FD_MAPPED | T64_FD_DGRAM;
+
+	return (t64_fd_get(fd) & want) == want;
+}
+
 ssize_t t64_recvfrom_logic(t64_fn_recvfrom *real, int fd, void *buf, size_t n,
 			   int flags, struct sockaddr *addr, socklen_t *lenp);
+T64_APART
+ssize_t t64_mapped_recvfrom(t64_fn_recvfrom *real, int fd, void *buf, size_t n,
+			    int flags, struct sockaddr *addr, socklen_t *lenp);
+ssize_t t64_recvmsg_logic(t64_fn_recvmsg *real, int fd, struct msghdr *msg,
+			  int flags);
+int t64_recvmmsg_logic(t64_fn_recvmmsg *real, int fd, struct mmsghdr *vec,
+		       unsigned vlen, int flags, struct timespec *timeout);
 
 #endif

@@ -13,27 +13,38 @@
 #include "calls/sockname.h"
 
 /*
- * peer4_decide is t64_peer4 without the memo: the decision for one peer.
- * errno preserved.
+ * t64_peer_embedded returns 1 with *ip (host order) when peer sin6 is
+ * inside a known NAT64 prefix and its embedded IPv4 is believable: with
+ * strict (a stranger that reached an accepted socket) only a global one;
+ * otherwise one the decision would itself reach through NAT64 with that
+ * prefix (a reply to what the program sent). Else 0. errno preserved.
  */
-static uint32_t peer4_decide(const struct sockaddr_in6 *sin6, int strict)
+int t64_peer_embedded(const struct sockaddr_in6 *sin6, int strict, uint32_t *ip)
 {
-	const uint8_t *a = sin6->sin6_addr.s6_addr;
 	const struct t64_prefix *p;
 	struct t64_decision d;
+
+	if ((p = t64_known_prefix(sin6->sin6_addr.s6_addr, ip)) == NULL)
+		return 0;
+	if (strict)
+		return t64_ipv4_global(*ip);
+	t64_decide(t64_state()->cfg, p, *ip, ntohs(sin6->sin6_port), &d);
+	return d.method == T64_NAT64;
+}
+
+/*
+ * peer4_decide is t64_peer4 without the memo: the decision for one peer.
+ * errno preserved. Never inlined: it is the memo's miss, and inside
+ * t64_peer4 it would make every hit pay for its registers.
+ */
+static T64_APART uint32_t peer4_decide(const struct sockaddr_in6 *sin6,
+				       int strict)
+{
 	uint32_t ip;
 
-	if ((p = t64_known_prefix(a, &ip)) != NULL) {
-		if (strict && t64_ipv4_global(ip))
-			return ip;
-		if (!strict) {
-			t64_decide(t64_state()->cfg, p, ip,
-				   ntohs(sin6->sin6_port), &d);
-			if (d.method == T64_NAT64)
-				return ip;
-		}
-	}
-	return t64_pool_get(a);
+	if (t64_peer_embedded(sin6, strict, &ip))
+		return ip;
+	return t64_pool_get(sin6->sin6_addr.s6_addr);
 }
 
 /*

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "addr/sockaddr.h"
 #include "base/log.h"
 #include "config/settings.h"
 #include "pool/pool.h"
@@ -53,18 +54,20 @@ int t64_check_out(struct sockaddr *addr, socklen_t *lenp)
 int t64_sa_out(const struct sockaddr_in6 *sin6, int peer,
 	       struct sockaddr *addr, socklen_t *lenp)
 {
-	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
 	const uint8_t *a = sin6->sin6_addr.s6_addr;
 	struct sockaddr_in sin;
+	uint64_t hi;
 
 	if (t64_check_out(addr, lenp) < 0)
 		return -1;
 	memset(&sin, 0, sizeof sin);
 	sin.sin_family = AF_INET;
 	sin.sin_port = sin6->sin6_port;
-	if (memcmp(a, mapped, 12) == 0)
+	/* :: and ::ffff:x both start with 8 zero bytes; peers mostly do not. */
+	memcpy(&hi, a, sizeof hi);
+	if (hi == 0 && memcmp(a, t64_v4mapped, 12) == 0)
 		memcpy(&sin.sin_addr, a + 12, 4);
-	else if (IN6_IS_ADDR_UNSPECIFIED(&sin6->sin6_addr))
+	else if (hi == 0 && IN6_IS_ADDR_UNSPECIFIED(&sin6->sin6_addr))
 		sin.sin_addr.s_addr = 0;
 	else if (peer)
 		sin.sin_addr.s_addr = htonl(t64_peer4(sin6, peer == 2));

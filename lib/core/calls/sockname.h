@@ -13,6 +13,7 @@ int t64_sa_out(const struct sockaddr_in6 *sin6, int peer,
 int t64_check_out(struct sockaddr *addr, socklen_t *lenp);
 uint32_t t64_self4(void);
 uint32_t t64_peer4(const struct sockaddr_in6 *sin6, int strict);
+int t64_peer_embedded(const struct sockaddr_in6 *sin6, int strict, uint32_t *ip);
 int t64_addr_out(const struct sockaddr_in6 *sin6, socklen_t l6, int peer,
 		 struct sockaddr *addr, socklen_t *lenp);
 int t64_accepted(int nfd, const struct sockaddr_in6 *sin6, socklen_t l6,

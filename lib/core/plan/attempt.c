@@ -43,10 +43,11 @@ int t64_no_prefix(const struct sockaddr_in *sin)
 }
 
 /*
- * first plans how converted socket fd reaches a->sin and fills a->sin6 for
- * the first try: a stand-in in use goes to its IPv6 peer, with no plan, no
- * fallback and nothing remembered; otherwise the remembered method or the
- * decision's, and IPv4 when that is NAT64 but no prefix is known now.
+ * first plans how socket fd (converted, or an AF_INET6 one given a ::ffff:
+ * address) reaches a->sin and fills a->sin6 for the first try: a stand-in
+ * in use goes to its IPv6 peer, with no plan, no fallback and nothing
+ * remembered; otherwise the remembered method or the decision's, and IPv4
+ * when that is NAT64 but no prefix is known now.
  * Returns 1, or -1 with errno EHOSTUNREACH for the full pool's network
  * address. errno otherwise preserved; no allocation, no lock.
  */
@@ -99,6 +100,18 @@ int t64_attempt_send(int fd, const struct sockaddr *addr, socklen_t len, struct 
 	if (addr == NULL || len < sizeof a->sin || addr->sa_family != AF_INET)
 		return 0;
 	memcpy(&a->sin, addr, sizeof a->sin);
+	return first(fd, a);
+}
+
+/*
+ * t64_attempt_v4 starts an attempt to sin, an IPv4 destination already
+ * checked (the one inside a ::ffff: address, calls/mapped.c), from socket
+ * fd. Returns 1 with a->sin6 ready, or -1 with errno EHOSTUNREACH (the
+ * full pool's network address).
+ */
+int t64_attempt_v4(int fd, const struct sockaddr_in *sin, struct t64_attempt *a)
+{
+	a->sin = *sin;
 	return first(fd, a);
 }
 

@@ -23,6 +23,7 @@ struct t64_attempt {
 
 int t64_attempt_connect(int fd, const struct sockaddr *addr, socklen_t len, struct t64_attempt *a);
 int t64_attempt_send(int fd, const struct sockaddr *addr, socklen_t len, struct t64_attempt *a);
+int t64_attempt_v4(int fd, const struct sockaddr_in *sin, struct t64_attempt *a);
 int t64_attempt_next(struct t64_attempt *a, int err);
 void t64_attempt_worked(const struct t64_attempt *a);
 int t64_fallback_errno(int err);

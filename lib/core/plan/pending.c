@@ -25,7 +25,7 @@
 static void mark(int fd, uint64_t v)
 {
 	atomic_store(&t64_fd_pend[fd], v);
-	if (!(atomic_fetch_or(&t64_fds[fd], (uint8_t)T64_FD_PENDING) &
+	if (!(atomic_fetch_or(&t64_fds[fd], (t64_fdflags)T64_FD_PENDING) &
 	      T64_FD_PENDING))
 		atomic_fetch_add(&t64_pending_n, 1);
 }

@@ -4,7 +4,7 @@
 
 #include "base/log.h"
 
-_Atomic uint8_t t64_fds[T64_FD_MAX];
+_Atomic t64_fdflags t64_fds[T64_FD_MAX];
 _Atomic uint64_t t64_fd_pend[T64_FD_MAX];
 
 /*
@@ -15,7 +15,7 @@ int t64_fd_set(int fd, unsigned flags)
 {
 	if ((unsigned)fd >= T64_FD_MAX)
 		return -1;
-	atomic_store_explicit(&t64_fds[fd], (uint8_t)flags,
+	atomic_store_explicit(&t64_fds[fd], (t64_fdflags)flags,
 			      memory_order_relaxed);
 	return 0;
 }
@@ -24,7 +24,7 @@ int t64_fd_set(int fd, unsigned flags)
 void t64_fd_or(int fd, unsigned flags)
 {
 	if ((unsigned)fd < T64_FD_MAX)
-		atomic_fetch_or_explicit(&t64_fds[fd], (uint8_t)flags,
+		atomic_fetch_or_explicit(&t64_fds[fd], (t64_fdflags)flags,
 					 memory_order_relaxed);
 }
 
@@ -32,7 +32,7 @@ void t64_fd_or(int fd, unsigned flags)
 void t64_fd_clear(int fd, unsigned flags)
 {
 	if ((unsigned)fd < T64_FD_MAX)
-		atomic_fetch_and_explicit(&t64_fds[fd], (uint8_t)~flags,
+		atomic_fetch_and_explicit(&t64_fds[fd], (t64_fdflags)~flags,
 					  memory_order_relaxed);
 }
 
@@ -91,7 +91,7 @@ void t64_pending_clear(int fd, unsigned old)
 		return;
 	if (old == 0)
 		old = atomic_fetch_and(&t64_fds[fd],
-				       (uint8_t)~T64_FD_PENDING);
+				       (t64_fdflags)~T64_FD_PENDING);
 	if (old & T64_FD_PENDING)
 		atomic_fetch_sub(&t64_pending_n, 1);
 }

@@ -1,4 +1,4 @@
-/* Per-socket state: a fixed table indexed by fd, one atomic byte each. */
+/* Per-socket state: a fixed table indexed by fd, one atomic 16-bit word each. */
 #ifndef T64_FDTAB_H
 #define T64_FDTAB_H
 
@@ -19,9 +19,14 @@ enum {
 	T64_FD_PENDING = 32,  /* NAT64 connect in progress, IPv4 fallback in t64_fd_pend */
 	T64_FD_ACCEPTED = 64, /* accepted: peers are strangers (see peer.c) */
 	T64_FD_KNOWN = 128,   /* seen by our hooks (0: never seen, see inherit.c) */
+	T64_FD_MAPPED = 256,  /* own AF_INET6 socket sent to ::ffff:x (calls/mapped.c) */
 };
 
-extern _Atomic uint8_t t64_fds[T64_FD_MAX];
+/* The flags of one fd; the highest flag above must fit. */
+typedef uint16_t t64_fdflags;
+_Static_assert(T64_FD_MAPPED <= UINT16_MAX, "fd flags do not fit t64_fdflags");
+
+extern _Atomic t64_fdflags t64_fds[T64_FD_MAX];
 
 /* t64_fd_get returns the flags of fd (0 for fds outside the table). */
 static inline unsigned t64_fd_get(int fd)
