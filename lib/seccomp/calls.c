@@ -201,7 +201,6 @@ static int wait_for(int fd, short events, int64_t deadline)
 			break;
 		}
 	}
-	sc_pool_wait_end();
 	return n;
 }
 
@@ -394,7 +393,6 @@ static void on_sendto(struct sc_call *c)
 					rc = t64_mapped_sendto(sendto, s.fd, buf, n, (int)sc_arg(c, 3), &a.sa, len);
 					mapped_done(&s);
 				}
-				sc_pool_wait_end();
 				answer_rc(c, rc);
 			}
 		}
@@ -409,7 +407,7 @@ static void on_sendto(struct sc_call *c)
  */
 static int gather(struct sc_call *c, struct msghdr *m, unsigned char *ctl, size_t ctlroom, size_t *total)
 {
-	struct iovec iov[64], *mine = m->msg_iov;
+	struct iovec iov[64];
 	unsigned char *buf = data_buf();
 	size_t n = 0, k;
 
@@ -435,7 +433,6 @@ static int gather(struct sc_call *c, struct msghdr *m, unsigned char *ctl, size_
 			return -1;
 		n += k;
 	}
-	(void)mine;
 	if ((size_t)m->msg_controllen > ctlroom) {
 		errno = ENOBUFS;
 		return -1;
@@ -484,7 +481,6 @@ static void on_sendmsg(struct sc_call *c)
 				rc = t64_mapped_sendmsg(sendmsg, s.fd, &m, (int)sc_arg(c, 2));
 				mapped_done(&s);
 			}
-			sc_pool_wait_end();
 			answer_rc(c, rc);
 		}
 	}

@@ -26,7 +26,7 @@
 
 static int listener = -1;
 static size_t notif_size;
-static atomic_int idle, threads, busy;
+static atomic_int idle, threads;
 
 static void *receiver(void *arg)
 {
@@ -46,13 +46,11 @@ static void *receiver(void *arg)
 				continue;
 			break;
 		}
-		atomic_fetch_add(&busy, 1);
 		c.listener = listener;
 		c.req = req;
 		c.pidfd = -1;
 		c.answered = 0;
 		sc_handle(&c);
-		atomic_fetch_sub(&busy, 1);
 		if (atomic_load(&idle) > SPARE)
 			break;
 	}
@@ -100,7 +98,6 @@ int sc_pool_start(int fd)
 	listener = fd;
 	atomic_store(&idle, 0); /* a fresh process (see main.c, linger) starts with none */
 	atomic_store(&threads, 0);
-	atomic_store(&busy, 0);
 	ioctl(fd, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP, 0);
 	return spawn();
 }
@@ -110,14 +107,4 @@ void sc_pool_wait_begin(void)
 {
 	if (atomic_load(&idle) == 0)
 		spawn();
-}
-
-void sc_pool_wait_end(void)
-{
-}
-
-/* sc_pool_busy returns how many calls are being answered now. */
-int sc_pool_busy(void)
-{
-	return atomic_load(&busy);
 }

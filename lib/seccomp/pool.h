@@ -4,7 +4,5 @@
 
 int sc_pool_start(int listener);
 void sc_pool_wait_begin(void);
-void sc_pool_wait_end(void);
-int sc_pool_busy(void);
 
 #endif
