@@ -183,6 +183,22 @@ unshare() { "$unshare_n" -m "$@"; }
 hook "discovery" "$DNS" TNAT64_DISCOVERY=1 -- nat64 $D 2001:db8:122:344:c6:3364:700:0
 rm -f "$T/ready"
 hook "discovery disabled" "$DNS" TNAT64_DISCOVERY=0 -- unreachable 203.0.113.2 2
+# A UDP answer longer than 512 bytes without TC (20 AAAA records that embed no
+# well-known address come first): the library reads the whole datagram and
+# finds the prefix `tnat64 discover` finds.
+rm -f "$T/ready"
+BIG="$(echo "$DNS" | sed 's|dns.py |dns.py --pad=20 |')"
+hook "discovery: a 600-byte UDP answer (no TC)" "$BIG" TNAT64_DISCOVERY=1 -- nat64 $D 2001:db8:122:344:c6:3364:700:0
+if [ -e "$HERE/../../dist/src/cli/bin.js" ]; then
+	rm -f "$T/ready"
+	"$unshare_n" -mn sh -c "$BIG"' && exec node "$0" discover --json' "$HERE/../../dist/src/cli/bin.js" \
+		>"$T/discover.json" 2>"$T/err"
+	check "discovery: tnat64 discover finds the same prefix in the 600-byte answer" \
+		python3 -c 'import json, sys; sys.exit([p["prefix"] for p in json.load(open(sys.argv[1]))["prefixes"]] != [sys.argv[2]])' \
+		"$T/discover.json" 2001:db8:122:344::/64
+else
+	echo "skip tnat64 discover on the 600-byte answer (dist/ not built)"
+fi
 unset -f unshare
 
 # 10b. Lookups of our own through the NAT64 to IPv4-only nameservers

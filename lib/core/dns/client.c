@@ -23,7 +23,6 @@
 
 #define CONF_MAX 4096	    /* bytes of resolv.conf read; the rest ignored */
 #define MAX_CHAIN 16	    /* CNAME links followed (rfc7050.c) */
-#define ANSWER_MAX 4096	    /* UDP answers are 512 bytes (no EDNS); TCP ones up to this */
 
 /* env returns a variable glibc's resolver reads, never for AT_SECURE programs. */
 static const char *env(const char *name)
@@ -321,11 +320,13 @@ out:
  * server s over a new connected UDP socket (a fresh source port) made with
  * the real functions, and waits up to wait_ms for its answer: a message
  * t64_dns_answer does not ignore (same id, QR, same question; well-formed),
- * others are dropped and the wait goes on. A truncated answer (TC) is asked
- * again over TCP within the same wait; when that fails, the UDP answer is
- * kept. Returns the answer's length in buf (size bytes), or -1 (no answer;
- * an ICMP error ends the wait at once). No lock, no allocation. errno
- * clobbered (the caller preserves it).
+ * others are dropped and the wait goes on. The whole datagram is read (up
+ * to size bytes: a server may send more than 512 without setting TC, and
+ * the tools read it all). A truncated answer (TC) is asked again over TCP
+ * within the same wait; when that fails, the UDP answer is kept. Returns
+ * the answer's length in buf (size bytes), or -1 (no answer; an ICMP
+ * error ends the wait at once). No lock, no allocation. errno clobbered
+ * (the caller preserves it).
  */
 int t64_dns_ask(const struct t64_ns *s, const uint8_t *q, size_t qlen,
 		uint8_t *buf, size_t size, long wait_ms)
@@ -349,7 +350,7 @@ int t64_dns_ask(const struct t64_ns *s, const uint8_t *q, size_t qlen,
 		goto out;
 	while (wait_fd(fd, POLLIN, &t0, wait_ms)) {
 		size_t n_ok;
-		ssize_t n = rcv(fd, buf, 512, MSG_DONTWAIT, NULL, NULL);
+		ssize_t n = rcv(fd, buf, size, MSG_DONTWAIT, NULL, NULL);
 
 		if (n < 0 && errno != EAGAIN && errno != EINTR)
 			goto out; /* e.g. ICMP port unreachable */
@@ -357,17 +358,20 @@ int t64_dns_ask(const struct t64_ns *s, const uint8_t *q, size_t qlen,
 					     &n_ok, NULL) == T64_DNS_IGNORE)
 			continue;
 		ret = (int)n;
-		if (buf[2] & 0x02) { /* TC */
+		if (buf[2] & 0x02) { /* TC: a server cuts at 512 bytes (no EDNS) */
 			uint8_t udp[512];
 			int r;
 
-			memcpy(udp, buf, (size_t)n);
+			if ((size_t)n <= sizeof udp)
+				memcpy(udp, buf, (size_t)n);
 			r = tcp(s, q, qlen, buf, size, &t0, wait_ms);
 			if (r > 0 && t64_dns_answer(buf, (size_t)r, q, qlen, NULL,
 						    0, &n_ok, NULL) != T64_DNS_IGNORE)
 				ret = r;
-			else
+			else if ((size_t)n <= sizeof udp)
 				memcpy(buf, udp, (size_t)n);
+			else
+				ret = -1;
 		}
 		break;
 	}

@@ -16,6 +16,7 @@ enum { T64_R_OK = 0, T64_R_NONAME = 1, T64_R_NODATA = 2, T64_R_AGAIN = 3 };
 #define T64_MAXNS 3	  /* nameservers used, as glibc's MAXNS */
 #define T64_MAXDNSRCH 6	  /* search domains, as glibc */
 #define T64_RESOLV_CONF "/etc/resolv.conf"
+#define T64_DNS_ANSWER_MAX 4096 /* the longest answer read, over UDP (the whole datagram) or TCP */
 
 /* One nameserver, port 53. */
 struct t64_ns {

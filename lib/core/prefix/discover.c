@@ -67,7 +67,7 @@ static const struct t64_disc *query(const struct t64_disc *prev)
 				       "arpa";
 	struct t64_resolv_conf rc;
 	uint8_t q[T64_DNS_QMAX];
-	uint8_t buf[2048];
+	uint8_t buf[T64_DNS_ANSWER_MAX];
 	int len = -1, saved = errno;
 	const struct t64_disc *d;
 	char p[T64_ADDRSTR + 4];
