@@ -14,7 +14,7 @@ T64_EXPORT T64_RET_connect connect(T64_SIG_connect)
 
 	if (real == NULL)
 		return -1;
-	if (t64_busy || !(t64_fd_get(fd) & T64_FD_CONVERTED))
+	if (!(t64_fd_get(fd) & T64_FD_CONVERTED))
 		return real(fd, addr, len);
 	return t64_connect_logic(real, fd, T64_SA(addr), len);
 }

@@ -14,7 +14,7 @@ T64_EXPORT T64_RET_getpeername getpeername(T64_SIG_getpeername)
 
 	if (real == NULL)
 		return -1;
-	if (t64_busy || !(t64_fd_flags(fd) & T64_FD_CONVERTED))
+	if (!(t64_fd_flags(fd) & T64_FD_CONVERTED))
 		return real(fd, addr, lenp);
 	return t64_name_logic(real, 1, fd, T64_SA(addr), lenp);
 }

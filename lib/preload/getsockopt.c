@@ -38,7 +38,7 @@ T64_EXPORT T64_RET_getsockopt getsockopt(T64_SIG_getsockopt)
 
 	if (real == NULL)
 		return -1;
-	if (t64_busy || !(t64_fd_flags(fd) & T64_FD_CONVERTED))
+	if (!(t64_fd_flags(fd) & T64_FD_CONVERTED))
 		return real(fd, level, optname, optval, optlen);
 	return getsockopt_logic(real, fd, level, optname, optval, optlen);
 }

@@ -107,7 +107,7 @@ T64_EXPORT T64_RET_recvmmsg recvmmsg(T64_SIG_recvmmsg)
 
 	if (real == NULL)
 		return -1;
-	if (t64_busy || vec == NULL || !t64_recv_converted(fd))
+	if (vec == NULL || !t64_recv_converted(fd))
 		return real(fd, vec, vlen, flags, timeout);
 	return recvmmsg_logic(real, fd, vec, vlen, flags, timeout);
 }

@@ -63,7 +63,7 @@ T64_EXPORT T64_RET_recvmsg recvmsg(T64_SIG_recvmsg)
 
 	if (real == NULL)
 		return -1;
-	if (t64_busy || msg == NULL || !t64_recv_converted(fd))
+	if (msg == NULL || !t64_recv_converted(fd))
 		return real(fd, msg, flags);
 	return recvmsg_logic(real, fd, msg, flags);
 }

@@ -121,7 +121,7 @@ T64_EXPORT T64_RET_sendmmsg sendmmsg(T64_SIG_sendmmsg)
 
 	if (real == NULL)
 		return -1;
-	if (t64_busy || vec == NULL || !(t64_fd_get(fd) & T64_FD_CONVERTED))
+	if (vec == NULL || !(t64_fd_get(fd) & T64_FD_CONVERTED))
 		return real(fd, vec, vlen, flags);
 	return sendmmsg_logic(real, fd, vec, vlen, flags);
 }

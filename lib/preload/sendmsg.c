@@ -105,7 +105,7 @@ T64_EXPORT T64_RET_sendmsg sendmsg(T64_SIG_sendmsg)
 
 	if (real == NULL)
 		return -1;
-	if (t64_busy || msg == NULL || !(t64_fd_get(fd) & T64_FD_CONVERTED))
+	if (msg == NULL || !(t64_fd_get(fd) & T64_FD_CONVERTED))
 		return real(fd, msg, flags);
 	return sendmsg_logic(real, fd, msg, flags);
 }

@@ -201,6 +201,34 @@ else
 fi
 unset -f unshare
 
+# 10a. Signals and non-local exits (lib/test/signals.c): a connect abandoned by
+#      siglongjmp from a SIGALRM handler while discovery waits for a DNS64 that
+#      answers after 1.5 s; hooks in a signal handler while the interrupted
+#      code is inside the library; the bound on waiting for another thread's
+#      discovery (three nameservers that never answer: 12 s).
+PROG=signals
+rm -f "$T/ready"
+SLOW="$(echo "$DNS" | sed 's|dns.py |dns.py --delay=1.5 |')"
+unshare() { "$unshare_n" -m "$@"; }
+hook "siglongjmp out of discovery: the same thread connects again" "$SLOW" TNAT64_DISCOVERY=1 -- \
+	longjmp $D 2001:db8:122:344:c6:3364:700:0 self
+rm -f "$T/ready"
+hook "siglongjmp out of discovery: another thread does not wait it out" "$SLOW" TNAT64_DISCOVERY=1 -- \
+	longjmp $D 2001:db8:122:344:c6:3364:700:0 other
+printf 'nameserver 127.0.0.1\nnameserver 127.0.0.2\nnameserver 127.0.0.3\n' >"$T/resolv3.conf"
+rm -f "$T/ready"
+MUTE="$NET && mount --bind $T/resolv3.conf /etc/resolv.conf && { timeout 30 python3 -c 'import socket, time
+socks = []
+for a in (\"127.0.0.1\", \"127.0.0.2\", \"127.0.0.3\"):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind((a, 53)); socks.append(s)
+open(\"$T/ready\", \"w\").close(); time.sleep(30)' & } && for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do [ -e $T/ready ] && break; sleep 0.1; done"
+hook "another thread's discovery is waited for at most 6 s per connect" "$MUTE" TNAT64_DISCOVERY=1 -- \
+	waitbound 203.0.113.2
+unset -f unshare
+hook "hooks in a signal handler translate while the library is busy" "$NET" $P TNAT64_DEBUG=1 \
+	TNAT64_DEBUG_FILE=/dev/null -- handler $D
+PROG=hooks
+
 # 10b. Lookups of our own through the NAT64 to IPv4-only nameservers
 #      (lib/test/resolve.c, linked with the core objects): 192.0.2.53 answers
 #      at its NAT64 address 2001:db8:64::c000:235, 192.0.2.99 (::c000:263)

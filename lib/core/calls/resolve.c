@@ -176,7 +176,8 @@ static int ask_all(const struct t64_ns *ns, int n, const struct t64_resolv_conf 
 			len = t64_dns_ask(&ns[i], q, ql, buf, sizeof buf,
 					  left < rc->timeout * 1000L ?
 						  left :
-						  rc->timeout * 1000L);
+						  rc->timeout * 1000L,
+					  NULL);
 			if (len < 0)
 				continue;
 			r = t64_dns_answer(buf, (size_t)len, q, ql, ans->addr,
