@@ -31,8 +31,10 @@ static int one_fallback(struct t64_attempt *s, struct mmsghdr *vec, int flags,
 	rc = real(fd, &m, flags);
 	T64_DEBUG(1, "sendmmsg(%d): fallback %s -> %zd", fd,
 		  t64_method_name(s->m), rc);
-	if (rc < 0)
+	if (rc < 0) {
+		errno = t64_attempt_errno(s, errno);
 		return -1;
+	}
 	vec->msg_len = (unsigned)rc;
 	t64_attempt_worked(s);
 	return 1;

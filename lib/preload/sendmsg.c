@@ -87,6 +87,8 @@ static ssize_t sendmsg_logic(t64_fn_sendmsg *real, int fd,
 		rc = real(fd, &m, flags);
 		T64_DEBUG(1, "sendmsg(%d): fallback %s -> %zd", fd,
 			  t64_method_name(s.m), rc);
+		if (rc < 0)
+			errno = t64_attempt_errno(&s, errno);
 	}
 	if (rc >= 0) {
 		t64_attempt_worked(&s);

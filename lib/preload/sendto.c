@@ -33,6 +33,8 @@ static ssize_t sendto_logic(t64_fn_sendto *real, int fd, const void *buf,
 			  sizeof s.sin6);
 		T64_DEBUG(1, "sendto(%d): fallback %s -> %zd", fd,
 			  t64_method_name(s.m), rc);
+		if (rc < 0)
+			errno = t64_attempt_errno(&s, errno);
 	}
 	if (rc >= 0) {
 		t64_attempt_worked(&s);

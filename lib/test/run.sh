@@ -358,6 +358,7 @@ hook "async fallback seen through epoll" "$DEAD" $P -- epoll 192.0.2.1
 hook "async fallback after connect() again (EALREADY)" "$DEAD" $P -- again 192.0.2.1
 hook "async fallback, refused over IPv4" "$DEAD" $P -- refused 192.0.2.1
 hook "blocking connect, late unreachable" "$DEAD" $P -- blocking 192.0.2.1
+hook "both ways unreachable: the NAT64 attempt's EHOSTUNREACH" "$DEAD" $P -- unreach 198.51.100.7
 hook "bind 0.0.0.0:P, dual-stack server peers" "$NET && sysctl -qw net.ipv6.ip_nonlocal_bind=1" $P -- bind $D 64:ff9b:1::c633:6407
 hook "inherited across execve" "$NET" $P -- exec $D
 PROG=hooks
