@@ -140,9 +140,8 @@ static void read_all(void)
 			state.env = &state.env_prefix;
 		else
 			t64_log(0, "TNAT64_PREFIX=%s is not a NAT64 prefix (%s); "
-				   "expected ADDR or ADDR/LEN, LEN one of 32 40 "
-				   "48 56 64 96",
-				v, code);
+				   "expected %s",
+				v, code, t64_prefix_expected(code));
 	}
 	set_pool(secure);
 	v = env("TNAT64_DISCOVERY", secure);
