@@ -480,6 +480,7 @@ hook "vfork + execve and posix_spawn children" "$NET" $P -- spawn $D
 hook "SCM_RIGHTS-passed sockets" "$NET" $P -- scm $D
 hook "F_DUPFD, fcntl64, close_range(CLOEXEC), dup'd UDP" "$NET && sysctl -qw net.ipv6.ip_nonlocal_bind=1" $P -- dupfd $D 64:ff9b:1::c633:6407
 hook "syscall(SYS_connect) bypasses the library" "$NET" $P -- rawconnect $D
+hook "io_uring's IORING_OP_CONNECT bypasses the library" "$NET" $P -- iouring $D
 hook "async fallback seen through the fortified poll (__poll_chk)" "$DEAD" $P -- pollchk 192.0.2.1
 # No AF_INET6: a seccomp sandbox (the prefix is routed, but no socket can
 # use it), and a namespace where IPv6 is disabled; and the sandbox without
