@@ -22,7 +22,7 @@ T64_EXPORT T64_RET___recvfrom_chk __recvfrom_chk(T64_SIG___recvfrom_chk)
 
 	if (chk == NULL)
 		return -1;
-	if (t64_busy || n > buflen || T64_SA(addr) == NULL ||
+	if (n > buflen || T64_SA(addr) == NULL ||
 	    (real = T64_REAL(recvfrom)) == NULL)
 		return chk(fd, buf, n, buflen, flags, addr, lenp);
 	if (t64_recv_converted(fd))

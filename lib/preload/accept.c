@@ -16,10 +16,10 @@ T64_EXPORT T64_RET_accept accept(T64_SIG_accept)
 
 	if (real == NULL)
 		return -1;
-	if (!t64_busy && (t64_fd_flags(fd) & T64_FD_CONVERTED))
+	if (t64_fd_flags(fd) & T64_FD_CONVERTED)
 		return t64_accept_logic(NULL, real, fd, T64_SA(addr), lenp, 0);
 	nfd = real(fd, addr, lenp);
-	if (nfd >= 0 && !t64_busy)
+	if (nfd >= 0)
 		t64_fd_set(nfd, T64_FD_KNOWN);
 	return nfd;
 }

@@ -16,11 +16,11 @@ T64_EXPORT T64_RET_accept4 accept4(T64_SIG_accept4)
 
 	if (real == NULL)
 		return -1;
-	if (!t64_busy && (t64_fd_flags(fd) & T64_FD_CONVERTED))
+	if (t64_fd_flags(fd) & T64_FD_CONVERTED)
 		return t64_accept_logic(real, NULL, fd, T64_SA(addr), lenp,
 					flags);
 	nfd = real(fd, addr, lenp, flags);
-	if (nfd >= 0 && !t64_busy)
+	if (nfd >= 0)
 		t64_fd_set(nfd, T64_FD_KNOWN);
 	return nfd;
 }

@@ -13,7 +13,7 @@ T64_EXPORT T64_RET_bind bind(T64_SIG_bind)
 
 	if (real == NULL)
 		return -1;
-	if (t64_busy || !(t64_fd_get(fd) & T64_FD_CONVERTED))
+	if (!(t64_fd_get(fd) & T64_FD_CONVERTED))
 		return real(fd, addr, len);
 	return t64_bind_logic(real, fd, T64_SA(addr), len);
 }

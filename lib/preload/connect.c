@@ -16,8 +16,6 @@ T64_EXPORT T64_RET_connect connect(T64_SIG_connect)
 
 	if (real == NULL)
 		return -1;
-	if (t64_busy)
-		return real(fd, addr, len);
 	if (t64_fd_get(fd) & T64_FD_CONVERTED)
 		return t64_connect_logic(real, fd, T64_SA(addr), len);
 	if (t64_is_mapped(T64_SA(addr), len))

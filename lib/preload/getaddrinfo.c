@@ -11,13 +11,14 @@
 T64_EXPORT T64_RET_getaddrinfo getaddrinfo(T64_SIG_getaddrinfo)
 {
 	t64_fn_getaddrinfo *real = T64_REAL(getaddrinfo);
+	struct t64_mark *mk = T64_MARK();
 	int rc;
 
 	if (real == NULL)
 		return EAI_SYSTEM; /* errno ENOSYS */
-	if (!t64_lookup_enter())
+	if (!t64_lookup_enter(mk))
 		return real(node, service, hints, res);
 	rc = t64_gai(real, node, service, hints, res);
-	t64_lookup_leave();
+	t64_lookup_leave(mk);
 	return rc;
 }

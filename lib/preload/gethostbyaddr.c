@@ -13,6 +13,7 @@
 T64_EXPORT T64_RET_gethostbyaddr gethostbyaddr(T64_SIG_gethostbyaddr)
 {
 	t64_fn_gethostbyaddr *real = T64_REAL(gethostbyaddr);
+	struct t64_mark *mk = T64_MARK();
 	struct t64_names4 l;
 	struct hostent *he;
 	uint32_t ip;
@@ -22,7 +23,7 @@ T64_EXPORT T64_RET_gethostbyaddr gethostbyaddr(T64_SIG_gethostbyaddr)
 		h_errno = NO_RECOVERY;
 		return NULL;
 	}
-	if (!t64_lookup_enter())
+	if (!t64_lookup_enter(mk))
 		return real(addr, len, type);
 	if (t64_standin_of(addr, len, type, &ip)) {
 		saved = errno;
@@ -31,6 +32,6 @@ T64_EXPORT T64_RET_gethostbyaddr gethostbyaddr(T64_SIG_gethostbyaddr)
 	} else {
 		he = real(addr, len, type);
 	}
-	t64_lookup_leave();
+	t64_lookup_leave(mk);
 	return he;
 }

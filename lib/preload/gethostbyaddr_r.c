@@ -14,13 +14,14 @@
 T64_EXPORT T64_RET_gethostbyaddr_r gethostbyaddr_r(T64_SIG_gethostbyaddr_r)
 {
 	t64_fn_gethostbyaddr_r *real = T64_REAL(gethostbyaddr_r);
+	struct t64_mark *mk = T64_MARK();
 	struct t64_names4 l;
 	uint32_t ip;
 	int rc, saved;
 
 	if (real == NULL)
 		return ENOSYS;
-	if (result == NULL || h_errnop == NULL || !t64_lookup_enter())
+	if (result == NULL || h_errnop == NULL || !t64_lookup_enter(mk))
 		return real(addr, len, type, ret, buf, buflen, result, h_errnop);
 	if (t64_standin_of(addr, len, type, &ip)) {
 		saved = errno;
@@ -31,6 +32,6 @@ T64_EXPORT T64_RET_gethostbyaddr_r gethostbyaddr_r(T64_SIG_gethostbyaddr_r)
 	} else {
 		rc = real(addr, len, type, ret, buf, buflen, result, h_errnop);
 	}
-	t64_lookup_leave();
+	t64_lookup_leave(mk);
 	return rc;
 }

@@ -13,6 +13,7 @@
 T64_EXPORT T64_RET_gethostbyname gethostbyname(T64_SIG_gethostbyname)
 {
 	t64_fn_gethostbyname *real = T64_REAL(gethostbyname);
+	struct t64_mark *mk = T64_MARK();
 	struct t64_names4 l;
 	struct hostent *he;
 	int saved;
@@ -21,7 +22,7 @@ T64_EXPORT T64_RET_gethostbyname gethostbyname(T64_SIG_gethostbyname)
 		h_errno = NO_RECOVERY;
 		return NULL;
 	}
-	if (!t64_lookup_enter())
+	if (!t64_lookup_enter(mk))
 		return real(name);
 	he = real(name);
 	if (he == NULL) {
@@ -29,6 +30,6 @@ T64_EXPORT T64_RET_gethostbyname gethostbyname(T64_SIG_gethostbyname)
 		he = t64_host_static(&l, t64_lookup4(name, h_errno, &l));
 		errno = saved;
 	}
-	t64_lookup_leave();
+	t64_lookup_leave(mk);
 	return he;
 }

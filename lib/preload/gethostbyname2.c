@@ -13,6 +13,7 @@
 T64_EXPORT T64_RET_gethostbyname2 gethostbyname2(T64_SIG_gethostbyname2)
 {
 	t64_fn_gethostbyname2 *real = T64_REAL(gethostbyname2);
+	struct t64_mark *mk = T64_MARK();
 	struct t64_names4 l;
 	struct hostent *he;
 	int saved;
@@ -21,7 +22,7 @@ T64_EXPORT T64_RET_gethostbyname2 gethostbyname2(T64_SIG_gethostbyname2)
 		h_errno = NO_RECOVERY;
 		return NULL;
 	}
-	if (af != AF_INET || !t64_lookup_enter())
+	if (af != AF_INET || !t64_lookup_enter(mk))
 		return real(name, af);
 	he = real(name, af);
 	if (he == NULL) {
@@ -29,6 +30,6 @@ T64_EXPORT T64_RET_gethostbyname2 gethostbyname2(T64_SIG_gethostbyname2)
 		he = t64_host_static(&l, t64_lookup4(name, h_errno, &l));
 		errno = saved;
 	}
-	t64_lookup_leave();
+	t64_lookup_leave(mk);
 	return he;
 }

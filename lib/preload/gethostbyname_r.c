@@ -14,12 +14,13 @@
 T64_EXPORT T64_RET_gethostbyname_r gethostbyname_r(T64_SIG_gethostbyname_r)
 {
 	t64_fn_gethostbyname_r *real = T64_REAL(gethostbyname_r);
+	struct t64_mark *mk = T64_MARK();
 	struct t64_names4 l;
 	int rc, saved;
 
 	if (real == NULL)
 		return ENOSYS;
-	if (result == NULL || h_errnop == NULL || !t64_lookup_enter())
+	if (result == NULL || h_errnop == NULL || !t64_lookup_enter(mk))
 		return real(name, ret, buf, buflen, result, h_errnop);
 	rc = real(name, ret, buf, buflen, result, h_errnop);
 	if (*result == NULL && rc != ERANGE) {
@@ -29,6 +30,6 @@ T64_EXPORT T64_RET_gethostbyname_r gethostbyname_r(T64_SIG_gethostbyname_r)
 		if (rc != ERANGE)
 			errno = saved;
 	}
-	t64_lookup_leave();
+	t64_lookup_leave(mk);
 	return rc;
 }

@@ -11,13 +11,14 @@
 T64_EXPORT T64_RET_getnameinfo getnameinfo(T64_SIG_getnameinfo)
 {
 	t64_fn_getnameinfo *real = T64_REAL(getnameinfo);
+	struct t64_mark *mk = T64_MARK();
 	int rc;
 
 	if (real == NULL)
 		return EAI_SYSTEM; /* errno ENOSYS */
-	if (!t64_lookup_enter())
+	if (!t64_lookup_enter(mk))
 		return real(sa, salen, host, hostlen, serv, servlen, flags);
 	rc = t64_gni(real, sa, salen, host, hostlen, serv, servlen, flags);
-	t64_lookup_leave();
+	t64_lookup_leave(mk);
 	return rc;
 }

@@ -17,8 +17,6 @@ T64_EXPORT T64_RET_getpeername getpeername(T64_SIG_getpeername)
 
 	if (real == NULL)
 		return -1;
-	if (t64_busy)
-		return real(fd, addr, lenp);
 	if (t64_fd_flags(fd) & T64_FD_CONVERTED)
 		return t64_name_logic(real, 1, fd, T64_SA(addr), lenp);
 	/* A load of its own: the converted socket's path stays as it was. */

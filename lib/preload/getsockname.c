@@ -14,7 +14,7 @@ T64_EXPORT T64_RET_getsockname getsockname(T64_SIG_getsockname)
 
 	if (real == NULL)
 		return -1;
-	if (t64_busy || !(t64_fd_flags(fd) & T64_FD_CONVERTED))
+	if (!(t64_fd_flags(fd) & T64_FD_CONVERTED))
 		return real(fd, addr, lenp);
 	return t64_name_logic(real, 0, fd, T64_SA(addr), lenp);
 }

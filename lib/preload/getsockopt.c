@@ -42,8 +42,7 @@ T64_EXPORT T64_RET_getsockopt getsockopt(T64_SIG_getsockopt)
 
 	if (real == NULL)
 		return -1;
-	if (t64_busy ||
-	    !((f = t64_fd_flags(fd)) & (T64_FD_CONVERTED | T64_FD_PENDING)))
+	if (!((f = t64_fd_flags(fd)) & (T64_FD_CONVERTED | T64_FD_PENDING)))
 		return real(fd, level, optname, optval, optlen);
 	return getsockopt_logic(real, f, fd, level, optname, optval, optlen);
 }

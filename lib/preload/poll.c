@@ -61,7 +61,7 @@ T64_EXPORT T64_RET_poll poll(T64_SIG_poll)
 
 	if (real == NULL)
 		return -1;
-	if (t64_busy || atomic_load_explicit(&t64_pending_n,
+	if (atomic_load_explicit(&t64_pending_n,
 					     memory_order_relaxed) <= 0)
 		return real(fds, nfds, timeout);
 	return poll_logic(real, fds, nfds, timeout);

@@ -14,7 +14,7 @@ T64_EXPORT T64_RET_recvfrom recvfrom(T64_SIG_recvfrom)
 
 	if (real == NULL)
 		return -1;
-	if (t64_busy || T64_SA(addr) == NULL)
+	if (T64_SA(addr) == NULL)
 		return real(fd, buf, n, flags, addr, lenp);
 	if (t64_recv_converted(fd))
 		return t64_recvfrom_logic(real, fd, buf, n, flags, T64_SA(addr), lenp);

@@ -13,7 +13,7 @@ T64_EXPORT T64_RET_recvmmsg recvmmsg(T64_SIG_recvmmsg)
 
 	if (real == NULL)
 		return -1;
-	if (t64_busy || vec == NULL ||
+	if (vec == NULL ||
 	    (!t64_recv_converted(fd) && !t64_recv_mapped(fd)))
 		return real(fd, vec, vlen, flags, timeout);
 	return t64_recvmmsg_logic(real, fd, vec, vlen, flags, timeout);

@@ -13,7 +13,7 @@ T64_EXPORT T64_RET_recvmsg recvmsg(T64_SIG_recvmsg)
 
 	if (real == NULL)
 		return -1;
-	if (t64_busy || msg == NULL ||
+	if (msg == NULL ||
 	    (!t64_recv_converted(fd) && !t64_recv_mapped(fd)))
 		return real(fd, msg, flags);
 	return t64_recvmsg_logic(real, fd, msg, flags);

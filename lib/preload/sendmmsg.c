@@ -14,7 +14,7 @@ T64_EXPORT T64_RET_sendmmsg sendmmsg(T64_SIG_sendmmsg)
 
 	if (real == NULL)
 		return -1;
-	if (t64_busy || vec == NULL)
+	if (vec == NULL)
 		return real(fd, vec, vlen, flags);
 	if (t64_fd_get(fd) & T64_FD_CONVERTED)
 		return t64_sendmmsg_logic(real, fd, vec, vlen, flags);

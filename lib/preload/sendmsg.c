@@ -15,7 +15,7 @@ T64_EXPORT T64_RET_sendmsg sendmsg(T64_SIG_sendmsg)
 
 	if (real == NULL)
 		return -1;
-	if (t64_busy || msg == NULL)
+	if (msg == NULL)
 		return real(fd, msg, flags);
 	if (t64_fd_get(fd) & T64_FD_CONVERTED)
 		return t64_sendmsg_logic(real, fd, msg, flags);

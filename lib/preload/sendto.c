@@ -15,7 +15,7 @@ T64_EXPORT T64_RET_sendto sendto(T64_SIG_sendto)
 
 	if (real == NULL)
 		return -1;
-	if (t64_busy || T64_SA(addr) == NULL)
+	if (T64_SA(addr) == NULL)
 		return real(fd, buf, n, flags, addr, len);
 	if (t64_fd_get(fd) & T64_FD_CONVERTED)
 		return t64_sendto_logic(real, fd, buf, n, flags, T64_SA(addr), len);

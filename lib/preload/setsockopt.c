@@ -123,7 +123,7 @@ T64_EXPORT T64_RET_setsockopt setsockopt(T64_SIG_setsockopt)
 
 	if (real == NULL)
 		return -1;
-	if (t64_busy || !(t64_fd_get(fd) & T64_FD_CONVERTED) ||
+	if (!(t64_fd_get(fd) & T64_FD_CONVERTED) ||
 	    (level != IPPROTO_IP && level != SOL_SOCKET))
 		return real(fd, level, optname, optval, optlen);
 	return setsockopt_logic(real, fd, level, optname, optval, optlen);

@@ -70,10 +70,10 @@ T64_EXPORT T64_RET_socket socket(T64_SIG_socket)
 
 	if (real == NULL)
 		return -1;
-	if (domain == AF_INET && !t64_busy)
+	if (domain == AF_INET)
 		return socket_logic(real, domain, type, protocol);
 	fd = real(domain, type, protocol);
-	if (fd >= 0 && !t64_busy)
+	if (fd >= 0)
 		t64_fd_set(fd, T64_FD_KNOWN);
 	return fd;
 }

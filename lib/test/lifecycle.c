@@ -73,7 +73,8 @@ static int writable(int fd, int ms)
  * DEST (an IPv4 address of this host) gets SO_ERROR 0 and is connected
  * over IPv4; the next connect goes straight to IPv4 (remembered); a
  * closed port's refusal comes in the next SO_ERROR; UNROUTED (no IPv4
- * route) gets ENETUNREACH from SO_ERROR, the immediate failure.
+ * route) fails both ways: SO_ERROR gives the NAT64 attempt's EHOSTUNREACH,
+ * more telling than the IPv4 attempt's ENETUNREACH.
  */
 static void case_async(int argc, char **argv)
 {
@@ -117,12 +118,12 @@ static void case_async(int argc, char **argv)
 
 	if (argc < 2)
 		return;
-	/* No IPv4 route: the IPv4 attempt fails at once, SO_ERROR says so. */
+	/* No IPv4 route: the IPv4 attempt fails at once; SO_ERROR keeps the NAT64 attempt's error. */
 	fd = start(argv[1], 1, &err);
 	CHECK(err == EINPROGRESS, "unrouted: NAT64 in progress: %s", strerror(err));
 	CHECK(writable(fd, 5000) != 0, "unrouted: poll");
 	e = so_error(fd);
-	CHECK(e == ENETUNREACH, "unrouted: SO_ERROR %s", strerror(e));
+	CHECK(e == EHOSTUNREACH, "unrouted: SO_ERROR %s, want EHOSTUNREACH", strerror(e));
 	close(fd);
 }
 
@@ -238,6 +239,27 @@ static void case_blocking(int argc, char **argv)
 	close(n);
 	close(fd);
 	close(lfd);
+}
+
+/*
+ * case_unreach UNROUTED: both ways fail. The NAT64 attempt gets EHOSTUNREACH
+ * (its neighbour never answers), the IPv4 one ENETUNREACH (no IPv4 route):
+ * a blocking connect reports the more telling EHOSTUNREACH, every time
+ * (nothing is remembered).
+ */
+static void case_unreach(int argc, char **argv)
+{
+	struct sockaddr_in a = sin4(argv[0], 9);
+
+	(void)argc;
+	for (int i = 0; i < 2; i++) {
+		int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+		errno = 0;
+		CHECK(connect(fd, (struct sockaddr *)&a, sizeof a) == -1 && errno == EHOSTUNREACH,
+		      "connect %d to %s: %s, want EHOSTUNREACH", i, argv[0], strerror(errno));
+		close(fd);
+	}
 }
 
 /* accepted_peer connects from [src] to [::1]:port and returns the IPv4 peer text accept gave, "" on failure. */
@@ -454,6 +476,8 @@ int main(int argc, char **argv)
 		case_again(n, a);
 	else if (strcmp(c, "refused") == 0 && n >= 1)
 		case_refused(n, a);
+	else if (strcmp(c, "unreach") == 0 && n >= 1)
+		case_unreach(n, a);
 	else if (strcmp(c, "blocking") == 0 && n >= 1)
 		case_blocking(n, a);
 	else if (strcmp(c, "bind") == 0 && n >= 2)
@@ -465,7 +489,7 @@ int main(int argc, char **argv)
 		t_fail = atoi(a[1]);
 		check_inherited(n - 2, a + 2);
 	} else {
-		fprintf(stderr, "usage: lifecycle async|epoll|again|refused|blocking|bind|exec ARGS...\n");
+		fprintf(stderr, "usage: lifecycle async|epoll|again|refused|unreach|blocking|bind|exec ARGS...\n");
 		return 2;
 	}
 	return t_report();

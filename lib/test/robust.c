@@ -1,14 +1,16 @@
 /*
  * Robustness tests: fork while another thread is inside a hook, vfork +
  * exec and posix_spawn children, a converted socket passed with
- * SCM_RIGHTS, a raw syscall(SYS_connect), plain IPv4 where AF_INET6 is
- * unavailable, and a stress of 32 threads × 1000 connects. Run by run.sh
+ * SCM_RIGHTS, a raw syscall(SYS_connect) and io_uring's connect, plain
+ * IPv4 where AF_INET6 is unavailable, and a stress of 32 threads × 1000
+ * connects. Run by run.sh
  * (under LD_PRELOAD=libtnat64.so unless said otherwise) in a network
  * namespace. Usage: robust CASE [ARGS...]; prints "N passed, M failed".
  */
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <linux/close_range.h>
+#include <linux/io_uring.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -17,8 +19,10 @@
 #include <signal.h>
 #include <spawn.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -291,6 +295,100 @@ static void case_scm(int argc, char **argv)
 	CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	      "the child uses the received sockets as IPv4 ones (status %#x)", status);
 	close(sp[0]);
+	close(lfd);
+}
+
+/*
+ * uring_connect connects fd to a (l bytes) with one IORING_OP_CONNECT through
+ * a ring of its own (raw system calls, no liburing), as io_uring programs
+ * do: the kernel connects, no libc function is called. Returns the
+ * completion's result (0 or -errno), or 1 when io_uring is unavailable here
+ * (errno says why).
+ */
+static int uring_connect(int fd, const void *a, socklen_t l)
+{
+	struct io_uring_params p;
+	struct io_uring_sqe *sqes;
+	struct io_uring_cqe *cqes;
+	unsigned *sq_tail, *sq_mask, *sq_array, *cq_head, *cq_mask, idx;
+	size_t sq_len, cq_len;
+	uint8_t *sq, *cq;
+	int ring, res = 1;
+
+	memset(&p, 0, sizeof p);
+	ring = (int)syscall(__NR_io_uring_setup, 4, &p);
+	if (ring < 0)
+		return 1;
+	sq_len = p.sq_off.array + p.sq_entries * sizeof(unsigned);
+	cq_len = p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe);
+	if ((p.features & IORING_FEAT_SINGLE_MMAP) && cq_len > sq_len)
+		sq_len = cq_len;
+	sq = mmap(NULL, sq_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, ring, IORING_OFF_SQ_RING);
+	cq = (p.features & IORING_FEAT_SINGLE_MMAP) ? sq :
+		mmap(NULL, cq_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, ring, IORING_OFF_CQ_RING);
+	sqes = mmap(NULL, p.sq_entries * sizeof *sqes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, ring,
+		    IORING_OFF_SQES);
+	if (sq == MAP_FAILED || cq == MAP_FAILED || sqes == MAP_FAILED)
+		goto out;
+	sq_tail = (unsigned *)(sq + p.sq_off.tail);
+	sq_mask = (unsigned *)(sq + p.sq_off.ring_mask);
+	sq_array = (unsigned *)(sq + p.sq_off.array);
+	cq_head = (unsigned *)(cq + p.cq_off.head);
+	cq_mask = (unsigned *)(cq + p.cq_off.ring_mask);
+	cqes = (struct io_uring_cqe *)(cq + p.cq_off.cqes);
+	idx = *sq_tail & *sq_mask;
+	memset(&sqes[idx], 0, sizeof sqes[idx]);
+	sqes[idx].opcode = IORING_OP_CONNECT;
+	sqes[idx].fd = fd;
+	sqes[idx].addr = (uintptr_t)a;
+	sqes[idx].off = l; /* addr2: the address length */
+	sq_array[idx] = idx;
+	__atomic_store_n(sq_tail, *sq_tail + 1, __ATOMIC_RELEASE);
+	if (syscall(__NR_io_uring_enter, ring, 1, 1, IORING_ENTER_GETEVENTS, NULL, 0) == 1) {
+		res = cqes[__atomic_load_n(cq_head, __ATOMIC_ACQUIRE) & *cq_mask].res;
+		__atomic_store_n(cq_head, *cq_head + 1, __ATOMIC_RELEASE);
+	}
+out:
+	close(ring);
+	return res;
+}
+
+/*
+ * case_iouring DEST: io_uring's IORING_OP_CONNECT is made by the kernel, past
+ * every hook. On a TCP socket tnat64 converted (AF_INET6 underneath) a
+ * sockaddr_in fails with EINVAL, even to 127.0.0.1; the same operation on a
+ * socket that really is AF_INET (made with a raw system call) connects. A
+ * libc connect() afterwards works. A UDP socket takes the sockaddr_in, over
+ * IPv4 only: to DEST (no IPv4 route, NAT64 only) ENETUNREACH.
+ */
+static void case_iouring(int argc, char **argv)
+{
+	uint16_t port;
+	int lfd = listener6(&port), t = socket(AF_INET, SOCK_STREAM, 0), u = socket(AF_INET, SOCK_DGRAM, 0);
+	int plain = (int)syscall(SYS_socket, AF_INET, SOCK_STREAM, 0), r;
+	struct sockaddr_in lo = sin4("127.0.0.1", port), far = sin4(argv[0], port);
+
+	(void)argc;
+	r = uring_connect(plain, &lo, sizeof lo);
+	if (r == 1) {
+		fprintf(stderr, "skip: no io_uring here (%s)\n", strerror(errno));
+		goto out;
+	}
+	CHECK(r == 0, "io_uring connect of a real AF_INET socket to 127.0.0.1: %s", strerror(-r));
+	CHECK(real_domain(t) == AF_INET6, "converted at socket()");
+	r = uring_connect(t, &lo, sizeof lo);
+	CHECK(r == -EINVAL, "io_uring connect of a converted TCP socket to 127.0.0.1: %d (%s), want -EINVAL", r,
+	      strerror(-r));
+	CHECK(connect(t, (struct sockaddr *)&lo, sizeof lo) == 0 && peer_is(t, "127.0.0.1", port),
+	      "connect() afterwards works: %s", strerror(errno));
+	r = uring_connect(u, &lo, sizeof lo);
+	CHECK(r == 0 && peer_is(u, "127.0.0.1", port), "io_uring connect of a converted UDP socket to 127.0.0.1: %d", r);
+	r = uring_connect(u, &far, sizeof far);
+	CHECK(r == -ENETUNREACH, "io_uring connect of a UDP socket to %s: %d (%s), no NAT64", argv[0], r, strerror(-r));
+out:
+	close(plain);
+	close(t);
+	close(u);
 	close(lfd);
 }
 
@@ -614,6 +712,8 @@ int main(int argc, char **argv)
 		case_scm(n, a);
 	else if (strcmp(c, "rawconnect") == 0 && n >= 1)
 		case_rawconnect(n, a);
+	else if (strcmp(c, "iouring") == 0 && n >= 1)
+		case_iouring(n, a);
 	else if (strcmp(c, "noinet6") == 0 && n >= 1)
 		case_noinet6(n, a);
 	else if (strcmp(c, "dupfd") == 0 && n >= 2)
@@ -623,7 +723,7 @@ int main(int argc, char **argv)
 	else if (strcmp(c, "stress") == 0 && n >= 1)
 		case_stress(n, a);
 	else {
-		fprintf(stderr, "usage: robust forkhook|spawn|scm|dupfd|rawconnect|noinet6|pollchk|stress ARGS...\n");
+		fprintf(stderr, "usage: robust forkhook|spawn|scm|dupfd|rawconnect|iouring|noinet6|pollchk|stress ARGS...\n");
 		return 2;
 	}
 	return t_report();

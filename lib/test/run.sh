@@ -183,7 +183,51 @@ unshare() { "$unshare_n" -m "$@"; }
 hook "discovery" "$DNS" TNAT64_DISCOVERY=1 -- nat64 $D 2001:db8:122:344:c6:3364:700:0
 rm -f "$T/ready"
 hook "discovery disabled" "$DNS" TNAT64_DISCOVERY=0 -- unreachable 203.0.113.2 2
+# A UDP answer longer than 512 bytes without TC (20 AAAA records that embed no
+# well-known address come first): the library reads the whole datagram and
+# finds the prefix `tnat64 discover` finds.
+rm -f "$T/ready"
+BIG="$(echo "$DNS" | sed 's|dns.py |dns.py --pad=20 |')"
+hook "discovery: a 600-byte UDP answer (no TC)" "$BIG" TNAT64_DISCOVERY=1 -- nat64 $D 2001:db8:122:344:c6:3364:700:0
+if [ -e "$HERE/../../dist/src/cli/bin.js" ]; then
+	rm -f "$T/ready"
+	"$unshare_n" -mn sh -c "$BIG"' && exec node "$0" discover --json' "$HERE/../../dist/src/cli/bin.js" \
+		>"$T/discover.json" 2>"$T/err"
+	check "discovery: tnat64 discover finds the same prefix in the 600-byte answer" \
+		python3 -c 'import json, sys; sys.exit([p["prefix"] for p in json.load(open(sys.argv[1]))["prefixes"]] != [sys.argv[2]])' \
+		"$T/discover.json" 2001:db8:122:344::/64
+else
+	echo "skip tnat64 discover on the 600-byte answer (dist/ not built)"
+fi
 unset -f unshare
+
+# 10a. Signals and non-local exits (lib/test/signals.c): a connect abandoned by
+#      siglongjmp from a SIGALRM handler while discovery waits for a DNS64 that
+#      answers after 1.5 s; hooks in a signal handler while the interrupted
+#      code is inside the library; the bound on waiting for another thread's
+#      discovery (three nameservers that never answer: 12 s).
+PROG=signals
+rm -f "$T/ready"
+SLOW="$(echo "$DNS" | sed 's|dns.py |dns.py --delay=1.5 |')"
+unshare() { "$unshare_n" -m "$@"; }
+hook "siglongjmp out of discovery: the same thread connects again" "$SLOW" TNAT64_DISCOVERY=1 -- \
+	longjmp $D 2001:db8:122:344:c6:3364:700:0 self
+rm -f "$T/ready"
+hook "siglongjmp out of discovery: another thread does not wait it out" "$SLOW" TNAT64_DISCOVERY=1 -- \
+	longjmp $D 2001:db8:122:344:c6:3364:700:0 other
+printf 'nameserver 127.0.0.1\nnameserver 127.0.0.2\nnameserver 127.0.0.3\n' >"$T/resolv3.conf"
+rm -f "$T/ready"
+MUTE="$NET && mount --bind $T/resolv3.conf /etc/resolv.conf && { timeout 30 python3 -c 'import socket, time
+socks = []
+for a in (\"127.0.0.1\", \"127.0.0.2\", \"127.0.0.3\"):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind((a, 53)); socks.append(s)
+open(\"$T/ready\", \"w\").close(); time.sleep(30)' & } && for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do [ -e $T/ready ] && break; sleep 0.1; done"
+hook "another thread's discovery is waited for at most 6 s per connect" "$MUTE" TNAT64_DISCOVERY=1 -- \
+	waitbound 203.0.113.2
+unset -f unshare
+hook "hooks in a signal handler translate while the library is busy" "$NET" $P TNAT64_DEBUG=1 \
+	TNAT64_DEBUG_FILE=/dev/null -- handler $D
+PROG=hooks
 
 # 10b. Lookups of our own through the NAT64 to IPv4-only nameservers
 #      (lib/test/resolve.c, linked with the core objects): 192.0.2.53 answers
@@ -334,6 +378,7 @@ PROG=lifecycle
 hook "async fallback after connect() again (EALREADY)" "$DEAD" $P -- again 192.0.2.1
 hook "async fallback, refused over IPv4" "$DEAD" $P -- refused 192.0.2.1
 hook "blocking connect, late unreachable" "$DEAD" $P -- blocking 192.0.2.1
+hook "both ways unreachable: the NAT64 attempt's EHOSTUNREACH" "$DEAD" $P -- unreach 198.51.100.7
 hook "bind 0.0.0.0:P, dual-stack server peers" "$NET && sysctl -qw net.ipv6.ip_nonlocal_bind=1" $P -- bind $D 64:ff9b:1::c633:6407
 hook "inherited across execve" "$NET" $P -- exec $D
 PROG=hooks
@@ -455,6 +500,7 @@ hook "vfork + execve and posix_spawn children" "$NET" $P -- spawn $D
 hook "SCM_RIGHTS-passed sockets" "$NET" $P -- scm $D
 hook "F_DUPFD, fcntl64, close_range(CLOEXEC), dup'd UDP" "$NET && sysctl -qw net.ipv6.ip_nonlocal_bind=1" $P -- dupfd $D 64:ff9b:1::c633:6407
 hook "syscall(SYS_connect) bypasses the library" "$NET" $P -- rawconnect $D
+hook "io_uring's IORING_OP_CONNECT bypasses the library" "$NET" $P -- iouring $D
 hook "async fallback seen through the fortified poll (__poll_chk)" "$DEAD" $P -- pollchk 192.0.2.1
 # No AF_INET6: a seccomp sandbox (the prefix is routed, but no socket can
 # use it), and a namespace where IPv6 is disabled; and the sandbox without

@@ -14,7 +14,7 @@ import { mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync, c
 import { networkInterfaces } from 'node:os';
 import { dirname } from 'node:path';
 import { formatIPv6, maskIPv6, parseIPv6 } from './ipv6.js';
-import { formatPrefix, parsePrefix, Prefix, PrefixLength } from './rfc6052.js';
+import { formatPrefix, parsePrefix, Prefix, PrefixLength, UnusableCode, unusablePrefix } from './rfc6052.js';
 
 export const PREF64_OPTION_TYPE = 38;
 /** Where `tnat64 discover --save-pref64` writes and the library reads, unless TNAT64_PREF64_FILE says otherwise. */
@@ -36,13 +36,14 @@ export interface Pref64 {
   router?: string;
 }
 
-export type OptionProblem = 'not-pref64' | 'bad-length' | 'bad-plc' | 'prefix-u-octet';
+export type OptionProblem = 'not-pref64' | 'bad-length' | 'bad-plc' | 'prefix-u-octet' | UnusableCode;
 
 /**
  * One PREF64 option (its type and length bytes included). The lifetime is the scaled lifetime × 8 s (0: the router
  * withdraws the prefix). Bits of the 96-bit field beyond the prefix length are ignored (masked), as a receiver must.
  * Refused: another type, a length field other than 2 or fewer than 16 bytes (RFC 8781: ignore it), a PLC of 6 or 7
- * (ignore it), and a /96 whose bits 64–71 are set (not an RFC 6052 prefix: nothing could be synthesized in it).
+ * (ignore it), a /96 whose bits 64–71 are set (not an RFC 6052 prefix: nothing could be synthesized in it), and a
+ * prefix no NAT64 can have (unusablePrefix: ::ffff:0:0/96, the all-zero ::, ff00::/8), which the cache would refuse.
  */
 export function parsePref64Option(option: Uint8Array): { prefix: Prefix; lifetime: number } | { problem: OptionProblem } {
   if (option[0] !== PREF64_OPTION_TYPE) return { problem: 'not-pref64' };
@@ -54,6 +55,8 @@ export function parsePref64Option(option: Uint8Array): { prefix: Prefix; lifetim
   bytes.set(option.subarray(4, 16));
   const prefix = maskIPv6(bytes, length);
   if (length === 96 && prefix[8] !== 0) return { problem: 'prefix-u-octet' };
+  const unusable = unusablePrefix({ bytes: prefix, length });
+  if (unusable) return { problem: unusable.code };
   return { prefix: { bytes: prefix, length }, lifetime: (word >>> 3) * 8 };
 }
 

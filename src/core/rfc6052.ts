@@ -31,11 +31,45 @@ const OCTET_POSITIONS: Record<PrefixLength, readonly number[]> = {
 };
 
 /** Why a prefix is unusable, as a config error code and a sentence; undefined if it is fine. */
-export type PrefixProblem = { code: 'bad-prefix' | 'bad-prefix-length' | 'prefix-host-bits' | 'prefix-u-octet'; message: string };
+export type PrefixProblem = {
+  code: 'bad-prefix' | 'bad-prefix-length' | 'prefix-host-bits' | 'prefix-u-octet' | UnusableCode;
+  message: string;
+};
+
+/** Prefixes that are well-formed but can never be a NAT64's: the twin of the library's t64_prefix_usable. */
+export type UnusableCode = 'prefix-mapped' | 'prefix-zero' | 'prefix-multicast';
+
+const USE_ANOTHER = "use the network's NAT64 prefix (`tnat64 discover` shows it) or the well-known 64:ff9b::/96";
+
+/**
+ * Why `prefix` cannot be a NAT64 prefix at all, or undefined: ::ffff:0:0/96 (IPv4-mapped addresses, which the kernel
+ * sends over IPv4, never to a NAT64), the all-zero :: (::/96 is the deprecated IPv4-compatible range), anything in
+ * ff00::/8 (multicast).
+ */
+export function unusablePrefix(prefix: Prefix): (PrefixProblem & { code: UnusableCode }) | undefined {
+  const { bytes, length } = prefix;
+  const text = `${formatIPv6(bytes)}/${length}`;
+  if (length === 96 && bytes.slice(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff) {
+    return {
+      code: 'prefix-mapped',
+      message: `${text} is the IPv4-mapped range: the kernel sends its addresses over IPv4, never to a NAT64; ${USE_ANOTHER}`,
+    };
+  }
+  if (bytes.every((b) => b === 0)) {
+    return {
+      code: 'prefix-zero',
+      message: `${text} is the all-zero prefix (::/96 is the deprecated IPv4-compatible range), which no NAT64 serves; ${USE_ANOTHER}`,
+    };
+  }
+  if (bytes[0] === 0xff) {
+    return { code: 'prefix-multicast', message: `${text} is a multicast prefix (ff00::/8); a NAT64 prefix is unicast: ${USE_ANOTHER}` };
+  }
+  return undefined;
+}
 
 /**
  * Parse `ADDRESS[/LEN]` (LEN defaults to 96) and validate it as an RFC 6052 prefix: the length is one of the six,
- * no bit is set beyond the length, and the u-octet (bits 64–71) is zero.
+ * no bit is set beyond the length, and the u-octet (bits 64–71) is zero; then as a NAT64 prefix (unusablePrefix).
  */
 export function parsePrefix(text: string): { prefix: Prefix } | { problem: PrefixProblem } {
   const slash = text.indexOf('/');
@@ -66,7 +100,8 @@ export function parsePrefix(text: string): { prefix: Prefix } | { problem: Prefi
   if (bytes[8] !== 0) {
     return { problem: { code: 'prefix-u-octet', message: `bits 64-71 (the u-octet) of ${formatIPv6(bytes)}/${length} must be zero (RFC 6052 §2.2)` } };
   }
-  return { prefix: { bytes, length } };
+  const unusable = unusablePrefix({ bytes, length });
+  return unusable ? { problem: unusable } : { prefix: { bytes, length } };
 }
 
 /** `addr/len` in RFC 5952 form. */

@@ -15,6 +15,19 @@ uint32_t t64_now(void)
 	return (uint32_t)ts.tv_sec + 1;
 }
 
+/*
+ * t64_ms returns the monotonic clock in milliseconds, plus one (vDSO, no
+ * system call). errno preserved.
+ */
+uint64_t t64_ms(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+		return 1;
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000 + 1;
+}
+
 /* t64_wait_a_little sleeps one millisecond (a bounded wait step). */
 void t64_wait_a_little(void)
 {

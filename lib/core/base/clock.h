@@ -6,6 +6,7 @@
 #include <time.h>
 
 uint32_t t64_now(void);
+uint64_t t64_ms(void);
 void t64_wait_a_little(void);
 long t64_ms_since(const struct timespec *t0);
 

@@ -1,4 +1,4 @@
-/* Things every file of the library shares: visibility, the recursion guard. */
+/* Things every file of the library shares: visibility. */
 #ifndef T64_COMMON_H
 #define T64_COMMON_H
 
@@ -13,10 +13,11 @@
 #define T64_APART __attribute__((noinline))
 
 /*
- * Thread-local recursion guard: non-zero while the library itself is working
- * (initialising, discovering, logging). Hooks entered while it is set go
- * straight to the real call. initial-exec: no allocation on first access.
+ * No recursion guard: the hooks translate wherever they are called from
+ * (a signal handler, a call nested in the library's own work), and the
+ * work that must not nest on a thread takes a hold (base/hold.h).
+ * Thread-local variables are initial-exec: no allocation on first access.
  */
-extern __thread int t64_busy __attribute__((tls_model("initial-exec")));
+#define T64_TLS __attribute__((tls_model("initial-exec")))
 
 #endif

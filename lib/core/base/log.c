@@ -13,7 +13,9 @@ atomic_int t64_log_fd = -1;
 /*
  * t64_log writes one line "tnat64: MESSAGE" to the debug file, or to stderr
  * when there is none, if level is 0 (a problem) or at most TNAT64_DEBUG. Long
- * messages are cut. Returns nothing; errno preserved.
+ * messages are cut. Reentrant (a signal handler may log while the code it
+ * interrupted does): the line is built on the stack and written with one
+ * write. Returns nothing; errno preserved.
  */
 void t64_log(int level, const char *fmt, ...)
 {
@@ -25,7 +27,6 @@ void t64_log(int level, const char *fmt, ...)
 
 	if (level > atomic_load_explicit(&t64_log_level, memory_order_relaxed))
 		goto out;
-	t64_busy++;
 	n = snprintf(buf, sizeof buf, "tnat64: ");
 	va_start(ap, fmt);
 	n += vsnprintf(buf + n, sizeof buf - (size_t)n, fmt, ap);
@@ -36,7 +37,6 @@ void t64_log(int level, const char *fmt, ...)
 	if (write(fd >= 0 ? fd : STDERR_FILENO, buf, (size_t)n) < 0) {
 		/* nowhere else to say it */
 	}
-	t64_busy--;
 out:
 	errno = saved;
 }

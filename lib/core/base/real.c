@@ -14,8 +14,6 @@ static const char *const names[T64_NCALLS] = { T64_CALLS(T64_NAME) };
 /* Resolved pointers; a race only makes two threads store the same value. */
 _Atomic(void *) t64_syms[T64_NCALLS];
 
-/* The recursion guard (base/common.h). */
-__thread int t64_busy __attribute__((tls_model("initial-exec")));
 static atomic_int reported;
 
 /*
@@ -41,12 +39,10 @@ void *t64_real_sym(enum t64_call id)
 	if (p != NULL)
 		return p;
 	saved = errno;
-	t64_busy++;
 	p = dlsym(RTLD_NEXT, names[id]);
 	if (p != NULL && dladdr(p, &found) && dladdr((void *)self_marker, &mine) &&
 	    found.dli_fbase == mine.dli_fbase)
 		p = NULL;
-	t64_busy--;
 	if (p == NULL) {
 		if (!atomic_exchange(&reported, 1))
 			t64_log(0, "cannot find the real %s(); failing it with "

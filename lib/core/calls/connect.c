@@ -43,8 +43,10 @@ connect_tries(t64_fn_connect *real, int fd, struct t64_attempt *a)
 	rc = real(fd, (const struct sockaddr *)&a->sin6, sizeof a->sin6);
 	T64_DEBUG(1, "connect(%d): fallback %s -> %d", fd,
 		  t64_method_name(a->m), rc < 0 ? errno : 0);
-	if (rc < 0 && errno != EINPROGRESS)
+	if (rc < 0 && errno != EINPROGRESS) {
+		errno = t64_attempt_errno(a, errno);
 		return -1;
+	}
 	t64_attempt_worked(a);
 out:
 	if (rc == 0)
@@ -56,7 +58,9 @@ out:
  * t64_connect_logic connects converted socket fd to an IPv4 address
  * through the attempt engine (connect_tries, plan/attempt.h); a stand-in
  * in use connects to its IPv6 peer. Returns 0 (errno untouched), or -1
- * with the real connect's errno (EINPROGRESS passes through),
+ * with the real connect's errno (EINPROGRESS passes through; when both
+ * methods failed as unreachable, the more telling one: see
+ * t64_fallback_pick),
  * EINVAL/EAFNOSUPPORT for addresses an AF_INET socket would refuse,
  * ENETUNREACH when there is no way at all, EHOSTUNREACH for the full
  * pool's network address.

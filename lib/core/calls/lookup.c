@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "addr/addr.h"
+#include "base/hold.h"
 #include "pool/pool.h"
 #include "prefix/known.h"
 
@@ -31,24 +32,30 @@
 #endif
 
 /*
- * Lookups nested in a lookup (an NSS module calling getaddrinfo) go
- * straight to libc: only the outermost call is ours, and nothing of ours
- * holds a lock while libc works, so no nesting can deadlock.
+ * Lookups nested in a lookup (an NSS module calling getaddrinfo, a signal
+ * handler interrupting one) go straight to libc: only the outermost call
+ * is ours, and nothing of ours holds a lock while libc works, so no
+ * nesting can deadlock. A hold (base/hold.h), not a depth count: a lookup
+ * left by siglongjmp (the classic alarm() timeout around gethostbyname)
+ * leaves nothing that would keep the thread's next lookups from being ours.
  */
-static __thread int depth __attribute__((tls_model("initial-exec")));
+static __thread struct t64_hold hold T64_TLS;
 
-/* t64_lookup_enter returns 1 when this lookup is ours (then t64_lookup_leave), else 0. */
-int t64_lookup_enter(void)
+#define LOOKUP_MS 60000 /* a lookup holding on longer than this was abandoned */
+
+/*
+ * t64_lookup_enter returns 1 when this lookup is ours (then
+ * t64_lookup_leave with the same mark, T64_MARK() in the hook's frame),
+ * else 0.
+ */
+int t64_lookup_enter(struct t64_mark *m)
 {
-	if (t64_busy || depth)
-		return 0;
-	depth++;
-	return 1;
+	return t64_hold_take(&hold, m, LOOKUP_MS);
 }
 
-void t64_lookup_leave(void)
+void t64_lookup_leave(struct t64_mark *m)
 {
-	depth--;
+	t64_hold_drop(&hold, m);
 }
 
 /* is_name: 0 for what is no host name to give a stand-in: empty, an IPv6 literal (scoped or not). */

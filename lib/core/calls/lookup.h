@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "base/hold.h"
 #include "base/real.h"
 #include "calls/resolve.h"
 
@@ -22,8 +23,8 @@ struct t64_names4 {
 	(sizeof(char *) * (T64_RESOLVE_MAX + 3) + 4 * T64_RESOLVE_MAX + \
 	 256 + sizeof(char *))
 
-int t64_lookup_enter(void);
-void t64_lookup_leave(void);
+int t64_lookup_enter(struct t64_mark *m);
+void t64_lookup_leave(struct t64_mark *m);
 
 int t64_gai(t64_fn_getaddrinfo *real, const char *node, const char *service,
 	    const struct addrinfo *hints, struct addrinfo **res);

@@ -27,7 +27,6 @@
 
 #define BUDGET_MS 10000	    /* one t64_resolve call, whatever the file says */
 #define NEEDED_SECONDS 5    /* t64_resolve_needed re-reads after this */
-#define ANSWER_MAX 4096	    /* UDP answers are 512 bytes (no EDNS); TCP ones up to this */
 
 /*
  * ipv4_route asks the kernel whether IPv4 packets to ip (network order)
@@ -160,7 +159,7 @@ static int ask_all(const struct t64_ns *ns, int n, const struct t64_resolv_conf 
 		   struct t64_answer *ans, char canon[T64_DNS_NAME_MAX],
 		   const struct timespec *t0)
 {
-	uint8_t q[T64_DNS_QMAX], buf[ANSWER_MAX];
+	uint8_t q[T64_DNS_QMAX], buf[T64_DNS_ANSWER_MAX];
 	int failed = 0; /* bit i: server i answered with a failure */
 
 	for (int a = 0; a < rc->attempts; a++) {
@@ -177,7 +176,8 @@ static int ask_all(const struct t64_ns *ns, int n, const struct t64_resolv_conf 
 			len = t64_dns_ask(&ns[i], q, ql, buf, sizeof buf,
 					  left < rc->timeout * 1000L ?
 						  left :
-						  rc->timeout * 1000L);
+						  rc->timeout * 1000L,
+					  NULL);
 			if (len < 0)
 				continue;
 			r = t64_dns_answer(buf, (size_t)len, q, ql, ans->addr,

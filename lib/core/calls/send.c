@@ -39,6 +39,8 @@ sendto_tries(t64_fn_sendto *real, int fd, const void *buf, size_t n, int flags,
 			  sizeof s->sin6);
 		T64_DEBUG(1, "sendto(%d): fallback %s -> %zd", fd,
 			  t64_method_name(s->m), rc);
+		if (rc < 0)
+			errno = t64_attempt_errno(s, errno);
 	}
 	if (rc >= 0) {
 		t64_attempt_worked(s);
@@ -154,6 +156,8 @@ static ssize_t sendmsg_tries(t64_fn_sendmsg *real, int fd,
 		rc = real(fd, &m, flags);
 		T64_DEBUG(1, "sendmsg(%d): fallback %s -> %zd", fd,
 			  t64_method_name(s->m), rc);
+		if (rc < 0)
+			errno = t64_attempt_errno(s, errno);
 	}
 	if (rc >= 0) {
 		t64_attempt_worked(s);
@@ -251,8 +255,10 @@ static int one_fallback(struct t64_attempt *s, struct mmsghdr *vec, int flags,
 	rc = real(fd, &m, flags);
 	T64_DEBUG(1, "sendmmsg(%d): fallback %s -> %zd", fd,
 		  t64_method_name(s->m), rc);
-	if (rc < 0)
+	if (rc < 0) {
+		errno = t64_attempt_errno(s, errno);
 		return -1;
+	}
 	vec->msg_len = (unsigned)rc;
 	t64_attempt_worked(s);
 	return 1;

@@ -95,8 +95,61 @@ int t64_parse_prefix(const char *s, struct t64_prefix *out, const char **code)
 	*code = "prefix-u-octet";
 	if (b[8] != 0)
 		return -1;
+	return t64_prefix_usable(out, code);
+}
+
+/*
+ * t64_prefix_usable checks that p can be a NAT64 prefix at all: not
+ * ::ffff:0:0/96 (IPv4-mapped addresses: the kernel sends them over IPv4,
+ * never to a NAT64), not the all-zero :: (::/96 makes the deprecated
+ * IPv4-compatible addresses), not in ff00::/8 (multicast). Returns 0 with
+ * *code NULL, or -1 with *code "prefix-mapped", "prefix-zero" or
+ * "prefix-multicast". No errno.
+ */
+int t64_prefix_usable(const struct t64_prefix *p, const char **code)
+{
+	static const uint8_t mapped[16] = { [10] = 0xff, [11] = 0xff };
+	static const uint8_t zero[16];
+
+	*code = "prefix-mapped";
+	if (p->len == 96 && memcmp(p->b, mapped, 16) == 0)
+		return -1;
+	*code = "prefix-zero";
+	if (memcmp(p->b, zero, 16) == 0)
+		return -1;
+	*code = "prefix-multicast";
+	if (p->b[0] == 0xff)
+		return -1;
 	*code = NULL;
 	return 0;
+}
+
+/* How to fix a prefix t64_prefix_usable refuses. */
+#define USE_ANOTHER "use the network's NAT64 prefix (`tnat64 discover` shows it) or the well-known 64:ff9b::/96"
+
+/*
+ * t64_prefix_expected returns what a prefix should have been, given the
+ * code t64_parse_prefix reported (for the file and TNAT64_PREFIX alike).
+ */
+const char *t64_prefix_expected(const char *code)
+{
+	static const struct {
+		const char *code, *text;
+	} texts[] = {
+		{ "bad-prefix-length", "a prefix length of 32, 40, 48, 56, 64 or 96" },
+		{ "prefix-host-bits", "no bits set after the prefix length" },
+		{ "prefix-u-octet", "bits 64-71 (the u-octet) zero, as RFC 6052 requires" },
+		{ "prefix-mapped", "a NAT64 prefix, not ::ffff:0:0/96: addresses in it are IPv4-mapped, which the kernel "
+				   "sends over IPv4, never to a NAT64; " USE_ANOTHER },
+		{ "prefix-zero", "a NAT64 prefix, not the all-zero ::: ::/96 is the deprecated IPv4-compatible range, "
+				 "which no NAT64 serves; " USE_ANOTHER },
+		{ "prefix-multicast", "a unicast NAT64 prefix, not one in ff00::/8 (multicast); " USE_ANOTHER },
+	};
+
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+		if (strcmp(code, texts[i].code) == 0)
+			return texts[i].text;
+	return "an IPv6 prefix ADDR or ADDR/LEN, e.g. 64:ff9b::/96 or 2001:db8:100::/40";
 }
 
 /*
@@ -246,13 +299,6 @@ static const char *expected(const char *code, enum key k)
 	static const struct {
 		const char *code, *text;
 	} texts[] = {
-		{ "bad-prefix", "an IPv6 prefix ADDR or ADDR/LEN, e.g. "
-				"64:ff9b::/96 or 2001:db8:100::/40" },
-		{ "bad-prefix-length", "a prefix length of 32, 40, 48, 56, 64 "
-				       "or 96" },
-		{ "prefix-host-bits", "no bits set after the prefix length" },
-		{ "prefix-u-octet", "bits 64-71 (the u-octet) zero, as RFC 6052 "
-				    "requires" },
 		{ "bad-mask", "a contiguous dotted mask or a length 0-32" },
 		{ "net-host-bits", "no host bits set under the mask" },
 		{ "bad-port", "PORT or LOW-HIGH, ports 0-65535, LOW <= HIGH" },
@@ -290,7 +336,7 @@ static int assign(struct parse *ps, enum key k, const char *v)
 					       "duplicate-prefix",
 				    "one nat64_prefix only here");
 		if (t64_parse_prefix(v, &p, &code) < 0)
-			return fail(ps, code, expected(code, k));
+			return fail(ps, code, t64_prefix_expected(code));
 		*(ps->path ? &ps->path->prefix : &cfg->prefix) = p;
 		*has = 1;
 	} else if (k == K_IDENTITY) {

@@ -50,6 +50,8 @@ struct t64_config {
 };
 
 int t64_parse_prefix(const char *s, struct t64_prefix *out, const char **code);
+int t64_prefix_usable(const struct t64_prefix *p, const char **code);
+const char *t64_prefix_expected(const char *code);
 int t64_parse_pool(const char *s, uint32_t *net, unsigned *len,
 		   const char **code);
 const char *t64_pool_expected(const char *code);

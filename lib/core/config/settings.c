@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/hold.h"
 #include "base/log.h"
 #include "base/real.h"
 
@@ -21,8 +22,8 @@ static struct t64_state state;
 static struct t64_config config;
 static const struct t64_state empty = { .discovery = 0 };
 
-/* 0: not read; 1: published; else (pid << 1) of the process reading it. */
-static _Atomic long init_word;
+/* 0: not read; 1: published; else the claim (base/hold.h) of the thread reading it. */
+static _Atomic uint64_t init_word;
 
 /*
  * env returns the value of variable name, or NULL when it is unset, empty,
@@ -139,9 +140,8 @@ static void read_all(void)
 			state.env = &state.env_prefix;
 		else
 			t64_log(0, "TNAT64_PREFIX=%s is not a NAT64 prefix (%s); "
-				   "expected ADDR or ADDR/LEN, LEN one of 32 40 "
-				   "48 56 64 96",
-				v, code);
+				   "expected %s",
+				v, code, t64_prefix_expected(code));
 	}
 	set_pool(secure);
 	v = env("TNAT64_DISCOVERY", secure);
@@ -152,48 +152,71 @@ static void read_all(void)
 		  state.discovery ? "on" : "off");
 }
 
-/*
- * t64_state returns the settings, reading them on first use (lazily, so
- * hooks work before our constructor ran). Thread-safe without a lock: one
- * thread reads while others wait a bounded time; a child forked during the
- * read takes over. Inside the library, or after waiting too long, returns an
- * empty state. errno preserved.
- */
-const struct t64_state *t64_state(void)
-{
-	long w = atomic_load_explicit(&init_word, memory_order_acquire);
-	int saved = errno;
-	long me;
+#define READ_MS 5000 /* the longest a read of the settings may take; waited for at most that long */
 
-	if (w == 1)
-		return &state;
-	if (t64_busy)
+/* This thread's hold on reading the settings, and the claim it took for that. */
+static __thread struct t64_hold hold T64_TLS;
+static __thread uint64_t mine T64_TLS;
+
+/*
+ * read_slow reads the settings or waits for the thread that does. The
+ * read is claimed in init_word: other threads wait for it at most READ_MS;
+ * a claim of another process (a fork during the read), one older than
+ * that, or one this thread took and abandoned (a non-local exit: this
+ * thread's hold is stale) is taken over. A hook that interrupts the read
+ * on this thread (a signal handler) gets the empty state at once instead
+ * of waiting for itself. Returns the state (the empty one when the read is
+ * not done). errno preserved.
+ */
+static __attribute__((noinline)) const struct t64_state *read_slow(void)
+{
+	struct t64_mark *mk = T64_MARK();
+	const struct t64_state *r = &empty;
+	uint64_t t0 = t64_ms(), w, me;
+	int saved = errno;
+
+	if (!t64_hold_take(&hold, mk, READ_MS))
 		return &empty;
-	me = (long)getpid() << 1;
-	for (int i = 0; i < 5000; i++) {
-		if (w == 1)
-			goto out;
-		if ((w == 0 || w != me) &&
-		    atomic_compare_exchange_strong(&init_word, &w, me)) {
+	for (;;) {
+		w = (uint64_t)atomic_load_explicit(&init_word, memory_order_acquire);
+		if (w == 1) {
+			r = &state;
+			break;
+		}
+		if (w == 0 || w == mine || t64_claim_foreign(w) || t64_claim_age(w) > READ_MS) {
+			me = t64_claim();
+			if (!atomic_compare_exchange_strong(&init_word, &w, me))
+				continue;
+			mine = me;
 			/* A child forked mid-read starts from scratch. */
 			memset(&state, 0, sizeof state);
 			memset(&config, 0, sizeof config);
-			t64_busy++;
 			read_all();
-			t64_busy--;
-			atomic_store_explicit(&init_word, 1,
-					      memory_order_release);
-			goto out;
+			w = me;
+			atomic_compare_exchange_strong_explicit(&init_word, &w, 1, memory_order_release,
+								memory_order_relaxed);
+			mine = 0;
+			continue; /* published, or taken over meanwhile: see what the word says */
 		}
-		if (w == me) {
-			t64_wait_a_little();
-			w = atomic_load_explicit(&init_word,
-						 memory_order_acquire);
-		}
+		if (t64_ms() - t0 > READ_MS)
+			break;
+		t64_wait_a_little();
 	}
+	t64_hold_drop(&hold, mk);
 	errno = saved;
-	return &empty;
-out:
-	errno = saved;
-	return &state;
+	return r;
+}
+
+/*
+ * t64_state returns the settings, reading them on first use (lazily, so
+ * hooks work before our constructor ran). Thread-safe without a lock: one
+ * thread reads while others wait a bounded time (read_slow). Inside the
+ * read itself (a signal handler interrupting it), or after waiting too
+ * long, returns an empty state. errno preserved.
+ */
+const struct t64_state *t64_state(void)
+{
+	if (atomic_load_explicit(&init_word, memory_order_acquire) == 1)
+		return &state;
+	return read_slow();
 }

@@ -23,7 +23,6 @@
 
 #define CONF_MAX 4096	    /* bytes of resolv.conf read; the rest ignored */
 #define MAX_CHAIN 16	    /* CNAME links followed (rfc7050.c) */
-#define ANSWER_MAX 4096	    /* UDP answers are 512 bytes (no EDNS); TCP ones up to this */
 
 /* env returns a variable glibc's resolver reads, never for AT_SECURE programs. */
 static const char *env(const char *name)
@@ -226,17 +225,24 @@ uint16_t t64_query_id(void)
 			  (unsigned)getpid() ^ (unsigned)time(NULL));
 }
 
-/* wait_fd polls fd for events until *t0 + wait_ms; 1 ready, 0 not. */
+/*
+ * wait_fd polls fd for events until *t0 + wait_ms; 1 ready, 0 not. With
+ * beat, it polls T64_DNS_BEAT_MS at a time and stores t64_ms() in *beat
+ * after each: the sign of life other threads look for (prefix/discover.c),
+ * which stops when a non-local exit leaves the wait.
+ */
 static int wait_fd(int fd, short events, const struct timespec *t0,
-		   long wait_ms)
+		   long wait_ms, _Atomic uint64_t *beat)
 {
 	t64_fn_poll *pol = T64_REAL(poll);
 	long left;
 
 	while (pol != NULL && (left = wait_ms - t64_ms_since(t0)) > 0) {
 		struct pollfd p = { .fd = fd, .events = events };
-		int r = pol(&p, 1, (int)left);
+		int r = pol(&p, 1, (int)(beat != NULL && left > T64_DNS_BEAT_MS ? T64_DNS_BEAT_MS : left));
 
+		if (beat != NULL)
+			atomic_store(beat, t64_ms());
 		if (r > 0)
 			return 1;
 		if (r < 0 && errno != EINTR)
@@ -252,7 +258,7 @@ static int wait_fd(int fd, short events, const struct timespec *t0,
  */
 static int tcp(const struct t64_ns *s, const uint8_t *q, size_t qlen,
 	       uint8_t *buf, size_t size, const struct timespec *t0,
-	       long wait_ms)
+	       long wait_ms, _Atomic uint64_t *beat)
 {
 	t64_fn_socket *sock = T64_REAL(socket);
 	t64_fn_connect *conn = T64_REAL(connect);
@@ -272,7 +278,7 @@ static int tcp(const struct t64_ns *s, const uint8_t *q, size_t qlen,
 	if (fd < 0)
 		return -1;
 	if (conn(fd, &s->a.sa, s->len) != 0 &&
-	    (errno != EINPROGRESS || !wait_fd(fd, POLLOUT, t0, wait_ms) ||
+	    (errno != EINPROGRESS || !wait_fd(fd, POLLOUT, t0, wait_ms, beat) ||
 	     gso(fd, SOL_SOCKET, SO_ERROR, &err, &el) != 0 || err != 0))
 		goto out;
 	out[0] = (uint8_t)(qlen >> 8);
@@ -286,7 +292,7 @@ static int tcp(const struct t64_ns *s, const uint8_t *q, size_t qlen,
 			sent += (size_t)n;
 		else if (n < 0 && errno != EAGAIN && errno != EINTR)
 			goto out;
-		else if (!wait_fd(fd, POLLOUT, t0, wait_ms))
+		else if (!wait_fd(fd, POLLOUT, t0, wait_ms, beat))
 			goto out;
 	}
 	while (want == 0 || got < want) {
@@ -298,7 +304,7 @@ static int tcp(const struct t64_ns *s, const uint8_t *q, size_t qlen,
 			goto out;
 		if (n < 0) {
 			if ((errno != EAGAIN && errno != EINTR) ||
-			    !wait_fd(fd, POLLIN, t0, wait_ms))
+			    !wait_fd(fd, POLLIN, t0, wait_ms, beat))
 				goto out;
 			continue;
 		}
@@ -321,14 +327,16 @@ out:
  * server s over a new connected UDP socket (a fresh source port) made with
  * the real functions, and waits up to wait_ms for its answer: a message
  * t64_dns_answer does not ignore (same id, QR, same question; well-formed),
- * others are dropped and the wait goes on. A truncated answer (TC) is asked
- * again over TCP within the same wait; when that fails, the UDP answer is
- * kept. Returns the answer's length in buf (size bytes), or -1 (no answer;
- * an ICMP error ends the wait at once). No lock, no allocation. errno
- * clobbered (the caller preserves it).
+ * others are dropped and the wait goes on. The whole datagram is read (up
+ * to size bytes: a server may send more than 512 without setting TC, and
+ * the tools read it all). A truncated answer (TC) is asked again over TCP
+ * within the same wait; when that fails, the UDP answer is kept. beat (may
+ * be NULL): see wait_fd. Returns the answer's length in buf (size bytes),
+ * or -1 (no answer; an ICMP error ends the wait at once). No lock, no
+ * allocation. errno clobbered (the caller preserves it).
  */
 int t64_dns_ask(const struct t64_ns *s, const uint8_t *q, size_t qlen,
-		uint8_t *buf, size_t size, long wait_ms)
+		uint8_t *buf, size_t size, long wait_ms, _Atomic uint64_t *beat)
 {
 	t64_fn_socket *sock = T64_REAL(socket);
 	t64_fn_connect *conn = T64_REAL(connect);
@@ -347,9 +355,9 @@ int t64_dns_ask(const struct t64_ns *s, const uint8_t *q, size_t qlen,
 	if (conn(fd, &s->a.sa, s->len) != 0 ||
 	    snd(fd, q, qlen, 0, NULL, 0) != (ssize_t)qlen)
 		goto out;
-	while (wait_fd(fd, POLLIN, &t0, wait_ms)) {
+	while (wait_fd(fd, POLLIN, &t0, wait_ms, beat)) {
 		size_t n_ok;
-		ssize_t n = rcv(fd, buf, 512, MSG_DONTWAIT, NULL, NULL);
+		ssize_t n = rcv(fd, buf, size, MSG_DONTWAIT, NULL, NULL);
 
 		if (n < 0 && errno != EAGAIN && errno != EINTR)
 			goto out; /* e.g. ICMP port unreachable */
@@ -357,17 +365,20 @@ int t64_dns_ask(const struct t64_ns *s, const uint8_t *q, size_t qlen,
 					     &n_ok, NULL) == T64_DNS_IGNORE)
 			continue;
 		ret = (int)n;
-		if (buf[2] & 0x02) { /* TC */
+		if (buf[2] & 0x02) { /* TC: a server cuts at 512 bytes (no EDNS) */
 			uint8_t udp[512];
 			int r;
 
-			memcpy(udp, buf, (size_t)n);
-			r = tcp(s, q, qlen, buf, size, &t0, wait_ms);
+			if ((size_t)n <= sizeof udp)
+				memcpy(udp, buf, (size_t)n);
+			r = tcp(s, q, qlen, buf, size, &t0, wait_ms, beat);
 			if (r > 0 && t64_dns_answer(buf, (size_t)r, q, qlen, NULL,
 						    0, &n_ok, NULL) != T64_DNS_IGNORE)
 				ret = r;
-			else
+			else if ((size_t)n <= sizeof udp)
 				memcpy(buf, udp, (size_t)n);
+			else
+				ret = -1;
 		}
 		break;
 	}

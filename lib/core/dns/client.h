@@ -3,6 +3,7 @@
 #define T64_RESOLVE_H
 
 #include <netinet/in.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
@@ -16,6 +17,8 @@ enum { T64_R_OK = 0, T64_R_NONAME = 1, T64_R_NODATA = 2, T64_R_AGAIN = 3 };
 #define T64_MAXNS 3	  /* nameservers used, as glibc's MAXNS */
 #define T64_MAXDNSRCH 6	  /* search domains, as glibc */
 #define T64_RESOLV_CONF "/etc/resolv.conf"
+#define T64_DNS_ANSWER_MAX 4096 /* the longest answer read, over UDP (the whole datagram) or TCP */
+#define T64_DNS_BEAT_MS 250	/* a wait with a beat word stores the time this often */
 
 /* One nameserver, port 53. */
 struct t64_ns {
@@ -39,6 +42,6 @@ struct t64_resolv_conf {
 void t64_resolv_conf_read(struct t64_resolv_conf *rc);
 uint16_t t64_query_id(void);
 int t64_dns_ask(const struct t64_ns *s, const uint8_t *q, size_t qlen,
-		uint8_t *buf, size_t size, long wait_ms);
+		uint8_t *buf, size_t size, long wait_ms, _Atomic uint64_t *beat);
 
 #endif

@@ -38,16 +38,38 @@ static uint32_t get32(const uint8_t *p)
 }
 
 /*
+ * embeds returns 1 when a carries ip at prefix length len with the u-octet
+ * and the suffix zero, else 0.
+ */
+static int embeds(const uint8_t a[16], unsigned len, uint32_t ip)
+{
+	return t64_extract(a, len) == ip && t64_suffix_zero(a, len);
+}
+
+/* wka_somewhere returns 1 when a embeds a well-known address at one of the six lengths. */
+static int wka_somewhere(const uint8_t a[16])
+{
+	for (size_t k = 0; k < 6; k++)
+		if (embeds(a, t64_prefix_lengths[k], WKA_170) ||
+		    embeds(a, t64_prefix_lengths[k], WKA_171))
+			return 1;
+	return 0;
+}
+
+/*
  * t64_dns_aaaa reads the DNS message msg (len bytes): skips the questions,
- * collects the class-IN AAAA records of the answer section (up to max into
- * out, count in *n) and the smallest TTL among them in *ttl. Returns 0, or
- * -1 when the message is malformed or not a successful response. No errno.
+ * collects the class-IN AAAA records of the answer section that embed a
+ * well-known address somewhere (the only ones the RFC 7050 rule looks at,
+ * so other records never crowd them out; up to max into out, count in *n)
+ * and the smallest TTL of all its AAAA records in *ttl. Returns 0, or -1
+ * when the message is malformed or not a successful response. No errno.
  */
 int t64_dns_aaaa(const uint8_t *msg, size_t len, uint8_t (*out)[16],
 		 size_t max, size_t *n, uint32_t *ttl)
 {
 	size_t off = 12;
 	uint32_t qd, an;
+	int seen = 0;
 
 	*n = 0;
 	*ttl = 0;
@@ -74,24 +96,16 @@ int t64_dns_aaaa(const uint8_t *msg, size_t len, uint8_t (*out)[16],
 		off += 10;
 		if (off + rdlen > len)
 			return -1;
-		if (type == 28 && class == 1 && rdlen == 16 && *n < max) {
-			memcpy(out[*n], msg + off, 16);
-			if (*n == 0 || t < *ttl)
+		if (type == 28 && class == 1 && rdlen == 16) {
+			if (!seen || t < *ttl)
 				*ttl = t;
-			(*n)++;
+			seen = 1;
+			if (*n < max && wka_somewhere(msg + off))
+				memcpy(out[(*n)++], msg + off, 16);
 		}
 		off += rdlen;
 	}
 	return 0;
-}
-
-/*
- * embeds returns 1 when a carries ip at prefix length len with the u-octet
- * and the suffix zero, else 0.
- */
-static int embeds(const uint8_t a[16], unsigned len, uint32_t ip)
-{
-	return t64_extract(a, len) == ip && t64_suffix_zero(a, len);
 }
 
 /*

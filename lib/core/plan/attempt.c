@@ -21,6 +21,43 @@ int t64_fallback_errno(int err)
 	       err == EADDRNOTAVAIL || err == EAFNOSUPPORT;
 }
 
+/* rank orders the unreachable errnos by how much they tell: how far the attempt got. */
+static int rank(int err)
+{
+	switch (err) {
+	case EHOSTUNREACH:
+		return 4; /* a route, and a gateway or neighbour that said no */
+	case ENETUNREACH:
+		return 3; /* no route from here */
+	case EADDRNOTAVAIL:
+		return 2; /* no source address for this family */
+	case EAFNOSUPPORT:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * t64_fallback_pick returns the errno to report when a destination's first
+ * method failed with first (an unreachable errno) and the other one then
+ * with second: second when it is not an unreachable errno (that attempt
+ * got further: refused, timed out...), else the more telling of the two
+ * (EHOSTUNREACH over ENETUNREACH over EADDRNOTAVAIL over EAFNOSUPPORT), so
+ * "no route to host" on the NAT64 path is not hidden behind the host
+ * simply having no IPv4 route.
+ */
+int t64_fallback_pick(int first, int second)
+{
+	return rank(second) == 0 || rank(second) >= rank(first) ? second : first;
+}
+
+/* t64_attempt_errno is t64_fallback_pick for attempt a, whose other method failed with err. */
+int t64_attempt_errno(const struct t64_attempt *a, int err)
+{
+	return t64_fallback_pick(a->err, err);
+}
+
 /*
  * t64_no_prefix reports once per process that nothing can reach sin. Returns
  * -1 with errno ENETUNREACH.
@@ -120,7 +157,7 @@ int t64_attempt_v4(int fd, const struct sockaddr_in *sin, struct t64_attempt *a)
  * with err: only for an unreachable-type err (t64_fallback_errno), a
  * destination that may use either method, and, for NAT64, a known prefix
  * (a no-prefix destination asks discovery again). Returns 1 with a->sin6
- * and a->m changed, else 0 with errno preserved, or ENETUNREACH and the
+ * and a->m changed (err kept in a->err, for t64_attempt_errno), else 0 with errno preserved, or ENETUNREACH and the
  * one-time message when no prefix is known at all.
  */
 int t64_attempt_next(struct t64_attempt *a, int err)
@@ -136,6 +173,7 @@ int t64_attempt_next(struct t64_attempt *a, int err)
 		return 0;
 	}
 	a->m = m;
+	a->err = err;
 	t64_sin6(&a->sin, p, &a->sin6);
 	return 1;
 }

@@ -19,6 +19,7 @@ struct t64_attempt {
 	enum t64_method m;         /* the method of sin6 */
 	struct sockaddr_in6 sin6;
 	int standin;               /* sin is a stand-in: sin6 is its IPv6 peer, nothing else is tried */
+	int err;                   /* how the first method failed, once t64_attempt_next gave the other */
 };
 
 int t64_attempt_connect(int fd, const struct sockaddr *addr, socklen_t len, struct t64_attempt *a);
@@ -27,6 +28,8 @@ int t64_attempt_v4(int fd, const struct sockaddr_in *sin, struct t64_attempt *a)
 int t64_attempt_next(struct t64_attempt *a, int err);
 void t64_attempt_worked(const struct t64_attempt *a);
 int t64_fallback_errno(int err);
+int t64_fallback_pick(int first, int second);
+int t64_attempt_errno(const struct t64_attempt *a, int err);
 int t64_no_prefix(const struct sockaddr_in *sin);
 
 #endif

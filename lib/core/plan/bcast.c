@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "base/common.h"
+#include "base/hold.h"
 
 /*
  * The subnet broadcast addresses of the host's IPv4 interfaces (host
@@ -48,18 +49,24 @@ static unsigned add(const struct ifaddrs *i, unsigned n)
 	return n;
 }
 
+/* This thread's hold on reading the interface list. */
+static __thread struct t64_hold hold T64_TLS;
+
 /*
  * refresh reads the interfaces' broadcast addresses again (getifaddrs: a
- * netlink socket and an allocation, so never on a send path). Returns
+ * netlink socket and an allocation, so never on a send path). Not again
+ * below itself on one thread (a signal handler interrupting it). Returns
  * nothing; errno preserved.
  */
-static void refresh(void)
+static __attribute__((noinline)) void refresh(void)
 {
+	struct t64_mark *mk = T64_MARK();
 	struct ifaddrs *list, *i;
 	unsigned n = 0;
 	int saved = errno;
 
-	t64_busy++;
+	if (!t64_hold_take(&hold, mk, 5000))
+		return;
 	if (getifaddrs(&list) == 0) {
 		for (i = list; i != NULL && n + 2 <= T64_BCAST_MAX;
 		     i = i->ifa_next)
@@ -68,7 +75,7 @@ static void refresh(void)
 	}
 	atomic_store_explicit(&count, n, memory_order_release);
 	atomic_store_explicit(&stamp, t64_now(), memory_order_release);
-	t64_busy--;
+	t64_hold_drop(&hold, mk);
 	errno = saved;
 }
 

@@ -50,7 +50,9 @@ void t64_pending_set(int fd, const struct sockaddr_in *sin)
  * call after the failure may only reset the socket, with ECONNABORTED, so
  * it is made again). IPv4 is remembered for the destination when the
  * connect returned 0 or EINPROGRESS. Returns 0 then, else the error to
- * report (err itself for EISCONN/EALREADY). errno clobbered.
+ * report (err itself for EISCONN/EALREADY; when the IPv4 connect fails as
+ * unreachable too, the more telling of the two, t64_fallback_pick). errno
+ * clobbered.
  */
 static int retry(int fd, uint64_t v, int err)
 {
@@ -75,7 +77,7 @@ static int retry(int fd, uint64_t v, int err)
 		t64_memo_put((uint32_t)(v >> 16), T64_IPV4);
 		return 0;
 	}
-	return errno == EISCONN || errno == EALREADY ? err : errno;
+	return errno == EISCONN || errno == EALREADY ? err : t64_fallback_pick(err, errno);
 }
 
 /*

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "base/common.h"
+#include "base/hold.h"
 #include "base/log.h"
 #include "dns/client.h"
 #include "dns/wire.h"
@@ -19,11 +20,19 @@
 
 #define TRIES 2	       /* one retry per server */
 #define TRY_MS 2000    /* wait per try */
+#define WAIT_MS 6000   /* another thread's discovery is waited for until it is this old */
+#define SILENT_MS 1500 /* a discovering thread silent this long has left it (it beats every T64_DNS_BEAT_MS) */
+#define HOLD_MS (T64_MAXNS * TRIES * TRY_MS + 3000) /* the longest a live discovery holds on */
 
 /* The current result, or NULL before the first discovery. */
 static _Atomic(const struct t64_disc *) current;
-/* 0: idle; else (pid << 1) of the process whose thread is discovering. */
-static _Atomic long busy_word;
+/* 0: idle; else the claim (base/hold.h) of the thread discovering. */
+static _Atomic uint64_t claim;
+/* t64_ms() of the discovering thread's last sign of life (base/hold.h, dns/client.c). */
+static _Atomic uint64_t beat;
+/* This thread's hold on discovering (or waiting for a discovery), and the claim it took. */
+static __thread struct t64_hold hold T64_TLS;
+static __thread uint64_t mine T64_TLS;
 
 /*
  * t64_discover_answer turns a raw DNS answer (len bytes, len < 0 when the
@@ -67,7 +76,7 @@ static const struct t64_disc *query(const struct t64_disc *prev)
 				       "arpa";
 	struct t64_resolv_conf rc;
 	uint8_t q[T64_DNS_QMAX];
-	uint8_t buf[2048];
+	uint8_t buf[T64_DNS_ANSWER_MAX];
 	int len = -1, saved = errno;
 	const struct t64_disc *d;
 	char p[T64_ADDRSTR + 4];
@@ -86,7 +95,7 @@ static const struct t64_disc *query(const struct t64_disc *prev)
 						  sizeof qname, 28);
 
 			len = t64_dns_ask(&rc.ns[i], q, ql, buf, sizeof buf,
-					  TRY_MS);
+					  TRY_MS, &beat);
 		}
 		if (len > 0 && i + 1 < rc.nns &&
 		    ((buf[3] & 0x0f) == 2 || (buf[3] & 0x0f) == 4 ||
@@ -105,49 +114,99 @@ static const struct t64_disc *query(const struct t64_disc *prev)
 	return d;
 }
 
-/*
- * t64_discovered returns the current discovery result (NULL when none yet).
- * With run set and the result missing or expired, discovers first: one
- * thread queries while others keep the old result or wait a bounded time; a
- * child forked mid-query takes over. Never inside the library. errno
- * preserved.
- */
-const struct t64_disc *t64_discovered(int run)
+/* silent returns the milliseconds since the discovering thread's last beat (the beat read first). */
+static uint64_t silent(void)
 {
-	const struct t64_disc *cur = atomic_load(&current);
-	int saved = errno;
-	long me, w = 0;
+	uint64_t b = atomic_load(&beat), now = t64_ms();
 
-	if (!run || t64_busy || (cur != NULL && t64_now() < cur->expires) ||
-	    !t64_state()->discovery)
-		return cur;
-	me = (long)getpid() << 1;
-	for (int i = 0; i < 6000; i++) {
+	return now > b ? now - b : 0;
+}
+
+/*
+ * abandoned returns 1 when claim w (not 0) is no live discovery: this
+ * thread's own, left by a non-local exit (its hold was stale); another
+ * process's (a fork during the query); or silent for SILENT_MS (a thread
+ * that left it by a non-local exit or was cancelled: a live one beats
+ * during every wait).
+ */
+static int abandoned(uint64_t w)
+{
+	return w == mine || t64_claim_foreign(w) ||
+	       (t64_claim_age(w) > SILENT_MS && silent() > SILENT_MS);
+}
+
+/*
+ * discover_slow discovers, or waits for the thread that does (see
+ * t64_discovered). Returns the current result. errno preserved.
+ */
+static __attribute__((noinline)) const struct t64_disc *discover_slow(const struct t64_disc *cur)
+{
+	struct t64_mark *mk = T64_MARK();
+	int saved = errno;
+	uint64_t w, me;
+
+	if (!t64_hold_take(&hold, mk, HOLD_MS)) {
+		/*
+		 * This thread is discovering below us (a signal handler, a call
+		 * nested in the query): never wait for ourselves. Unless the
+		 * claim it holds has gone silent: then that hold was left
+		 * behind after all.
+		 */
+		w = atomic_load(&claim);
+		if (mine == 0 || w != mine || silent() <= SILENT_MS)
+			return cur;
+		t64_hold_seize(&hold, mk);
+	}
+	for (;;) {
 		const struct t64_disc *now = atomic_load(&current);
 
 		if (now != cur) {
 			cur = now;
-			goto out;
+			break;
 		}
-		if (w != me && atomic_compare_exchange_strong(&busy_word, &w, me)) {
+		w = atomic_load(&claim);
+		if (w == 0 || abandoned(w)) {
 			const struct t64_disc *d;
 
-			t64_busy++;
+			me = t64_claim();
+			if (!atomic_compare_exchange_strong(&claim, &w, me))
+				continue;
+			mine = me;
+			atomic_store(&beat, t64_ms());
 			d = query(cur);
-			t64_busy--;
 			if (d != NULL) {
 				atomic_store(&current, d);
 				cur = d;
 			}
-			atomic_store(&busy_word, 0);
-			goto out;
+			atomic_compare_exchange_strong(&claim, &me, 0); /* unless taken over */
+			mine = 0;
+			break;
 		}
-		if (cur != NULL)
-			goto out;
+		/* Another thread discovers: keep an old result, else wait until its claim is WAIT_MS old. */
+		if (cur != NULL || t64_claim_age(w) >= WAIT_MS)
+			break;
 		t64_wait_a_little();
-		w = atomic_load(&busy_word);
 	}
-out:
+	t64_hold_drop(&hold, mk);
 	errno = saved;
 	return cur;
+}
+
+/*
+ * t64_discovered returns the current discovery result (NULL when none yet).
+ * With run set and the result missing or expired, discovers first: one
+ * thread queries while others keep the old result or wait for it until the
+ * query is WAIT_MS old (by the clock, so a connect that asks twice still
+ * waits at most that long); a child forked mid-query, or any thread once
+ * the querying one left it (a non-local exit, cancelled), takes over.
+ * Inside a discovery on the same thread (a signal handler), returns at
+ * once. errno preserved.
+ */
+const struct t64_disc *t64_discovered(int run)
+{
+	const struct t64_disc *cur = atomic_load(&current);
+
+	if (!run || (cur != NULL && t64_now() < cur->expires) || !t64_state()->discovery)
+		return cur;
+	return discover_slow(cur);
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "base/common.h"
+#include "base/hold.h"
 #include "base/log.h"
 #include "config/settings.h"
 #include "base/real.h"
@@ -32,8 +33,8 @@ static _Atomic(const struct node *) current;
 static _Atomic int_least64_t current_expires; /* Unix seconds; 0: none */
 _Atomic int t64_pref64_any; /* current != NULL, for t64_pref64_peek */
 static _Atomic uint32_t next_read;	      /* t64_now() of the next read */
-/* 0: nobody reads; else (pid << 1) of the process whose thread reads. */
-static _Atomic long reader;
+/* 0: nobody reads; else the claim (base/hold.h) of the thread reading. */
+static _Atomic uint64_t reader;
 static _Atomic int loaded;
 
 /*
@@ -119,13 +120,52 @@ static void load(void)
 			  cache_path());
 }
 
+#define LOAD_MS 1000 /* a read of the cache older than this was abandoned (it takes microseconds) */
+
+/* This thread's hold on reading the cache, and the claim it took for that. */
+static __thread struct t64_hold hold T64_TLS;
+static __thread uint64_t mine T64_TLS;
+
+/*
+ * refresh_slow reads the cache when no other thread is reading it (one
+ * claim in reader; another process's, an abandoned one of this thread or
+ * one older than LOAD_MS is taken over); before the first read the others
+ * wait for it at most 200 ms. Not while this thread reads it below us (a
+ * signal handler). errno preserved.
+ */
+static __attribute__((noinline)) void refresh_slow(void)
+{
+	struct t64_mark *mk = T64_MARK();
+	int saved = errno;
+	uint64_t w, me;
+
+	if (!t64_hold_take(&hold, mk, 5000))
+		return;
+	w = atomic_load(&reader);
+	me = t64_claim();
+	if ((w == 0 || w == mine || t64_claim_foreign(w) || t64_claim_age(w) > LOAD_MS) &&
+	    atomic_compare_exchange_strong(&reader, &w, me)) {
+		mine = me;
+		atomic_store(&next_read, t64_now() + T64_PREF64_REREAD);
+		load();
+		atomic_store(&loaded, 1);
+		atomic_compare_exchange_strong(&reader, &me, 0);
+		mine = 0;
+	} else {
+		for (int i = 0; i < 200 && !atomic_load(&loaded); i++)
+			t64_wait_a_little();
+	}
+	t64_hold_drop(&hold, mk);
+	errno = saved;
+}
+
 /*
  * t64_pref64 returns the prefix of the PREF64 cache (the first entry not
  * expired), or NULL. With refresh, the file is read first when the last
  * read is T64_PREF64_REREAD seconds old: one thread reads, others keep the
  * previous answer (before the first read, they wait for it a bounded time);
- * a child forked mid-read reads itself. Not while TNAT64_DISCOVERY=0, and
- * never inside the library. Without refresh: two loads, no system call
+ * a child forked mid-read reads itself (refresh_slow). Not while
+ * TNAT64_DISCOVERY=0. Without refresh: two loads, no system call
  * (the peer paths). errno preserved.
  */
 const struct t64_prefix *t64_pref64(int refresh)
@@ -133,25 +173,8 @@ const struct t64_prefix *t64_pref64(int refresh)
 	const struct node *n;
 	struct timespec ts;
 
-	if (refresh && !t64_busy && t64_state()->discovery &&
-	    t64_now() >= atomic_load(&next_read)) {
-		long me = (long)getpid() << 1, w = 0;
-		int saved = errno;
-
-		if (atomic_compare_exchange_strong(&reader, &w, me) ||
-		    (w != me && atomic_compare_exchange_strong(&reader, &w, me))) {
-			atomic_store(&next_read, t64_now() + T64_PREF64_REREAD);
-			t64_busy++;
-			load();
-			t64_busy--;
-			atomic_store(&loaded, 1);
-			atomic_store(&reader, 0);
-		} else {
-			for (int i = 0; i < 200 && !atomic_load(&loaded); i++)
-				t64_wait_a_little();
-		}
-		errno = saved;
-	}
+	if (refresh && t64_now() >= atomic_load(&next_read) && t64_state()->discovery)
+		refresh_slow();
 	/* The peer paths ask on every datagram: with no cache, one load. */
 	n = atomic_load(&current);
 	if (n == NULL)
