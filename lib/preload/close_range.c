@@ -20,8 +20,7 @@ T64_EXPORT T64_RET_close_range close_range(T64_SIG_close_range)
 	if (real == NULL)
 		return -1;
 	if (!((unsigned)flags & ~known) && !(flags & CLOSE_RANGE_CLOEXEC))
-		for (unsigned fd = first; fd <= last && fd < T64_FD_MAX; fd++)
-			t64_fd_forget((int)fd);
+		t64_fd_forget_range(first, last);
 	return real(first, last, flags);
 }
 #endif

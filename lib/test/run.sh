@@ -502,6 +502,29 @@ hook "F_DUPFD, fcntl64, close_range(CLOEXEC), dup'd UDP" "$NET && sysctl -qw net
 hook "syscall(SYS_connect) bypasses the library" "$NET" $P -- rawconnect $D
 hook "io_uring's IORING_OP_CONNECT bypasses the library" "$NET" $P -- iouring $D
 hook "async fallback seen through the fortified poll (__poll_chk)" "$DEAD" $P -- pollchk 192.0.2.1
+# fd numbers closed past the hooks, the debug file's number taken over, fds
+# above the fixed table (lib/test/fdstate.c).
+PROG=fdstate
+hook "closefrom forgets the sockets it closes" "$NET" $P -- closefrom
+hook "fclose of an fdopen'ed socket forgets it" "$NET" $P -- fclose
+hook "an fd received with SCM_RIGHTS starts with no state" "$NET" $P -- received
+for how in closefrom raw; do
+	rm -f "$T/debug.log" "$T/own"
+	hook "debug file closed by $how: the program's file on its number stays the program's" "$NET" $P TNAT64_DEBUG=2 \
+		TNAT64_DEBUG_FILE="$T/debug.log" -- debugfd "$T/debug.log" "$T/own" $how
+done
+# The chunks above the fixed table, in the test build whose table holds 1024
+# fds; with the real table too where the fd limit can be raised past 131072.
+PRE_SAVED=$PRE
+PRE=$(printf '%s' "$PRE" | sed "s|$LIB|$SMALLTAB|")
+hook "fds above a 1024-fd table: dup2, F_DUPFD, socket, accept" "$NET" $P -- highfd $D 1024
+PRE=$PRE_SAVED
+if (ulimit -n 140000) 2>/dev/null; then
+	hook "fds at and above 65536: dup2, F_DUPFD, socket, accept" "$NET" $P -- highfd $D 65536
+else
+	echo "skip fds at and above 65536 (the fd limit cannot be raised past $(ulimit -Hn) here: no CAP_SYS_RESOURCE)"
+fi
+PROG=robust
 # No AF_INET6: a seccomp sandbox (the prefix is routed, but no socket can
 # use it), and a namespace where IPv6 is disabled; and the sandbox without
 # tnat64, the reference the library must equal.

@@ -7,6 +7,8 @@
 extern atomic_int t64_log_level;
 extern atomic_int t64_log_fd;
 
+void t64_log_use(int fd);
+
 void t64_log(int level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

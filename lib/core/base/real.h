@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <spawn.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -72,6 +73,10 @@
 #define T64_SIG_fcntl64 int fd, int cmd, ...
 #define T64_RET_close_range int
 #define T64_SIG_close_range unsigned int first, unsigned int last, int flags
+#define T64_RET_closefrom void
+#define T64_SIG_closefrom int lowfd
+#define T64_RET_fclose int
+#define T64_SIG_fclose FILE *stream
 #define T64_RET_sendto ssize_t
 #define T64_SIG_sendto                                                  \
 	int fd, const void *buf, size_t n, int flags, \
@@ -159,6 +164,7 @@
 	X(connect) X(bind) X(accept) X(accept4) X(getpeername)          \
 		X(getsockname) X(getsockopt) X(close) X(dup) X(dup2)    \
 			X(dup3) X(fcntl) X(fcntl64) X(close_range)      \
+			X(closefrom) X(fclose)                          \
 				X(sendto) X(sendmsg) X(sendmmsg)        \
 					X(setsockopt) X(recvfrom)       \
 						X(__recvfrom_chk)       \

@@ -14,7 +14,7 @@ static inline unsigned t64_fd_flags(int fd)
 {
 	unsigned f = t64_fd_get(fd);
 
-	return f != 0 || (unsigned)fd >= T64_FD_MAX ? f : t64_fd_probe(fd);
+	return f != 0 || fd < 0 ? f : t64_fd_probe(fd);
 }
 
 #endif

@@ -41,7 +41,7 @@ int t64_mapped_socket(int fd)
 
 	if (f & T64_FD_MAPPED)
 		return 1;
-	if ((unsigned)fd >= T64_FD_MAX || (f & T64_FD_CONVERTED) ||
+	if (fd < 0 || (f & T64_FD_CONVERTED) ||
 	    gso == NULL || gsn == NULL)
 		return 0;
 	memset(&me, 0, sizeof me);

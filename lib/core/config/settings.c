@@ -124,7 +124,7 @@ static void read_all(void)
 	if ((v = env("TNAT64_DEBUG", secure)) != NULL)
 		atomic_store(&t64_log_level, atoi(v));
 	if ((v = env("TNAT64_DEBUG_FILE", secure)) != NULL)
-		atomic_store(&t64_log_fd, open_debug_file(v));
+		t64_log_use(open_debug_file(v));
 	if (file == NULL)
 		file = DEFAULT_CONF;
 	if (t64_config_load(file, &config) < 0) {

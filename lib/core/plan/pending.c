@@ -21,25 +21,39 @@
 #define T64_PEND_DEST ((uint64_t)1 << 48)
 #define T64_PEND_ERR ((uint64_t)2 << 48)
 
-/* mark sets fd's pending word to v and the flag. No errno. */
+/*
+ * mark sets fd's pending word to v and the flag (nothing when the words
+ * cannot be kept: the connect then simply has no late fallback). No errno.
+ */
 static void mark(int fd, uint64_t v)
 {
-	atomic_store(&t64_fd_pend[fd], v);
-	if (!(atomic_fetch_or(&t64_fds[fd], (t64_fdflags)T64_FD_PENDING) &
-	      T64_FD_PENDING))
+	_Atomic uint64_t *p = t64_fd_pend_word(fd, 1);
+	_Atomic t64_fdflags *w = t64_fd_word(fd, 1);
+
+	if (p == NULL || w == NULL)
+		return;
+	atomic_store(p, v);
+	if (!(atomic_fetch_or(w, (t64_fdflags)T64_FD_PENDING) & T64_FD_PENDING))
 		atomic_fetch_add(&t64_pending_n, 1);
+}
+
+/* pend returns fd's pending word (0 when it has none). No errno. */
+static uint64_t pend(int fd)
+{
+	_Atomic uint64_t *p = t64_fd_pend_word(fd, 0);
+
+	return p != NULL ? atomic_load(p) : 0;
 }
 
 /*
  * t64_pending_set records that fd's connect to sin went through NAT64,
- * is in progress, and may fall back to IPv4. No errno; no lock, no syscall.
+ * is in progress, and may fall back to IPv4. No errno; no lock, no
+ * syscall below T64_FD_MAX.
  */
 void t64_pending_set(int fd, const struct sockaddr_in *sin)
 {
-	if ((unsigned)fd < T64_FD_MAX)
-		mark(fd, T64_PEND_DEST |
-				 (uint64_t)ntohl(sin->sin_addr.s_addr) << 16 |
-				 ntohs(sin->sin_port));
+	mark(fd, T64_PEND_DEST | (uint64_t)ntohl(sin->sin_addr.s_addr) << 16 |
+			 ntohs(sin->sin_port));
 }
 
 
@@ -88,10 +102,12 @@ static int retry(int fd, uint64_t v, int err)
  */
 static int take(int fd, int err)
 {
+	_Atomic uint64_t *p;
 	uint64_t v;
 
 	t64_pending_clear(fd, 0);
-	v = atomic_exchange(&t64_fd_pend[fd], 0);
+	p = t64_fd_pend_word(fd, 0);
+	v = p != NULL ? atomic_exchange(p, 0) : 0;
 	if ((v & T64_PEND_ERR) && err == 0)
 		return (int)(uint32_t)v;
 	if ((v & T64_PEND_DEST) && t64_fallback_errno(err))
@@ -117,7 +133,7 @@ int t64_pending_error(int fd, int err)
 	socklen_t l = sizeof sin6;
 	int saved = errno;
 
-	if (err != 0 || (atomic_load(&t64_fd_pend[fd]) & T64_PEND_ERR) ||
+	if (err != 0 || (pend(fd) & T64_PEND_ERR) ||
 	    (gpn != NULL && gpn(fd, (struct sockaddr *)&sin6, &l) == 0))
 		err = take(fd, err);
 	errno = saved;
@@ -147,7 +163,7 @@ int t64_pending_poll(int fd, short revents)
 	if (gso == NULL || gso(fd, SOL_SOCKET, SO_ERROR, &err, &l) < 0)
 		goto out;
 	again = t64_fallback_errno(err) &&
-		(atomic_load(&t64_fd_pend[fd]) & T64_PEND_DEST);
+		(pend(fd) & T64_PEND_DEST);
 	err = take(fd, err);
 	if (err != 0) {
 		again = 0;

@@ -1,4 +1,7 @@
-/* Per-socket state: a fixed table indexed by fd, one atomic 16-bit word each. */
+/*
+ * Per-socket state, one atomic 16-bit word per fd: a fixed table for the
+ * first T64_FD_MAX fds (the hot path), chunks mapped on first use above.
+ */
 #ifndef T64_FDTAB_H
 #define T64_FDTAB_H
 
@@ -8,7 +11,10 @@
 
 #include "base/real.h"
 
+/* The fixed table's size; the C tests build a library with a small one to reach the chunks. */
+#ifndef T64_FD_MAX
 #define T64_FD_MAX 65536
+#endif
 
 enum {
 	T64_FD_CONVERTED = 1, /* AF_INET6 socket the program sees as AF_INET */
@@ -28,19 +34,24 @@ _Static_assert(T64_FD_MAPPED <= UINT16_MAX, "fd flags do not fit t64_fdflags");
 
 extern _Atomic t64_fdflags t64_fds[T64_FD_MAX];
 
-/* t64_fd_get returns the flags of fd (0 for fds outside the table). */
+unsigned t64_fd_get_high(int fd);
+
+/* t64_fd_get returns the flags of fd (0 for a negative fd or one never marked). */
 static inline unsigned t64_fd_get(int fd)
 {
 	return (unsigned)fd < T64_FD_MAX ?
 		       atomic_load_explicit(&t64_fds[fd], memory_order_relaxed) :
-		       0;
+		       t64_fd_get_high(fd);
 }
 
 /*
- * The IPv4 destination of a pending NAT64 connect (T64_FD_PENDING), as
- * address << 16 | port in host order; see connect.c and getsockopt.c.
+ * The words of one fd, NULL for a negative fd, one beyond the kernel's
+ * limit or, above the fixed table, one whose chunk is not mapped (make 0)
+ * or cannot be (make 1). The pending word holds the IPv4 destination of a
+ * NAT64 connect in progress (T64_FD_PENDING, plan/pending.c).
  */
-extern _Atomic uint64_t t64_fd_pend[T64_FD_MAX];
+_Atomic t64_fdflags *t64_fd_word(int fd, int make);
+_Atomic uint64_t *t64_fd_pend_word(int fd, int make);
 
 /* How many fds have T64_FD_PENDING; the fallback itself is plan/pending.h. */
 extern _Atomic int t64_pending_n;
@@ -50,9 +61,9 @@ int t64_fd_set(int fd, unsigned flags);
 void t64_fd_or(int fd, unsigned flags);
 void t64_fd_clear(int fd, unsigned flags);
 void t64_fd_forget(int fd);
+void t64_fd_forget_range(unsigned first, unsigned last);
 void t64_fd_copy(int from, int to);
-
-
+void t64_fd_received(const struct msghdr *msg);
 
 int t64_fcntl(t64_fn_fcntl *real, int fd, int cmd, va_list ap);
 #endif
