@@ -185,8 +185,10 @@ static int64_t deadline_of(int fd, int opt)
 static int wait_for(int fd, short events, int64_t deadline)
 {
 	struct pollfd p = { .fd = fd, .events = events };
-	int n = 0, ms;
+	int n = poll(&p, 1, 0), ms;
 
+	if (n > 0) /* ready already (a loopback handshake): no other receiver needed */
+		return n;
 	sc_pool_wait_begin();
 	for (;;) {
 		ms = slice(deadline);
@@ -363,6 +365,33 @@ static void on_bind(struct sc_call *c)
 	sock_close(&s);
 }
 
+/*
+ * sc_sendto and sc_sendmsg are the sends lib/core calls: without waiting
+ * first, and only when the socket's buffer is full (EAGAIN) once more as
+ * the program asked, after making sure another thread receives (a
+ * blocking socket's send waits here). A non-blocking socket answers
+ * EAGAIN again at once.
+ */
+static ssize_t sc_sendto(int fd, const void *buf, size_t n, int flags, const struct sockaddr *to, socklen_t len)
+{
+	ssize_t rc = sendto(fd, buf, n, flags | MSG_DONTWAIT, to, len);
+
+	if (rc >= 0 || errno != EAGAIN || (flags & MSG_DONTWAIT))
+		return rc;
+	sc_pool_wait_begin();
+	return sendto(fd, buf, n, flags, to, len);
+}
+
+static ssize_t sc_sendmsg(int fd, const struct msghdr *m, int flags)
+{
+	ssize_t rc = sendmsg(fd, m, flags | MSG_DONTWAIT);
+
+	if (rc >= 0 || errno != EAGAIN || (flags & MSG_DONTWAIT))
+		return rc;
+	sc_pool_wait_begin();
+	return sendmsg(fd, m, flags);
+}
+
 static void on_sendto(struct sc_call *c)
 {
 	union addr a;
@@ -386,11 +415,10 @@ static void on_sendto(struct sc_call *c)
 			if (sc_read(c, sc_arg(c, 1), buf, n) < 0) {
 				sc_answer(c, -1, EFAULT);
 			} else {
-				sc_pool_wait_begin();
 				if (k == K_CONVERTED) {
-					rc = t64_sendto_logic(sendto, s.fd, buf, n, (int)sc_arg(c, 3), &a.sa, len);
+					rc = t64_sendto_logic(sc_sendto, s.fd, buf, n, (int)sc_arg(c, 3), &a.sa, len);
 				} else {
-					rc = t64_mapped_sendto(sendto, s.fd, buf, n, (int)sc_arg(c, 3), &a.sa, len);
+					rc = t64_mapped_sendto(sc_sendto, s.fd, buf, n, (int)sc_arg(c, 3), &a.sa, len);
 					mapped_done(&s);
 				}
 				answer_rc(c, rc);
@@ -474,11 +502,10 @@ static void on_sendmsg(struct sc_call *c)
 			m.msg_iov = &one;
 			m.msg_iovlen = 1;
 			m.msg_name = &a;
-			sc_pool_wait_begin();
 			if (k == K_CONVERTED) {
-				rc = t64_sendmsg_logic(sendmsg, s.fd, &m, (int)sc_arg(c, 2));
+				rc = t64_sendmsg_logic(sc_sendmsg, s.fd, &m, (int)sc_arg(c, 2));
 			} else {
-				rc = t64_mapped_sendmsg(sendmsg, s.fd, &m, (int)sc_arg(c, 2));
+				rc = t64_mapped_sendmsg(sc_sendmsg, s.fd, &m, (int)sc_arg(c, 2));
 				mapped_done(&s);
 			}
 			answer_rc(c, rc);

@@ -1,6 +1,7 @@
 #include "pool.h"
 
 #include <errno.h>
+#include <linux/futex.h>
 #include <linux/seccomp.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -20,13 +21,42 @@
 #define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
 #endif
 
-/* More idle receivers than this: the thread that finds so ends. */
+/*
+ * One thread at a time waits in SECCOMP_IOCTL_NOTIF_RECV (it holds
+ * `receiving`): the kernel wakes every thread waiting there for each
+ * notification, so more would cost a wake-up and a switch each per call.
+ * The others are parked on a futex; a receiver about to wait on the
+ * network (sc_pool_wait_begin) wakes one, or starts one when none is
+ * parked. More parked than SPARE: the thread ends.
+ */
 #define SPARE 3
 #define THREADS_MAX 512
 
 static int listener = -1;
 static size_t notif_size;
-static atomic_int idle, threads;
+static atomic_int receiving, parked, threads, wake_gen;
+
+static void futex(atomic_int *w, int op, int v)
+{
+	syscall(SYS_futex, w, op | FUTEX_PRIVATE_FLAG, v, NULL, NULL, 0);
+}
+
+/* take_turn waits until this thread is the receiver. Returns 0, or -1 when it is one too many and should end. */
+static int take_turn(void)
+{
+	for (;;) {
+		int g = atomic_load(&wake_gen), none = 0;
+
+		if (atomic_compare_exchange_strong(&receiving, &none, 1))
+			return 0;
+		if (atomic_fetch_add(&parked, 1) >= SPARE) {
+			atomic_fetch_sub(&parked, 1);
+			return -1;
+		}
+		futex(&wake_gen, FUTEX_WAIT, g); /* returns at once if a wake came since g was read */
+		atomic_fetch_sub(&parked, 1);
+	}
+}
 
 static void *receiver(void *arg)
 {
@@ -34,12 +64,11 @@ static void *receiver(void *arg)
 	struct sc_call c;
 
 	(void)arg;
-	while (req != NULL) {
+	while (req != NULL && take_turn() == 0) {
 		memset(req, 0, notif_size);
-		atomic_fetch_add(&idle, 1);
 		int rc = ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, req);
 
-		atomic_fetch_sub(&idle, 1);
+		atomic_store(&receiving, 0);
 		if (rc < 0) {
 			/* ENOENT: the caller was interrupted before we took it. */
 			if (errno == EINTR || errno == ENOENT)
@@ -51,8 +80,6 @@ static void *receiver(void *arg)
 		c.pidfd = -1;
 		c.answered = 0;
 		sc_handle(&c);
-		if (atomic_load(&idle) > SPARE)
-			break;
 	}
 	free(req);
 	atomic_fetch_sub(&threads, 1);
@@ -96,15 +123,23 @@ int sc_pool_start(int fd)
 	notif_size = sizes.seccomp_notif > sizeof(struct seccomp_notif) ? sizes.seccomp_notif :
 									 sizeof(struct seccomp_notif);
 	listener = fd;
-	atomic_store(&idle, 0); /* a fresh process (see main.c, linger) starts with none */
+	/* a fresh process (see main.c, linger) starts with no thread */
+	atomic_store(&receiving, 0);
+	atomic_store(&parked, 0);
 	atomic_store(&threads, 0);
 	ioctl(fd, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP, 0);
 	return spawn();
 }
 
-/* sc_pool_wait_begin: this receiver is about to wait on the network; make sure another one is free. */
+/* sc_pool_wait_begin: this thread is about to wait on the network; make sure another one receives. */
 void sc_pool_wait_begin(void)
 {
-	if (atomic_load(&idle) == 0)
+	if (atomic_load(&receiving))
+		return;
+	if (atomic_load(&parked) > 0) {
+		atomic_fetch_add(&wake_gen, 1);
+		futex(&wake_gen, FUTEX_WAKE, 1);
+	} else {
 		spawn();
+	}
 }
