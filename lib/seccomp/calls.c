@@ -18,6 +18,7 @@
 #include "calls/send.h"
 #include "calls/mapped.h"
 #include "calls/sockname.h"
+#include "config/settings.h"
 #include "plan/bcast.h"
 #include "pool.h"
 #include "sock/fdtab.h"
@@ -258,7 +259,8 @@ static void on_socket(struct sc_call *c)
 	/* No IPv6 here (or a sandbox says no): the program's AF_INET socket, from the kernel. */
 	if ((fd = socket(AF_INET6, type | SOCK_CLOEXEC, proto)) < 0)
 		return;
-	if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off) < 0 ||
+	/* Explicit only where the kernel's default (bindv6only) is not already off, as in the interposer. */
+	if ((!t64_state()->v6only_off && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off) < 0) ||
 	    mark_set(fd, bits) < 0) {
 		close(fd);
 		return;
