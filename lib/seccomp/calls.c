@@ -7,7 +7,9 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -20,6 +22,7 @@
 #include "calls/sockname.h"
 #include "config/settings.h"
 #include "plan/bcast.h"
+#include "plan/pending.h"
 #include "pool.h"
 #include "sock/fdtab.h"
 
@@ -38,12 +41,13 @@
  */
 #define STREAM_MARK 0x7fffffe0
 #define DGRAM_MARK 0xe0
-#define MARK_BITS 0x0f
+#define MARK_BITS 0x1f
 enum {
 	M_DGRAM = 1,
 	M_V4ONLY = 2,
 	M_ACCEPTED = 4,
-	M_MAPPED = 8, /* the program's own AF_INET6 socket that dialled ::ffff:a.b.c.d */
+	M_MAPPED = 8,   /* the program's own AF_INET6 socket that dialled ::ffff:a.b.c.d */
+	M_PENDING = 16, /* a NAT64 connect in progress that may fall back (pending_save) */
 	M_MARKED = 0x100,
 };
 
@@ -208,6 +212,21 @@ static int wait_for(int fd, short events, int64_t deadline)
 }
 
 /*
+ * connect_again connects fd; after an attempt that failed once in
+ * progress (waited for here, or read from SO_ERROR) the kernel's first
+ * connect only resets the socket, with ECONNABORTED, so it is made again
+ * (as plan/pending.c's retry does).
+ */
+static int connect_again(int fd, const struct sockaddr *addr, socklen_t len)
+{
+	int rc = connect(fd, addr, len);
+
+	if (rc < 0 && errno == ECONNABORTED)
+		rc = connect(fd, addr, len);
+	return rc;
+}
+
+/*
  * sc_connect is the connect that lib/core's attempt engine calls: for a
  * blocking socket it waits here, not in the kernel, so that the caller
  * giving up is noticed, and the result is known (synchronous fallback).
@@ -221,10 +240,10 @@ static int sc_connect(int fd, const struct sockaddr *addr, socklen_t len)
 	int64_t deadline;
 
 	if (fl < 0 || (fl & O_NONBLOCK))
-		return connect(fd, addr, len);
+		return connect_again(fd, addr, len);
 	deadline = deadline_of(fd, SO_SNDTIMEO);
 	fcntl(fd, F_SETFL, fl | O_NONBLOCK);
-	rc = connect(fd, addr, len);
+	rc = connect_again(fd, addr, len);
 	e = errno;
 	fcntl(fd, F_SETFL, fl);
 	errno = e;
@@ -324,6 +343,79 @@ static void mapped_done(struct sock *s)
 		mark_set(s->fd, M_MAPPED | (f & T64_FD_DGRAM ? M_DGRAM : 0) | (f & T64_FD_V4ONLY ? M_V4ONLY : 0));
 }
 
+/*
+ * A NAT64 connect in progress (a non-blocking program's) may fail later,
+ * read from SO_ERROR; lib/core then connects again over IPv4 (plan/
+ * pending.c). Its IPv4 destination is kept here by socket inode, and the
+ * socket carries M_PENDING, so a new socket that reuses an inode is never
+ * taken for it. A slot taken by another socket loses only that
+ * socket's late fallback.
+ */
+#define PEND_SLOTS 1024
+static struct {
+	uint64_t ino;
+	uint64_t dest; /* address << 16 | port, host order */
+} pend_tab[PEND_SLOTS];
+static pthread_mutex_t pend_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int inode_of(int fd, uint64_t *ino)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return -1;
+	*ino = (uint64_t)st.st_ino;
+	return 0;
+}
+
+/* pending_save keeps what lib/core recorded on our copy of a socket whose NAT64 connect is in progress. */
+static void pending_save(struct sock *s)
+{
+	_Atomic uint64_t *w = t64_fd_pend_word(s->fd, 0);
+	uint64_t ino, dest;
+
+	if (!(t64_fd_get(s->fd) & T64_FD_PENDING) || w == NULL || inode_of(s->fd, &ino) < 0)
+		return;
+	dest = atomic_load(w) & 0xffffffffffffULL;
+	pthread_mutex_lock(&pend_lock);
+	pend_tab[ino % PEND_SLOTS].ino = ino;
+	pend_tab[ino % PEND_SLOTS].dest = dest;
+	pthread_mutex_unlock(&pend_lock);
+	if (mark_set(s->fd, (s->bits & MARK_BITS) | M_PENDING) == 0)
+		s->bits |= M_PENDING;
+}
+
+/* pending_load gives our copy the pending state kept for its socket. Returns 0, or -1 when none is kept. */
+static int pending_load(struct sock *s, uint64_t *ino)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	uint64_t dest = 0;
+
+	if (inode_of(s->fd, ino) < 0)
+		return -1;
+	pthread_mutex_lock(&pend_lock);
+	if (pend_tab[*ino % PEND_SLOTS].ino == *ino)
+		dest = pend_tab[*ino % PEND_SLOTS].dest;
+	pthread_mutex_unlock(&pend_lock);
+	if (dest == 0)
+		return -1;
+	sin.sin_addr.s_addr = htonl((uint32_t)(dest >> 16));
+	sin.sin_port = htons((uint16_t)dest);
+	t64_pending_set(s->fd, &sin);
+	return 0;
+}
+
+/* pending_end forgets the pending state of a socket whose connect has settled. */
+static void pending_end(struct sock *s, uint64_t ino)
+{
+	pthread_mutex_lock(&pend_lock);
+	if (pend_tab[ino % PEND_SLOTS].ino == ino)
+		pend_tab[ino % PEND_SLOTS].ino = 0;
+	pthread_mutex_unlock(&pend_lock);
+	s->bits &= ~(unsigned)M_PENDING;
+	mark_set(s->fd, s->bits & MARK_BITS);
+}
+
 static void on_connect(struct sc_call *c)
 {
 	union addr a;
@@ -338,10 +430,13 @@ static void on_connect(struct sc_call *c)
 	if (sock_open(c, sc_arg(c, 0), &s, 0, bcast_dest(&a, len)) < 0)
 		return;
 	if ((k = route_of(&s, &a, len)) == K_CONVERTED) {
-		answer_rc(c, t64_connect_logic(sc_connect, s.fd, &a.sa, len));
+		rc = t64_connect_logic(sc_connect, s.fd, &a.sa, len);
+		pending_save(&s);
+		answer_rc(c, rc);
 	} else if (k == K_MAPPED) {
 		rc = t64_mapped_connect(sc_connect, s.fd, &a.sa, len);
 		mapped_done(&s);
+		pending_save(&s);
 		answer_rc(c, rc);
 	}
 	sock_close(&s);
@@ -663,6 +758,47 @@ out:
 	sock_close(&s);
 }
 
+/*
+ * on_getsockopt answers getsockopt(SOL_SOCKET, SO_DOMAIN) of a converted
+ * socket with AF_INET, and SO_ERROR of one whose NAT64 connect was in
+ * progress through lib/core's late fallback (t64_pending_error: an
+ * unreachable NAT64 connects again over IPv4, and the program reads 0
+ * while that connect goes on). Everything else is the kernel's.
+ */
+static void on_getsockopt(struct sc_call *c)
+{
+	int opt = (int)sc_arg(c, 2), v = 0;
+	socklen_t room, l = sizeof v, four = sizeof v;
+	uint64_t ino = 0;
+	struct sock s;
+
+	if (sc_arg(c, 3) == 0 || read_len(c, sc_arg(c, 4), &room) < 0 || room < sizeof v)
+		return;
+	if (sock_open(c, sc_arg(c, 0), &s, 0, 0) < 0)
+		return;
+	if (opt == SO_DOMAIN) {
+		if (!converted(&s))
+			goto out;
+		v = AF_INET;
+	} else {
+		if (!(s.bits & M_PENDING) || pending_load(&s, &ino) < 0)
+			goto out;
+		if (getsockopt(s.fd, SOL_SOCKET, SO_ERROR, &v, &l) < 0) {
+			answer_rc(c, -1);
+			goto out;
+		}
+		v = t64_pending_error(s.fd, v);
+		if (!(t64_fd_get(s.fd) & T64_FD_PENDING))
+			pending_end(&s, ino);
+	}
+	if (sc_write(c, sc_arg(c, 3), &v, sizeof v) < 0 || sc_write(c, sc_arg(c, 4), &four, sizeof four) < 0)
+		sc_answer(c, -1, EFAULT);
+	else
+		sc_answer(c, 0, 0);
+out:
+	sock_close(&s);
+}
+
 /* sc_handle answers one notified call; what it does not answer runs in the kernel as made. */
 void sc_handle(struct sc_call *c)
 {
@@ -689,6 +825,8 @@ void sc_handle(struct sc_call *c)
 		on_accept(c, 0);
 	else if (nr == SYS_accept4)
 		on_accept(c, 1);
+	else if (nr == SYS_getsockopt)
+		on_getsockopt(c);
 	sc_call_end(c);
 	sc_current = NULL;
 }

@@ -12,7 +12,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, readlinkSync, readdir
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../src/lab/exec.js';
-import { Lab, PATHS, SERVER_IPV4, SERVER_NAME, type Background } from '../../src/lab/lab.js';
+import { Lab, PATHS, SERVER_IPV4, SERVER_NAME, withLab, type Background } from '../../src/lab/lab.js';
 import { HTTP_BODY, PORTS } from '../../src/lab/services.js';
 import { lastJson, py, requireBuilt, requireTools, show } from '../../src/lab/testing.js';
 
@@ -342,6 +342,34 @@ for (const [name, which] of [['CGO_ENABLED=0', 'go'], ['CGO_ENABLED=1', 'cgo']] 
     });
   });
 }
+
+// A dual-stack client whose NAT64 is down: the gateway answers "unreachable". A blocking connect learns it in the
+// supervisor (which waits for it) and falls back at once; a non-blocking one (epoll, Go's poller) learns it later from
+// getsockopt(SO_ERROR), where the supervisor connects again over IPv4, as the interposer does. The whoami services
+// say which address the server saw: the client's IPv4 192.0.2.2.
+describe('a dual-stack host whose NAT64 is down: the static programs fall back to IPv4', () => {
+  const CLIENT_V4 = '192.0.2.2';
+  test('busybox wget, the C clients blocking and through epoll, Go net.Dial and 4 goroutines x 10: the server sees 192.0.2.2', () =>
+    withLab({ clientIPv4: true, nat64: false }, async (down) => {
+      const denv = labEnv(down);
+      const w = await down.run(tn('busybox', 'wget', '-q', '-O-', `http://${SERVER_IPV4}/whoami`), { env: denv, timeoutMs: 20_000 });
+      assert.deepEqual([w.code, w.stdout.trim()], [0, CLIENT_V4], show(w));
+      for (const mode of ['tcp', 'nonblocking']) {
+        const c = await down.run(tn(bin.musl, mode, SERVER_IPV4, String(PORTS.whoami), 'x'), { env: denv, timeoutMs: 20_000 });
+        assert.equal(c.code, 0, show(c));
+        const o = lastJson<{ data: string; so_error?: string }>(c);
+        assert.equal(o.data.split(' ')[0], CLIENT_V4, show(c));
+        if (mode === 'nonblocking') assert.equal(o.so_error, '0', show(c));
+      }
+      const g = await down.run(tn(bin.go, 'http', 'tcp4', `${SERVER_IPV4}:${PORTS.http}`), { env: denv, timeoutMs: 20_000 });
+      assert.equal(g.code, 0, show(g));
+      assert.deepEqual([lastJson(g).body, lastJson(g).local], [HTTP_BODY, CLIENT_V4], show(g));
+      const m = await down.run(tn(bin.go, 'many', `${SERVER_IPV4}:${PORTS.echo}`, '4', '10'), { env: denv, timeoutMs: 30_000 });
+      const o = lastJson<{ ok: number; failed: number; firstError?: string }>(m);
+      assert.deepEqual([m.code, o.ok, o.failed, o.firstError], [0, 40, 0, undefined], show(m));
+    }),
+  );
+});
 
 describe('Go\'s own resolver with only an IPv4 nameserver in resolv.conf', () => {
   test('the lab\'s client names only 203.0.113.2; without tnat64 the lookup fails', async () => {
