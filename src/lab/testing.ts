@@ -20,11 +20,14 @@ export function requireBuilt(): void {
   }
 }
 
-/** argv for a python3 program given as an indented block. */
-export function py(code: string, ...args: string[]): string[] {
-  const lines = code.replace(/^\n/, '').split('\n');
-  const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => /^ */.exec(l)![0].length));
-  return ['python3', '-c', lines.map((l) => l.slice(indent)).join('\n'), ...args];
+/** Where the lab tests' programs live: test/lab/programs/ of the checkout (the same from src/ and from dist/). */
+export const PROGRAMS = join(PATHS.repo, 'test', 'lab', 'programs');
+
+/** argv for python3 running test/lab/programs/NAME with args; throws when the file is missing. */
+export function pyFile(name: string, ...args: string[]): string[] {
+  const file = join(PROGRAMS, name);
+  if (!existsSync(file)) throw new Error(`${file} is missing`);
+  return ['python3', file, ...args];
 }
 
 /** argv for a node program given as ES module source. */
