@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { PATHS, SERVER_IPV4, withLab, type Lab, type LabOptions } from '../../src/lab/lab.js';
 import { PORTS } from '../../src/lab/services.js';
-import { lastJson, nodeProgram, pyFile, requireBuilt, requireTools, show } from '../../src/lab/testing.js';
+import { labEnv, lastJson, nodeProgram, pyFile, requireBuilt, requireTools, show } from '../../src/lab/testing.js';
 
 const tn = (...argv: string[]) => [PATHS.tnat64, ...argv];
 const CLIENT_V4 = '192.0.2.2';
@@ -33,7 +33,7 @@ const whoamiLoop = (n: number, timeout = true) => pyFile('tcp-whoami-loop.py', S
 describe('fallback to IPv4', () => {
   test('a host with only IPv4 and a prefix configured: connects go over IPv4', () =>
     withLab({ clientIPv6: false, clientIPv4: true }, async (lab) => {
-      const env = { TNAT64_PREFIX: lab.addresses.prefix, TNAT64_CONF_FILE: join(lab.dir, 'absent.conf') };
+      const env = labEnv(lab);
       assert.equal(await seenByServer(lab, env), CLIENT_V4);
       const p = await lab.run(tn(...whoamiLoop(3)), { env });
       assert.equal(p.code, 0, show(p));
@@ -45,7 +45,7 @@ describe('fallback to IPv4', () => {
 
   test('a dual-stack host whose NAT64 is down: a blocking connect falls back to IPv4, then remembers it', () =>
     withLab({ clientIPv4: true, nat64: false }, async (lab) => {
-      const env = { TNAT64_PREFIX: lab.addresses.prefix, TNAT64_CONF_FILE: join(lab.dir, 'absent.conf') };
+      const env = labEnv(lab);
       const p = await lab.run(tn(...whoamiLoop(5, false)), { env, timeoutMs: 30_000 });
       assert.equal(p.code, 0, show(p));
       const o = lastJson<{ seen: string[]; seconds: number }>(p);
@@ -62,7 +62,7 @@ describe('fallback to IPv4', () => {
     'a dual-stack host whose NAT64 is down: non-blocking connects (curl, python with a timeout) fall back too',
     () =>
       withLab({ clientIPv4: true, nat64: false }, async (lab) => {
-        const env = { TNAT64_PREFIX: lab.addresses.prefix, TNAT64_CONF_FILE: join(lab.dir, 'absent.conf') };
+        const env = labEnv(lab);
         assert.equal(await seenByServer(lab, env), CLIENT_V4);
         const p = await lab.run(tn(...whoamiLoop(3)), { env, timeoutMs: 30_000 });
         assert.deepEqual(lastJson<{ seen: string[] }>(p).seen, Array(3).fill(CLIENT_V4), show(p));
@@ -73,7 +73,7 @@ describe('fallback to IPv4', () => {
   // node (libuv) wait with epoll and decide on SO_ERROR alone. Each program is a new process: nothing remembered.
   test('a dual-stack host whose NAT64 is down: python asyncio and node (epoll, then SO_ERROR) fall back too', () =>
     withLab({ clientIPv4: true, nat64: false }, async (lab) => {
-      const env = { TNAT64_PREFIX: lab.addresses.prefix, TNAT64_CONF_FILE: join(lab.dir, 'absent.conf') };
+      const env = labEnv(lab);
       const a = await lab.run(tn(...pyFile('tcp-asyncio-whoami.py', SERVER_IPV4, String(PORTS.whoami))), { env, timeoutMs: 30_000 });
       assert.equal(lastJson(a), CLIENT_V4, show(a));
       const n = await lab.run(tn(...nodeProgram(`

@@ -2,7 +2,7 @@
  * The lab itself, with native programs only (no tnat64): topology, TAYGA, DNS64, services, isolation, teardown,
  * and the `tnat64 lab` command.
  */
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
@@ -11,7 +11,7 @@ import { run } from '../../src/lab/exec.js';
 import { parsePrefix, synthesize } from '../../src/lab/addr.js';
 import { HTTP_BODY, PORTS } from '../../src/lab/services.js';
 import { command } from '../../src/cli/commands/lab.js';
-import { lastJson, pyFile, requireTools, show } from '../../src/lab/testing.js';
+import { lastJson, pyFile, requireTools, show, useLab } from '../../src/lab/testing.js';
 
 /** Is the process alive (a zombie, which a non-reaping init may keep around, is not)? */
 const running = (pid: string | number) => {
@@ -40,12 +40,12 @@ describe('addresses', () => {
 describe('default lab', () => {
   let lab: Lab;
   let linksBefore: string[];
+  // (Hooks of a describe run in turn: the host's links are read before the lab exists.)
   before(async () => {
     await requireTools('curl', 'dig', 'python3', 'socat', 'tayga', 'unbound', 'ip');
     linksBefore = await hostLinks();
-    lab = await Lab.create();
   });
-  after(async () => lab?.destroy());
+  useLab({}, (s) => ({ lab } = s));
 
   test('nothing was added to the host namespace', async () => {
     // (Compared by name: other processes may add their own links meanwhile.)

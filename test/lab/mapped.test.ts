@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { PATHS, SERVER_IPV4, withLab, type Lab } from '../../src/lab/lab.js';
 import { PORTS } from '../../src/lab/services.js';
-import { lastJson, pyFile, requireBuilt, requireTools, show, useLab } from '../../src/lab/testing.js';
+import { labEnv, lastJson, pyFile, requireBuilt, requireTools, show, useLab } from '../../src/lab/testing.js';
 
 const tn = (...argv: string[]) => [PATHS.tnat64, ...argv];
 const MAPPED = `::ffff:${SERVER_IPV4}`;
@@ -79,7 +79,7 @@ describe('IPv4-mapped destinations, fallback', () => {
   // The same decision as for an IPv4 program: without tnat64 the kernel would use the host's IPv4.
   test('a dual-stack host with a working NAT64: a ::ffff: connect prefers NAT64, as an AF_INET one does', () =>
     withLab({ clientIPv4: true }, async (lab) => {
-      const env = { TNAT64_PREFIX: lab.addresses.prefix, TNAT64_CONF_FILE: join(lab.dir, 'absent.conf') };
+      const env = labEnv(lab);
       const r = await lab.run(tn(...tcp6(PORTS.whoami)), { env });
       assert.equal(r.code, 0, show(r));
       assert.equal(lab.poolOf(lastJson<{ got: string }>(r).got.split(' ')[0]!), 0, show(r));
@@ -90,7 +90,7 @@ describe('IPv4-mapped destinations, fallback', () => {
   // has a timeout, as Java does): the late fallback, in poll and SO_ERROR.
   test('a dual-stack host whose NAT64 is down: a ::ffff: connect goes over IPv4', () =>
     withLab({ clientIPv4: true, nat64: false }, async (lab) => {
-      const env = { TNAT64_PREFIX: lab.addresses.prefix, TNAT64_CONF_FILE: join(lab.dir, 'absent.conf') };
+      const env = labEnv(lab);
       const r = await lab.run(tn(...tcp6(PORTS.whoami)), { env, timeoutMs: 30_000 });
       assert.equal(r.code, 0, show(r));
       const o = lastJson<{ got: string; peer: unknown }>(r);
@@ -102,7 +102,7 @@ describe('IPv4-mapped destinations, fallback', () => {
   // No IPv6 route at all: the NAT64 attempt fails at once, for datagrams too.
   test('a host with only IPv4 and a prefix configured: ::ffff: connects and datagrams go over IPv4', () =>
     withLab({ clientIPv6: false, clientIPv4: true }, async (lab) => {
-      const env = { TNAT64_PREFIX: lab.addresses.prefix, TNAT64_CONF_FILE: join(lab.dir, 'absent.conf') };
+      const env = labEnv(lab);
       const r = await lab.run(tn(...tcp6(PORTS.whoami)), { env, timeoutMs: 30_000 });
       assert.equal(r.code, 0, show(r));
       assert.equal(lastJson<{ got: string }>(r).got.split(' ')[0], CLIENT_V4, show(r));

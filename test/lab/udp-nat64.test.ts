@@ -11,9 +11,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Lab, PATHS, SERVER_IPV4, SERVER_NAME } from '../../src/lab/lab.js';
+import { PATHS, SERVER_IPV4, SERVER_NAME, withLab, type Lab } from '../../src/lab/lab.js';
 import { PORTS } from '../../src/lab/services.js';
-import { lastJson, nodeProgram, pyFile, requireBuilt, requireTools, show } from '../../src/lab/testing.js';
+import { labEnv, lastJson, nodeProgram, pyFile, requireBuilt, requireTools, show, useLab } from '../../src/lab/testing.js';
 
 const tn = (...argv: string[]) => [PATHS.tnat64, ...argv];
 const PREFIXES = ['2001:db8:64::/96', '2001:db8:100::/40', '2001:db8:122:344::/64'];
@@ -35,11 +35,7 @@ for (const prefix of PREFIXES) {
     let lab: Lab;
     let env: NodeJS.ProcessEnv;
 
-    before(async () => {
-      lab = await Lab.create({ prefix });
-      env = { TNAT64_PREFIX: prefix, TNAT64_CONF_FILE: join(lab.dir, 'absent.conf') };
-    });
-    after(async () => lab?.destroy());
+    useLab({ prefix }, (s) => ({ lab, env } = s));
 
     test('dig @203.0.113.2: fails without tnat64; works with the prefix given and with it discovered', async () => {
       const argv = ['dig', `@${SERVER_IPV4}`, SERVER_NAME, 'A', '+short', '+time=2', '+tries=1'];
@@ -174,10 +170,9 @@ describe('broadcast and multicast stay IPv4 (library details)', () => {
   const program = pyFile('broadcast-multicast-steps.py');
 
   for (const prefix of ['2001:db8:100::/40', '2001:db8:122:344::/64']) {
-    test(`IPv4-capable client, prefix ${prefix}: same as without tnat64, received over IPv4`, async () => {
-      const lab = await Lab.create({ prefix, clientIPv4: true });
-      try {
-        const env = { TNAT64_PREFIX: prefix, TNAT64_CONF_FILE: join(lab.dir, 'absent.conf') };
+    test(`IPv4-capable client, prefix ${prefix}: same as without tnat64, received over IPv4`, () =>
+      withLab({ prefix, clientIPv4: true }, async (lab) => {
+        const env = labEnv(lab);
         const plain = await lab.run([...program, '192.0.2.2']);
         const under = await lab.run(tn(...program, '192.0.2.2'), { env });
         assert.equal(under.code, 0, show(under));
@@ -186,16 +181,13 @@ describe('broadcast and multicast stay IPv4 (library details)', () => {
         assert.equal(o['subnet-no-SO_BROADCAST'], 13); // EACCES, as an AF_INET socket
         assert.deepEqual(o['subnet-from'], ['subnet', '192.0.2.2']);
         assert.deepEqual(o['mcast-from'], ['group', '192.0.2.2']);
-      } finally {
-        await lab.destroy();
-      }
-    });
+      }),
+    );
   }
 
-  test('IPv6-only client, prefix /40: the same errors as a real AF_INET socket', async () => {
-    const lab = await Lab.create({ prefix: '2001:db8:100::/40' });
-    try {
-      const env = { TNAT64_PREFIX: lab.addresses.prefix, TNAT64_CONF_FILE: join(lab.dir, 'absent.conf') };
+  test('IPv6-only client, prefix /40: the same errors as a real AF_INET socket', () =>
+    withLab({ prefix: '2001:db8:100::/40' }, async (lab) => {
+      const env = labEnv(lab);
       const plain = await lab.run(program);
       const under = await lab.run(tn(...program), { env });
       assert.equal(under.code, 0, show(under));
@@ -209,8 +201,6 @@ describe('broadcast and multicast stay IPv4 (library details)', () => {
       assert.deepEqual(o, p, `under: ${under.stdout}\nwithout: ${plain.stdout}`);
       assert.notEqual(o.limited, 'ok');
       assert.notEqual(o['mcast-send'], 'ok');
-    } finally {
-      await lab.destroy();
-    }
-  });
+    }),
+  );
 });

@@ -5,10 +5,9 @@
  */
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { PATHS, SERVER_IPV4, withLab, type Lab } from '../../src/lab/lab.js';
 import { PORTS } from '../../src/lab/services.js';
-import { lastJson, nodeProgram, pyFile, requireBuilt, requireTools, show, useLab } from '../../src/lab/testing.js';
+import { labEnv, lastJson, nodeProgram, pyFile, requireBuilt, requireTools, show, useLab } from '../../src/lab/testing.js';
 
 const tn = (...argv: string[]) => [PATHS.tnat64, ...argv];
 
@@ -99,7 +98,7 @@ for (const prefix of ['2001:db8:64::/96', '2001:db8:122::/48']) {
 describe('an IPv4-only nameserver on an IPv6-only host', () => {
   test('glibc alone cannot reach it; under tnat64 the lookup hooks ask it through the NAT64; discover still warns', () =>
     withLab({ nameservers: [SERVER_IPV4] }, async (lab) => {
-      const env = { TNAT64_PREFIX: lab.addresses.prefix, TNAT64_CONF_FILE: join(lab.dir, 'absent.conf') };
+      const env = labEnv(lab);
       const plain = await lab.run(['getent', 'ahostsv4', lab.addresses.server.name], { timeoutMs: 15_000 });
       assert.equal(plain.code, 2, show(plain)); // glibc's own socket calls cannot reach 203.0.113.2
       const g = await lab.run(tn('getent', 'ahostsv4', lab.addresses.server.name), { env, timeoutMs: 15_000 });
@@ -121,7 +120,7 @@ describe('broadcast and multicast never go through NAT64', () => {
 
   test('on an IPv4-capable host they work as without tnat64', () =>
     withLab({ clientIPv4: true }, async (lab) => {
-      const env = { TNAT64_PREFIX: lab.addresses.prefix, TNAT64_CONF_FILE: join(lab.dir, 'absent.conf') };
+      const env = labEnv(lab);
       const plain = await lab.run(program);
       const under = await lab.run(tn(...program), { env });
       assert.equal(under.code, 0, show(under));
@@ -132,7 +131,7 @@ describe('broadcast and multicast never go through NAT64', () => {
 
   test('on an IPv6-only host multicast and 255.255.255.255 fail with the same errno as without tnat64', () =>
     withLab({}, async (lab) => {
-      const env = { TNAT64_PREFIX: lab.addresses.prefix, TNAT64_CONF_FILE: join(lab.dir, 'absent.conf') };
+      const env = labEnv(lab);
       const plain = lastJson<Record<string, unknown>>(await lab.run(program));
       const under = await lab.run(tn(...program), { env });
       assert.equal(under.code, 0, show(under));
@@ -148,7 +147,7 @@ describe('broadcast and multicast never go through NAT64', () => {
     'on an IPv6-only host a SO_BROADCAST datagram to a subnet broadcast address fails as without tnat64',
     () =>
       withLab({}, async (lab) => {
-        const env = { TNAT64_PREFIX: lab.addresses.prefix, TNAT64_CONF_FILE: join(lab.dir, 'absent.conf') };
+        const env = labEnv(lab);
         const plain = lastJson<Record<string, unknown>>(await lab.run(program));
         const under = lastJson<Record<string, unknown>>(await lab.run(tn(...program), { env }));
         assert.equal(plain.broadcast, 'ENETUNREACH');
