@@ -23,11 +23,14 @@ export function requireBuilt(): void {
 /** Where the lab tests' programs live: test/lab/programs/ of the checkout (the same from src/ and from dist/). */
 export const PROGRAMS = join(PATHS.repo, 'test', 'lab', 'programs');
 
-/** argv for python3 running test/lab/programs/NAME with args; throws when the file is missing. */
+/**
+ * argv for python3 running test/lab/programs/NAME with args; throws when the file is missing. -B: importing the
+ * folder's shared module (labhttp.py) leaves no __pycache__ in the checkout (which may be read-only, in a container).
+ */
 export function pyFile(name: string, ...args: string[]): string[] {
   const file = join(PROGRAMS, name);
   if (!existsSync(file)) throw new Error(`${file} is missing`);
-  return ['python3', file, ...args];
+  return ['python3', '-B', file, ...args];
 }
 
 /** argv for a node program given as ES module source. */

@@ -2,6 +2,7 @@
 # Prints JSON {"addrs": sorted addresses, "peer": getpeername, "whoami": the body}, or {"error": EAI_ name}. Exits 0.
 # argv: NAME
 import json, socket, sys
+import labhttp
 EAI = {getattr(socket, n): n for n in dir(socket) if n.startswith("EAI_")}
 try:
     r = socket.getaddrinfo(sys.argv[1], 80, socket.AF_INET, 0, 0, socket.AI_ADDRCONFIG)
@@ -10,10 +11,5 @@ except socket.gaierror as e:
 addrs = sorted({a[4][0] for a in r})
 s = socket.socket(socket.AF_INET, socket.SOCK_STREAM); s.settimeout(5)
 s.connect((addrs[0], 80))
-s.sendall(b"GET /whoami HTTP/1.0\r\n\r\n")
-data = b""
-while True:
-    d = s.recv(4096)
-    if not d: break
-    data += d
-print(json.dumps({"addrs": addrs, "peer": list(s.getpeername()), "whoami": data.split(b"\r\n\r\n", 1)[1].decode().strip()}))
+whoami = labhttp.get(s, "/whoami")
+print(json.dumps({"addrs": addrs, "peer": list(s.getpeername()), "whoami": whoami}))

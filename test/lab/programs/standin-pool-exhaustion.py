@@ -2,6 +2,7 @@
 # Prints JSON {"ips": {NAME: address or EAI_ name}, "again": the first name's address, "hosts": {NAME: /host body}}.
 # argv: NAME1 NAME2 NAME3
 import json, socket, sys
+import labhttp
 EAI = {getattr(socket, n): n for n in dir(socket) if n.startswith("EAI_")}
 out = {"ips": {}}
 for name in sys.argv[1:4]:
@@ -14,11 +15,5 @@ out["hosts"] = {}
 for name, ip in out["ips"].items():
     if not ip.startswith("198."): continue
     s = socket.create_connection((ip, 80), timeout=5)
-    s.sendall(b"GET /host HTTP/1.0\r\n\r\n")
-    data = b""
-    while True:
-        d = s.recv(4096)
-        if not d: break
-        data += d
-    out["hosts"][name] = data.split(b"\r\n\r\n", 1)[1].decode().strip()
+    out["hosts"][name] = labhttp.get(s, "/host")
 print(json.dumps(out))
