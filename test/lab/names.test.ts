@@ -149,12 +149,7 @@ describe('curl -4 and wget -4 by name', () => {
 
 describe('an IPv4-only program reaches the IPv6-only host by its AAAA-only name', () => {
   test('python AF_INET TCP: whoami, echo, getpeername shows the stand-in', async () => {
-    const r = await lab.run(
-      tn(
-        ...pyFile('name-tcp-whoami-echo.py', String(PORTS.whoami), String(PORTS.echo), N.v6only),
-      ),
-      { env },
-    );
+    const r = await lab.run(tn(...pyFile('name-tcp-whoami-echo.py', String(PORTS.whoami), String(PORTS.echo), N.v6only)), { env });
     const o = lastJson<{ family: string; peer: [string, number]; whoami: string; echo: boolean; standin: string }>(r);
     assert.equal(o.family, 'AF_INET');
     assert.match(o.standin, STANDIN);
@@ -164,12 +159,7 @@ describe('an IPv4-only program reaches the IPv6-only host by its AAAA-only name'
   });
 
   test('python AF_INET UDP: sendto/recvfrom and a connected socket, replies come from the stand-in', async () => {
-    const r = await lab.run(
-      tn(
-        ...pyFile('name-udp-echo-whoami.py', String(PORTS.echo), String(PORTS.whoami), N.v6only),
-      ),
-      { env },
-    );
+    const r = await lab.run(tn(...pyFile('name-udp-echo-whoami.py', String(PORTS.echo), String(PORTS.whoami), N.v6only)), { env });
     const o = lastJson<{ ip: string; echo: [string, [string, number]]; peer: [string, number]; whoami: string }>(r);
     assert.match(o.ip, STANDIN, show(r));
     assert.deepEqual(o.echo, ['ping', [o.ip, PORTS.echo]]);
@@ -191,12 +181,7 @@ describe('an IPv4-only program reaches the IPv6-only host by its AAAA-only name'
   });
 
   test('a name with two AAAA records: two stand-ins, each leading to its own address', async () => {
-    const r = await lab.run(
-      tn(
-        ...pyFile('name-each-address-host.py', N.multi),
-      ),
-      { env },
-    );
+    const r = await lab.run(tn(...pyFile('name-each-address-host.py', N.multi)), { env });
     const o = lastJson<Record<string, string>>(r);
     assert.equal(Object.keys(o).length, 2, show(r));
     for (const ip of Object.keys(o)) assert.match(ip, STANDIN);
@@ -234,12 +219,7 @@ describe('more programs and patterns', () => {
   });
 
   test('threads resolving at once get one stand-in per name', async () => {
-    const r = await lab.run(
-      tn(
-        ...pyFile('getaddrinfo-threads.py', N.v6only, ...N.v6n),
-      ),
-      { env },
-    );
+    const r = await lab.run(tn(...pyFile('getaddrinfo-threads.py', N.v6only, ...N.v6n)), { env });
     const o = lastJson<Record<string, string[]>>(r);
     const ips = Object.values(o);
     assert.equal(ips.length, 1 + N.v6n.length, show(r));
@@ -286,12 +266,7 @@ describe('more programs and patterns', () => {
 
 describe('gethostbyname2 and the _r forms (python ctypes calling libc, as a C program would)', () => {
   test('AF_INET: the stand-in (h_addrtype AF_INET, h_length 4, the name); AF_INET6: the AAAA record unchanged', async () => {
-    const r = await lab.run(
-      tn(
-        ...pyFile('gethostbyname2.py', N.v6only),
-      ),
-      { env },
-    );
+    const r = await lab.run(tn(...pyFile('gethostbyname2.py', N.v6only)), { env });
     const o = lastJson<{ v4: [string, number, number, string[]]; v6: [string, number, number, string[]]; v4_r: [number, unknown] }>(r);
     assert.ok(o.v4, show(r));
     const [name, type, length, addrs] = o.v4;
@@ -304,19 +279,11 @@ describe('gethostbyname2 and the _r forms (python ctypes calling libc, as a C pr
 
 describe('one pool for names and peers', () => {
   test('the IPv6-only host calling an IPv4 server back is shown as the stand-in its name got (accept, recvfrom)', async () => {
-    const server = lab.spawn(
-      tn(
-        ...pyFile('standin-callback-server.py', N.v6only),
-      ),
-      { env, timeoutMs: 20_000 },
-    );
+    const server = lab.spawn(tn(...pyFile('standin-callback-server.py', N.v6only)), { env, timeoutMs: 20_000 });
     await lab.waitFor(server, /ready \d+/);
     const port = /ready (\d+)/.exec(server.stdout())![1]!;
     // From the IPv6-only host's own address, as that host would call.
-    const caller = await lab.runIn(
-      'gateway',
-      pyFile('ipv6-callback-client.py', v6().address, clientIPv6(), port),
-    );
+    const caller = await lab.runIn('gateway', pyFile('ipv6-callback-client.py', v6().address, clientIPv6(), port));
     assert.equal(caller.stdout.trim(), 'back', show(caller));
     const done = await server.exited;
     const o = lastJson<{ ip: string; accepted: string; from: string; data: string; name: string }>(done);
@@ -330,12 +297,7 @@ describe('one pool for names and peers', () => {
 
 describe('reverse lookups of a stand-in give the name', () => {
   test('python gethostbyaddr, getnameinfo; gethostbyname gives the same stand-in again', async () => {
-    const r = await lab.run(
-      tn(
-        ...pyFile('standin-reverse-lookups.py', N.v6only),
-      ),
-      { env },
-    );
+    const r = await lab.run(tn(...pyFile('standin-reverse-lookups.py', N.v6only)), { env });
     const o = lastJson<{ ip: string; byaddr: string; nameinfo: [string, string]; again: string; ex: string[] }>(r);
     assert.match(o.ip, STANDIN, show(r));
     assert.equal(o.byaddr, N.v6only);
@@ -461,12 +423,7 @@ describe('names with A records, and dual-stack programs, are unchanged', () => {
   });
 
   test('a program that asks AF_UNSPEC and uses only the IPv4 answers', async () => {
-    const r = await lab.run(
-      tn(
-        ...pyFile('unspec-ipv4-get.py', N.dual),
-      ),
-      { env },
-    );
+    const r = await lab.run(tn(...pyFile('unspec-ipv4-get.py', N.dual)), { env });
     assert.equal(r.code, 0, show(r));
     assert.equal(r.stdout, HTTP_BODY);
   });
@@ -489,12 +446,7 @@ describe('where one process resolves and another connects', () => {
   });
 
   test('python: the parent resolves, forked children connect; a child resolves, the parent connects; exec keeps it', async () => {
-    const r = await lab.run(
-      tn(
-        ...pyFile('standin-fork-exec.py', String(PORTS.whoami), N.v6only, N.v6n[0]),
-      ),
-      { env },
-    );
+    const r = await lab.run(tn(...pyFile('standin-fork-exec.py', String(PORTS.whoami), N.v6only, N.v6n[0])), { env });
     const o = lastJson<{ ip: string; children: string[]; child_ip: string; parent_to_child_ip: string; exec: string }>(r);
     assert.match(o.ip, STANDIN, show(r));
     assert.deepEqual(o.children, [clientIPv6(), clientIPv6()], show(r));

@@ -95,19 +95,11 @@ describe('an IPv4-only server bound to 0.0.0.0 is reached over IPv6', () => {
 
 describe('UDP: a reply to a stand-in reaches the IPv6 peer', () => {
   test('an echo server under tnat64 answers an IPv6 client through its stand-in (sendto and sendmsg)', async () => {
-    const bg = lab.spawn(
-      tn(
-        ...pyFile('udp-echo-peer-server.py'),
-      ),
-      { env },
-    );
+    const bg = lab.spawn(tn(...pyFile('udp-echo-peer-server.py')), { env });
     try {
       await lab.waitFor(bg, /ready \d+/);
       const port = Number(/ready (\d+)/.exec(bg.stdout())![1]);
-      const r = await lab.runIn(
-        'gateway',
-        pyFile('udp6-ping-twice.py', lab.addresses.client.ipv6!, String(port)),
-      );
+      const r = await lab.runIn('gateway', pyFile('udp6-ping-twice.py', lab.addresses.client.ipv6!, String(port)));
       assert.equal(r.code, 0, show(r));
       const got = lastJson<string[]>(r);
       const standin = /^to (\S+) ping0$/.exec(got[0]!)?.[1];
@@ -121,12 +113,7 @@ describe('UDP: a reply to a stand-in reaches the IPv6 peer', () => {
 
 describe('the program sees IPv4, the wire carries its options', () => {
   test('SO_DOMAIN is AF_INET; getsockname through NAT64 is 192.0.0.2 with the real port', async () => {
-    const r = await lab.run(
-      tn(
-        ...pyFile('so-domain-getsockname.py', SERVER_IPV4, '7'),
-      ),
-      { env },
-    );
+    const r = await lab.run(tn(...pyFile('so-domain-getsockname.py', SERVER_IPV4, '7')), { env });
     assert.equal(r.code, 0, show(r));
     assert.deepEqual(lastJson(r), {
       SOCK_STREAM: [2, 'AF_INET', '192.0.0.2', true],
@@ -138,12 +125,7 @@ describe('the program sees IPv4, the wire carries its options', () => {
     const pcap = join(lab.dir, 'tos.pcap');
     const cap = lab.spawnIn('gateway', ['tcpdump', '-i', 'to-cli', '-nn', '-U', '-c', '3', '-w', pcap, 'ip6 and dst port 7 and (udp or (tcp and ip6[53] & 2 != 0))'], { timeoutMs: 20_000 });
     await lab.waitFor(cap, 'listening on');
-    const r = await lab.run(
-      tn(
-        ...pyFile('ip-tos-send.py', SERVER_IPV4, '7'),
-      ),
-      { env },
-    );
+    const r = await lab.run(tn(...pyFile('ip-tos-send.py', SERVER_IPV4, '7')), { env });
     assert.equal(r.code, 0, show(r));
     assert.equal(r.stdout.trim(), `${0xb8} ${0x48}`, 'getsockopt reads back what the program set');
     const done = await cap.exited;

@@ -179,7 +179,8 @@ describe('more programs and patterns', () => {
 
   test('errno sequences match a native IPv6 program to the synthesized address (refused, retry, in progress, connected)', async () => {
     // The same steps on one socket: an IPv4 program under tnat64 must see what an IPv6 program sees natively.
-    const steps = (family: string, host: string) => pyFile('tcp-errno-sequence.py', family, host, ...[PORTS.closed, PORTS.whoami, PORTS.echo].map(String));
+    const steps = (family: string, host: string) =>
+      pyFile('tcp-errno-sequence.py', family, host, String(PORTS.closed), String(PORTS.whoami), String(PORTS.echo));
     const native = await lab.run(steps('AF_INET6', lab.synthesize(SERVER_IPV4)));
     const under = await lab.run(tn(...steps('AF_INET', SERVER_IPV4)), { env });
     assert.equal(native.code, 0, show(native));
