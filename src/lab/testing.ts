@@ -20,11 +20,17 @@ export function requireBuilt(): void {
   }
 }
 
-/** argv for a python3 program given as an indented block. */
-export function py(code: string, ...args: string[]): string[] {
-  const lines = code.replace(/^\n/, '').split('\n');
-  const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => /^ */.exec(l)![0].length));
-  return ['python3', '-c', lines.map((l) => l.slice(indent)).join('\n'), ...args];
+/** Where the lab tests' programs live: test/lab/programs/ of the checkout (the same from src/ and from dist/). */
+export const PROGRAMS = join(PATHS.repo, 'test', 'lab', 'programs');
+
+/**
+ * argv for python3 running test/lab/programs/NAME with args; throws when the file is missing. -B: importing the
+ * folder's shared module (labhttp.py) leaves no __pycache__ in the checkout (which may be read-only, in a container).
+ */
+export function pyFile(name: string, ...args: string[]): string[] {
+  const file = join(PROGRAMS, name);
+  if (!existsSync(file)) throw new Error(`${file} is missing`);
+  return ['python3', '-B', file, ...args];
 }
 
 /** argv for a node program given as ES module source. */
@@ -60,21 +66,28 @@ export async function explain(
   return { method: String(d.method), reason: String(d.reason), prefix: d.prefix ?? null, synthesized: d.synthesized ?? null };
 }
 
+/** tnat64 with the lab's prefix in TNAT64_PREFIX and no configuration file. */
+export function labEnv(lab: Lab): NodeJS.ProcessEnv {
+  return { TNAT64_PREFIX: lab.addresses.prefix, TNAT64_CONF_FILE: join(lab.dir, 'absent.conf') };
+}
+
 export interface SharedLab {
   lab: Lab;
-  /** tnat64 with the lab's prefix in TNAT64_PREFIX and no configuration file. */
+  /** labEnv(lab). */
   env: NodeJS.ProcessEnv;
 }
 
 /**
- * Inside a describe() (or at the top of a file): one lab built before its tests and destroyed after them; `ready`
- * receives it (one hook: node 20 does not wait for one top-level before() hook before starting the next).
+ * The way a lab test gets a lab that several tests share: inside a describe() (or at the top of a file), one lab
+ * built before its tests and destroyed after them; `ready` receives it (one hook: node 20 runs a file's top-level
+ * before() hooks at the same time, so the lab and what depends on it are set together). A lab that only one test
+ * uses is that test's own: `withLab(options, fn)` (lab.ts), with labEnv(lab).
  */
 export function useLab(options: LabOptions, ready: (shared: SharedLab) => void): void {
   let lab: Lab | undefined;
   before(async () => {
     lab = await Lab.create(options);
-    ready({ lab, env: { TNAT64_PREFIX: lab.addresses.prefix, TNAT64_CONF_FILE: join(lab.dir, 'absent.conf') } });
+    ready({ lab, env: labEnv(lab) });
   });
   after(async () => lab?.destroy());
 }

@@ -2,19 +2,15 @@
  * The lab's CLAT option (`clat: true`), the alternative `npm run bench` compares tnat64 against: a plain IPv4 program
  * on the IPv6-only client reaches the IPv4-only server through the client's TAYGA (CLAT) and the gateway's (NAT64).
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Lab, SERVER_IPV4 } from '../../src/lab/lab.js';
 import { HTTP_BODY } from '../../src/lab/services.js';
+import { useLab } from '../../src/lab/testing.js';
 
 describe('clat', () => {
   let lab: Lab;
-  before(async () => {
-    lab = await Lab.create({ clat: true });
-  });
-  after(async () => {
-    await lab?.destroy();
-  });
+  useLab({ clat: true }, (s) => ({ lab } = s));
 
   test('the client has 192.0.0.2 on the CLAT tun and an IPv4 default route into it; no IPv4 on eth0', async () => {
     assert.deepEqual(lab.addresses.clat, { ipv4: '192.0.0.2', ipv6: '2001:db8:464::2', tayga: '2001:db8:464::1' });

@@ -15,7 +15,7 @@ import { dirname, join } from 'node:path';
 import { run, type RunResult } from '../../src/lab/exec.js';
 import { PATHS, REPO, SERVER_IPV4, SERVER_NAME, type Lab } from '../../src/lab/lab.js';
 import { HTTP_BODY } from '../../src/lab/services.js';
-import { py, requireBuilt, requireTools, show, useLab } from '../../src/lab/testing.js';
+import { pyFile, requireBuilt, requireTools, show, useLab } from '../../src/lab/testing.js';
 
 const EXTRA = '2001:db8:65::/96';
 const DEPLOY = join(REPO, 'deploy');
@@ -446,18 +446,8 @@ describe('container: deploy/container/Dockerfile on an IPv6-only network', () =>
   });
 
   test('another IPv4-only program by name: python3 AF_INET to the A record; the server sees the NAT64 pool', async () => {
-    const r = await dockerRun(py(`
-      import json, socket
-      s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-      s.settimeout(5)
-      s.connect(("${SERVER_NAME}", 80))
-      s.sendall(b"GET /whoami HTTP/1.0\\r\\nHost: x\\r\\n\\r\\n")
-      data = b""
-      while True:
-          b = s.recv(4096)
-          if not b: break
-          data += b
-      print(json.dumps({"peer": s.getpeername(), "seen": data.split(b"\\r\\n\\r\\n", 1)[1].decode().strip()}))`));
+    // The program's file through the checkout's mount in the container.
+    const r = await dockerRun(pyFile('tcp-whoami-by-name.py', SERVER_NAME).map(inside));
     assert.equal(r.code, 0, show(r));
     const out = JSON.parse(r.stdout) as { peer: [string, number]; seen: string };
     assert.deepEqual(out.peer, [SERVER_IPV4, 80]);

@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Lab, PATHS, SERVER_IPV4, withLab } from '../../src/lab/lab.js';
-import { requireBuilt, requireTools, show } from '../../src/lab/testing.js';
+import { labEnv, requireBuilt, requireTools, show } from '../../src/lab/testing.js';
 
 interface Report {
   schema: number;
@@ -117,7 +117,7 @@ test('an IPv4-only nameserver on the IPv6-only client: asked through the NAT64 w
     // The plain query (as the library's discovery sends it) does not reach it; the doctor says so even when it is
     // itself started under the interposer (from a tnat64 shell), whose NAT64 would carry node's IPv4 query.
     assert.equal((known.data('dns64').resolvers as { state: string }[])[0]?.state, 'no-answer');
-    const r = await lab.run([PATHS.tnat64, 'sh', '-c', `${PATHS.tnat64} doctor --json`], { env: { TNAT64_PREFIX: lab.addresses.prefix, TNAT64_CONF_FILE: join(lab.dir, 'absent.conf') }, timeoutMs: 20_000 });
+    const r = await lab.run([PATHS.tnat64, 'sh', '-c', `${PATHS.tnat64} doctor --json`], { env: labEnv(lab), timeoutMs: 20_000 });
     const nested = JSON.parse(r.stdout) as Report;
     assert.equal(r.code, 0, show(r));
     const dns64 = nested.checks.find((c) => c.id === 'dns64')?.data.resolvers as { state: string }[];

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { PATHS, SERVER_IPV4, withLab, type Lab, type LabOptions } from '../../src/lab/lab.js';
 import { PORTS } from '../../src/lab/services.js';
-import { lastJson, nodeProgram, py, requireBuilt, requireTools, show } from '../../src/lab/testing.js';
+import { labEnv, lastJson, nodeProgram, pyFile, requireBuilt, requireTools, show } from '../../src/lab/testing.js';
 
 const tn = (...argv: string[]) => [PATHS.tnat64, ...argv];
 const CLIENT_V4 = '192.0.2.2';
@@ -28,23 +28,12 @@ async function seenByServer(lab: Lab, env: NodeJS.ProcessEnv): Promise<string> {
  * python: connect N times to the server's whoami port; what each connection saw, and how long it all took.
  * With a timeout python connects non-blocking (poll, then SO_ERROR); without, it blocks in connect().
  */
-const whoamiLoop = (n: number, timeout = true) =>
-  py(`
-    import errno, json, socket, time
-    t = time.monotonic(); out = []
-    for _ in range(${n}):
-        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)${timeout ? '; s.settimeout(5)' : ''}
-        try:
-            s.connect(("${SERVER_IPV4}", ${PORTS.whoami})); out.append(s.recv(100).decode().split()[0])
-        except OSError as e:
-            out.append(errno.errorcode.get(e.errno, str(e.errno)))
-        s.close()
-    print(json.dumps({"seen": out, "seconds": time.monotonic() - t}))`);
+const whoamiLoop = (n: number, timeout = true) => pyFile('tcp-whoami-loop.py', SERVER_IPV4, String(PORTS.whoami), String(n), timeout ? '1' : '0');
 
 describe('fallback to IPv4', () => {
   test('a host with only IPv4 and a prefix configured: connects go over IPv4', () =>
     withLab({ clientIPv6: false, clientIPv4: true }, async (lab) => {
-      const env = { TNAT64_PREFIX: lab.addresses.prefix, TNAT64_CONF_FILE: join(lab.dir, 'absent.conf') };
+      const env = labEnv(lab);
       assert.equal(await seenByServer(lab, env), CLIENT_V4);
       const p = await lab.run(tn(...whoamiLoop(3)), { env });
       assert.equal(p.code, 0, show(p));
@@ -56,7 +45,7 @@ describe('fallback to IPv4', () => {
 
   test('a dual-stack host whose NAT64 is down: a blocking connect falls back to IPv4, then remembers it', () =>
     withLab({ clientIPv4: true, nat64: false }, async (lab) => {
-      const env = { TNAT64_PREFIX: lab.addresses.prefix, TNAT64_CONF_FILE: join(lab.dir, 'absent.conf') };
+      const env = labEnv(lab);
       const p = await lab.run(tn(...whoamiLoop(5, false)), { env, timeoutMs: 30_000 });
       assert.equal(p.code, 0, show(p));
       const o = lastJson<{ seen: string[]; seconds: number }>(p);
@@ -73,7 +62,7 @@ describe('fallback to IPv4', () => {
     'a dual-stack host whose NAT64 is down: non-blocking connects (curl, python with a timeout) fall back too',
     () =>
       withLab({ clientIPv4: true, nat64: false }, async (lab) => {
-        const env = { TNAT64_PREFIX: lab.addresses.prefix, TNAT64_CONF_FILE: join(lab.dir, 'absent.conf') };
+        const env = labEnv(lab);
         assert.equal(await seenByServer(lab, env), CLIENT_V4);
         const p = await lab.run(tn(...whoamiLoop(3)), { env, timeoutMs: 30_000 });
         assert.deepEqual(lastJson<{ seen: string[] }>(p).seen, Array(3).fill(CLIENT_V4), show(p));
@@ -84,13 +73,8 @@ describe('fallback to IPv4', () => {
   // node (libuv) wait with epoll and decide on SO_ERROR alone. Each program is a new process: nothing remembered.
   test('a dual-stack host whose NAT64 is down: python asyncio and node (epoll, then SO_ERROR) fall back too', () =>
     withLab({ clientIPv4: true, nat64: false }, async (lab) => {
-      const env = { TNAT64_PREFIX: lab.addresses.prefix, TNAT64_CONF_FILE: join(lab.dir, 'absent.conf') };
-      const a = await lab.run(tn(...py(`
-        import asyncio, json
-        async def main():
-            r, w = await asyncio.wait_for(asyncio.open_connection("${SERVER_IPV4}", ${PORTS.whoami}), 5)
-            print(json.dumps((await asyncio.wait_for(r.read(100), 5)).decode().split()[0]))
-        asyncio.run(main())`)), { env, timeoutMs: 30_000 });
+      const env = labEnv(lab);
+      const a = await lab.run(tn(...pyFile('tcp-asyncio-whoami.py', SERVER_IPV4, String(PORTS.whoami))), { env, timeoutMs: 30_000 });
       assert.equal(lastJson(a), CLIENT_V4, show(a));
       const n = await lab.run(tn(...nodeProgram(`
         import net from 'node:net';

@@ -2,7 +2,7 @@
  * The lab itself, with native programs only (no tnat64): topology, TAYGA, DNS64, services, isolation, teardown,
  * and the `tnat64 lab` command.
  */
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
@@ -11,7 +11,7 @@ import { run } from '../../src/lab/exec.js';
 import { parsePrefix, synthesize } from '../../src/lab/addr.js';
 import { HTTP_BODY, PORTS } from '../../src/lab/services.js';
 import { command } from '../../src/cli/commands/lab.js';
-import { lastJson, py, requireTools, show } from '../../src/lab/testing.js';
+import { lastJson, pyFile, requireTools, show, useLab } from '../../src/lab/testing.js';
 
 /** Is the process alive (a zombie, which a non-reaping init may keep around, is not)? */
 const running = (pid: string | number) => {
@@ -40,12 +40,12 @@ describe('addresses', () => {
 describe('default lab', () => {
   let lab: Lab;
   let linksBefore: string[];
+  // (Hooks of a describe run in turn: the host's links are read before the lab exists.)
   before(async () => {
     await requireTools('curl', 'dig', 'python3', 'socat', 'tayga', 'unbound', 'ip');
     linksBefore = await hostLinks();
-    lab = await Lab.create();
   });
-  after(async () => lab?.destroy());
+  useLab({}, (s) => ({ lab } = s));
 
   test('nothing was added to the host namespace', async () => {
     // (Compared by name: other processes may add their own links meanwhile.)
@@ -89,18 +89,7 @@ describe('default lab', () => {
 
   test('UDP echo, UDP whoami, a closed UDP port and the authoritative DNS answer through TAYGA', async () => {
     const target = lab.synthesize(SERVER_IPV4);
-    const r = await lab.run(py(`
-      import json, socket
-      s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); s.settimeout(3)
-      s.sendto(b"udp echo", ("${target}", ${PORTS.echo})); echo, frm = s.recvfrom(100)
-      s.sendto(b"?", ("${target}", ${PORTS.whoami})); who, _ = s.recvfrom(100)
-      c = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); c.settimeout(3)
-      c.connect(("${target}", ${PORTS.closed})); c.send(b"anyone?")
-      try:
-          c.recv(100); refused = "answered"
-      except ConnectionRefusedError:
-          refused = "ECONNREFUSED"
-      print(json.dumps({"echo": echo.decode(), "from": frm[0], "who": who.decode().split()[0], "closed": refused}))`));
+    const r = await lab.run(pyFile('udp6-native.py', target, String(PORTS.echo), String(PORTS.whoami), String(PORTS.closed)));
     assert.equal(r.code, 0, show(r));
     const o = lastJson<{ echo: string; from: string; who: string; closed: string }>(r);
     assert.equal(o.closed, 'ECONNREFUSED', 'the ICMP port unreachable comes back through TAYGA');
@@ -112,10 +101,7 @@ describe('default lab', () => {
   });
 
   test('a closed port answers ECONNREFUSED through TAYGA', async () => {
-    const r = await lab.run(py(`
-      import errno, socket
-      s = socket.socket(socket.AF_INET6); s.settimeout(3)
-      print(errno.errorcode.get(s.connect_ex(("${lab.synthesize(SERVER_IPV4)}", ${PORTS.closed}))))`));
+    const r = await lab.run(pyFile('tcp-connect-errno.py', lab.synthesize(SERVER_IPV4), String(PORTS.closed)));
     assert.equal(r.stdout.trim(), 'ECONNREFUSED', show(r));
   });
 

@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { PATHS, SERVER_IPV4, withLab, type Lab } from '../../src/lab/lab.js';
 import { PORTS } from '../../src/lab/services.js';
-import { lastJson, py, requireBuilt, requireTools, show, useLab } from '../../src/lab/testing.js';
+import { labEnv, lastJson, pyFile, requireBuilt, requireTools, show, useLab } from '../../src/lab/testing.js';
 
 const tn = (...argv: string[]) => [PATHS.tnat64, ...argv];
 const MAPPED = `::ffff:${SERVER_IPV4}`;
@@ -22,31 +22,10 @@ before(async () => {
 });
 
 /** python: an AF_INET6 TCP socket to [::ffff:SERVER]:PORT; what it got, its peer, its own family, or the errno. */
-const tcp6 = (port: number, v6only = 0) =>
-  py(`
-    import errno, json, socket
-    s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
-    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, ${v6only}); s.settimeout(5)
-    try:
-        s.connect(("${MAPPED}", ${port}))
-    except OSError as e:
-        print(json.dumps({"error": errno.errorcode.get(e.errno, str(e.errno))})); raise SystemExit
-    if ${port} == ${PORTS.echo}:
-        s.sendall(b"mapped\\n")
-    got = s.recv(100).decode()
-    print(json.dumps({"got": got, "peer": s.getpeername(), "sock": len(s.getsockname()),
-                      "domain": s.getsockopt(socket.SOL_SOCKET, socket.SO_DOMAIN) == socket.AF_INET6}))`);
+const tcp6 = (port: number, v6only = 0) => pyFile('tcp6-mapped-connect.py', MAPPED, String(port), String(v6only), String(PORTS.echo));
 
 /** python: an AF_INET6 UDP socket: sendto/recvfrom, then connected send/recv and getpeername, to [::ffff:SERVER]. */
-const udp6 = py(`
-  import json, socket
-  s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); s.settimeout(3)
-  s.sendto(b"hello", ("${MAPPED}", ${PORTS.echo})); data, frm = s.recvfrom(100)
-  s.sendto(b"?", ("${MAPPED}", ${PORTS.whoami})); who, frm2 = s.recvfrom(100)
-  c = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); c.settimeout(3)
-  c.connect(("${MAPPED}", ${PORTS.echo})); c.send(b"connected"); back = c.recv(100).decode()
-  print(json.dumps({"data": data.decode(), "from": frm, "who": who.decode().split()[0], "from2": frm2,
-                    "back": back, "peer": c.getpeername()}))`);
+const udp6 = pyFile('udp6-mapped.py', MAPPED, String(PORTS.echo), String(PORTS.whoami));
 
 describe('IPv4-mapped destinations through NAT64', () => {
   let lab: Lab;
@@ -100,7 +79,7 @@ describe('IPv4-mapped destinations, fallback', () => {
   // The same decision as for an IPv4 program: without tnat64 the kernel would use the host's IPv4.
   test('a dual-stack host with a working NAT64: a ::ffff: connect prefers NAT64, as an AF_INET one does', () =>
     withLab({ clientIPv4: true }, async (lab) => {
-      const env = { TNAT64_PREFIX: lab.addresses.prefix, TNAT64_CONF_FILE: join(lab.dir, 'absent.conf') };
+      const env = labEnv(lab);
       const r = await lab.run(tn(...tcp6(PORTS.whoami)), { env });
       assert.equal(r.code, 0, show(r));
       assert.equal(lab.poolOf(lastJson<{ got: string }>(r).got.split(' ')[0]!), 0, show(r));
@@ -111,7 +90,7 @@ describe('IPv4-mapped destinations, fallback', () => {
   // has a timeout, as Java does): the late fallback, in poll and SO_ERROR.
   test('a dual-stack host whose NAT64 is down: a ::ffff: connect goes over IPv4', () =>
     withLab({ clientIPv4: true, nat64: false }, async (lab) => {
-      const env = { TNAT64_PREFIX: lab.addresses.prefix, TNAT64_CONF_FILE: join(lab.dir, 'absent.conf') };
+      const env = labEnv(lab);
       const r = await lab.run(tn(...tcp6(PORTS.whoami)), { env, timeoutMs: 30_000 });
       assert.equal(r.code, 0, show(r));
       const o = lastJson<{ got: string; peer: unknown }>(r);
@@ -123,7 +102,7 @@ describe('IPv4-mapped destinations, fallback', () => {
   // No IPv6 route at all: the NAT64 attempt fails at once, for datagrams too.
   test('a host with only IPv4 and a prefix configured: ::ffff: connects and datagrams go over IPv4', () =>
     withLab({ clientIPv6: false, clientIPv4: true }, async (lab) => {
-      const env = { TNAT64_PREFIX: lab.addresses.prefix, TNAT64_CONF_FILE: join(lab.dir, 'absent.conf') };
+      const env = labEnv(lab);
       const r = await lab.run(tn(...tcp6(PORTS.whoami)), { env, timeoutMs: 30_000 });
       assert.equal(r.code, 0, show(r));
       assert.equal(lastJson<{ got: string }>(r).got.split(' ')[0], CLIENT_V4, show(r));

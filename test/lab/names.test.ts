@@ -10,14 +10,12 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LAB_NAMES, PATHS, SERVER_IPV4, type Lab } from '../../src/lab/lab.js';
 import { HTTP_BODY, PORTS, V6_HTTP_BODY } from '../../src/lab/services.js';
-import { lastJson, nodeProgram, py, requireBuilt, requireTools, show, useLab } from '../../src/lab/testing.js';
+import { lastJson, nodeProgram, pyFile, requireBuilt, requireTools, show, useLab } from '../../src/lab/testing.js';
 
 const tn = (...argv: string[]) => [PATHS.tnat64, ...argv];
 const N = LAB_NAMES;
 /** A stand-in of the default pool. */
 const STANDIN = /^198\.19\.\d{1,3}\.\d{1,3}$/;
-/** Python: EAI[code] is the name of a getaddrinfo error code. */
-const EAI_NAMES = 'EAI = {getattr(socket, n): n for n in dir(socket) if n.startswith("EAI_")}';
 
 before(async () => {
   await requireTools('curl', 'wget', 'python3', 'socat', 'perl', 'getent', 'dig', 'sh', 'tayga', 'unbound');
@@ -31,40 +29,17 @@ const v6 = () => lab.addresses.ipv6Host;
 const clientIPv6 = () => lab.addresses.client.ipv6!;
 
 /**
- * python: for each NAME of argv[1:], getaddrinfo(NAME, 80, FAMILY, SOCK_STREAM, 0, FLAGS) → one JSON object, NAME:
- * sorted [family, address] pairs (the DNS rotates the order of records) or the EAI_ name of the error.
+ * python: for each NAME appended, getaddrinfo(NAME, 80, FAMILY, SOCK_STREAM, 0, FLAGS) → one JSON object, NAME:
+ * sorted [family, address] pairs (the DNS rotates the order of records) or the EAI_ name of the error. FLAGS: '0' or
+ * a socket constant ('AI_ADDRCONFIG').
  */
-const resolver = (family: string, flags: string) =>
-  py(`
-    import json, socket, sys
-    ${EAI_NAMES}
-    out = {}
-    for name in sys.argv[1:]:
-        try:
-            r = socket.getaddrinfo(name, 80, socket.${family}, socket.SOCK_STREAM, 0, ${flags})
-            out[name] = sorted([a[0].name, a[4][0]] for a in r)
-        except socket.gaierror as e:
-            out[name] = EAI.get(e.errno, e.errno)
-    print(json.dumps(out))`);
+const resolver = (family: string, flags: string) => pyFile('getaddrinfo-names.py', family, flags);
 
 /** python: getaddrinfo(argv[1], AF_INET, AI_CANONNAME) → [address, canonical name], then GET /whoami from it. */
-const shortName = py(`
-  import json, socket, sys
-  r = socket.getaddrinfo(sys.argv[1], 80, socket.AF_INET, socket.SOCK_STREAM, 0, socket.AI_CANONNAME)[0]
-  s = socket.create_connection(r[4], timeout=5)
-  s.sendall(b"GET /whoami HTTP/1.0\\r\\n\\r\\n")
-  data = b""
-  while True:
-      d = s.recv(4096)
-      if not d: break
-      data += d
-  print(json.dumps([r[4][0], r[3], data.split(b"\\r\\n\\r\\n", 1)[1].decode().strip()]))`);
+const shortName = pyFile('getaddrinfo-canonname-whoami.py');
 
 /** python: the canonical name getaddrinfo(alias, AI_CANONNAME) gives for AF_UNSPEC and AF_INET. */
-const canon = py(`
-  import json, socket
-  print(json.dumps([socket.getaddrinfo("${N.alias}", 80, f, socket.SOCK_STREAM, 0, socket.AI_CANONNAME)[0][3]
-      for f in (socket.AF_UNSPEC, socket.AF_INET)]))`);
+const canon = pyFile('getaddrinfo-canonname.py', N.alias);
 
 describe('the lab: AAAA-only names reach the IPv6-only host, the DNS64 passes real AAAA through', () => {
   test('native lookups: real AAAA unchanged, A-only names synthesized, no IPv4 answer for AAAA-only names', async () => {
@@ -97,23 +72,7 @@ describe('the lab: AAAA-only names reach the IPv6-only host, the DNS64 passes re
 
 describe('AF_INET lookups with AI_ADDRCONFIG on the IPv6-only host', () => {
   // getaddrinfo(NAME, 80, AF_INET, 0, 0, AI_ADDRCONFIG), then connect to the first answer and GET /whoami.
-  const program = py(`
-    import json, socket, sys
-    ${EAI_NAMES}
-    try:
-        r = socket.getaddrinfo(sys.argv[1], 80, socket.AF_INET, 0, 0, socket.AI_ADDRCONFIG)
-    except socket.gaierror as e:
-        print(json.dumps({"error": EAI.get(e.errno, e.errno)})); sys.exit(0)
-    addrs = sorted({a[4][0] for a in r})
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM); s.settimeout(5)
-    s.connect((addrs[0], 80))
-    s.sendall(b"GET /whoami HTTP/1.0\\r\\n\\r\\n")
-    data = b""
-    while True:
-        d = s.recv(4096)
-        if not d: break
-        data += d
-    print(json.dumps({"addrs": addrs, "peer": list(s.getpeername()), "whoami": data.split(b"\\r\\n\\r\\n", 1)[1].decode().strip()}))`);
+  const program = pyFile('getaddrinfo-addrconfig-whoami.py');
 
   test('without tnat64 glibc answers no address for a name with an A record', async () => {
     const r = await lab.run([...program, N.v4]);
@@ -190,28 +149,7 @@ describe('curl -4 and wget -4 by name', () => {
 
 describe('an IPv4-only program reaches the IPv6-only host by its AAAA-only name', () => {
   test('python AF_INET TCP: whoami, echo, getpeername shows the stand-in', async () => {
-    const r = await lab.run(
-      tn(
-        ...py(`
-          import json, socket, sys
-          out = {}
-          [(f, t, p, c, sa)] = socket.getaddrinfo(sys.argv[1], ${PORTS.whoami}, socket.AF_INET, socket.SOCK_STREAM)
-          out["family"] = f.name
-          s = socket.create_connection(sa, timeout=5)
-          out["peer"] = list(s.getpeername()); out["whoami"] = s.recv(200).decode().split()[0]
-          e = socket.socket(socket.AF_INET, socket.SOCK_STREAM); e.settimeout(5)
-          e.connect((sa[0], ${PORTS.echo})); e.sendall(b"x" * 100000)
-          got = b""
-          while len(got) < 100000:
-              d = e.recv(65536)
-              if not d: break
-              got += d
-          out["echo"] = got == b"x" * 100000
-          out["standin"] = sa[0]
-          print(json.dumps(out))`, N.v6only),
-      ),
-      { env },
-    );
+    const r = await lab.run(tn(...pyFile('name-tcp-whoami-echo.py', String(PORTS.whoami), String(PORTS.echo), N.v6only)), { env });
     const o = lastJson<{ family: string; peer: [string, number]; whoami: string; echo: boolean; standin: string }>(r);
     assert.equal(o.family, 'AF_INET');
     assert.match(o.standin, STANDIN);
@@ -221,21 +159,7 @@ describe('an IPv4-only program reaches the IPv6-only host by its AAAA-only name'
   });
 
   test('python AF_INET UDP: sendto/recvfrom and a connected socket, replies come from the stand-in', async () => {
-    const r = await lab.run(
-      tn(
-        ...py(`
-          import json, socket, sys
-          ip = socket.getaddrinfo(sys.argv[1], ${PORTS.echo}, socket.AF_INET, socket.SOCK_DGRAM)[0][4][0]
-          s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(3)
-          s.sendto(b"ping", (ip, ${PORTS.echo}))
-          data, frm = s.recvfrom(100)
-          c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); c.settimeout(3)
-          c.connect((ip, ${PORTS.whoami})); c.send(b"?")
-          seen = c.recv(100).decode().split()[0]
-          print(json.dumps({"ip": ip, "echo": [data.decode(), list(frm)], "peer": list(c.getpeername()), "whoami": seen}))`, N.v6only),
-      ),
-      { env },
-    );
+    const r = await lab.run(tn(...pyFile('name-udp-echo-whoami.py', String(PORTS.echo), String(PORTS.whoami), N.v6only)), { env });
     const o = lastJson<{ ip: string; echo: [string, [string, number]]; peer: [string, number]; whoami: string }>(r);
     assert.match(o.ip, STANDIN, show(r));
     assert.deepEqual(o.echo, ['ping', [o.ip, PORTS.echo]]);
@@ -257,25 +181,7 @@ describe('an IPv4-only program reaches the IPv6-only host by its AAAA-only name'
   });
 
   test('a name with two AAAA records: two stand-ins, each leading to its own address', async () => {
-    const r = await lab.run(
-      tn(
-        ...py(`
-          import json, socket, sys
-          ips = sorted({a[4][0] for a in socket.getaddrinfo(sys.argv[1], 80, socket.AF_INET, socket.SOCK_STREAM)})
-          hosts = {}
-          for ip in ips:
-              s = socket.create_connection((ip, 80), timeout=5)
-              s.sendall(b"GET /host HTTP/1.0\\r\\n\\r\\n")
-              data = b""
-              while True:
-                  d = s.recv(4096)
-                  if not d: break
-                  data += d
-              hosts[ip] = data.split(b"\\r\\n\\r\\n", 1)[1].decode().strip()
-          print(json.dumps(hosts))`, N.multi),
-      ),
-      { env },
-    );
+    const r = await lab.run(tn(...pyFile('name-each-address-host.py', N.multi)), { env });
     const o = lastJson<Record<string, string>>(r);
     assert.equal(Object.keys(o).length, 2, show(r));
     for (const ip of Object.keys(o)) assert.match(ip, STANDIN);
@@ -313,23 +219,7 @@ describe('more programs and patterns', () => {
   });
 
   test('threads resolving at once get one stand-in per name', async () => {
-    const r = await lab.run(
-      tn(
-        ...py(`
-          import json, socket, sys, threading
-          names = sys.argv[1:]
-          seen = {n: set() for n in names}
-          def work(i):
-              for k in range(20):
-                  n = names[(i + k) % len(names)]
-                  seen[n].add(socket.getaddrinfo(n, 80, socket.AF_INET, socket.SOCK_STREAM)[0][4][0])
-          ts = [threading.Thread(target=work, args=(i,)) for i in range(8)]
-          for t in ts: t.start()
-          for t in ts: t.join()
-          print(json.dumps({n: sorted(v) for n, v in seen.items()}))`, N.v6only, ...N.v6n),
-      ),
-      { env },
-    );
+    const r = await lab.run(tn(...pyFile('getaddrinfo-threads.py', N.v6only, ...N.v6n)), { env });
     const o = lastJson<Record<string, string[]>>(r);
     const ips = Object.values(o);
     assert.equal(ips.length, 1 + N.v6n.length, show(r));
@@ -342,15 +232,7 @@ describe('more programs and patterns', () => {
 
   test('a stand-in answer has the shape of an A answer: socket types, protocols, ports, service names, canonical name', async () => {
     // Each call as glibc answers it for a name with one A record, and under tnat64 for an AAAA-only name.
-    const program = py(`
-      import json, socket, sys
-      calls = [(None, 0, 0), ("http", 0, 0), (80, socket.SOCK_STREAM, 0), ("domain", socket.SOCK_DGRAM, 0),
-               (9000, 0, socket.AI_CANONNAME), ("7", 0, socket.AI_NUMERICSERV), (None, socket.SOCK_RAW, 0)]
-      out = []
-      for service, kind, flags in calls:
-          r = socket.getaddrinfo(sys.argv[1], service, socket.AF_INET, kind, 0, flags)
-          out.append([[a[0].name, a[1].name, a[2], a[3], a[4][1]] for a in r])
-      print(json.dumps({"shapes": out, "addresses": sorted({a[4][0] for a in socket.getaddrinfo(sys.argv[1], None, socket.AF_INET)})}))`);
+    const program = pyFile('getaddrinfo-shapes.py');
     const a = await lab.run([...program, N.v4]);
     const b = await lab.run(tn(...program, N.v6only), { env });
     const plain = lastJson<{ shapes: unknown[][]; addresses: string[] }>(a);
@@ -372,15 +254,7 @@ describe('more programs and patterns', () => {
 
   test('a name that does not exist fails at once, as without tnat64', async () => {
     // The lookup timed inside the program: resolv.conf's 1 s timeout, or the library's own resolver waiting, would show.
-    const program = py(`
-      import json, socket, sys, time
-      ${EAI_NAMES}
-      t = time.monotonic()
-      try:
-          socket.getaddrinfo(sys.argv[1], 80, socket.AF_INET, socket.SOCK_STREAM, 0, socket.AI_ADDRCONFIG); error = None
-      except socket.gaierror as e:
-          error = EAI.get(e.errno, e.errno)
-      print(json.dumps([error, (time.monotonic() - t) * 1000]))`);
+    const program = pyFile('getaddrinfo-timed.py');
     const plain = lastJson<[string, number]>(await lab.run([...program, 'missing.lab.example']));
     const r = await lab.run(tn(...program, 'missing.lab.example'), { env });
     const [error, ms] = lastJson<[string, number]>(r);
@@ -392,34 +266,7 @@ describe('more programs and patterns', () => {
 
 describe('gethostbyname2 and the _r forms (python ctypes calling libc, as a C program would)', () => {
   test('AF_INET: the stand-in (h_addrtype AF_INET, h_length 4, the name); AF_INET6: the AAAA record unchanged', async () => {
-    const r = await lab.run(
-      tn(
-        ...py(`
-          import ctypes, json, socket, sys
-          class HostEnt(ctypes.Structure):
-              _fields_ = [("h_name", ctypes.c_char_p), ("h_aliases", ctypes.POINTER(ctypes.c_char_p)),
-                          ("h_addrtype", ctypes.c_int), ("h_length", ctypes.c_int),
-                          ("h_addr_list", ctypes.POINTER(ctypes.POINTER(ctypes.c_ubyte)))]
-          libc = ctypes.CDLL(None)
-          libc.gethostbyname2.restype = ctypes.POINTER(HostEnt)
-          def show(h):
-              if not h: return None
-              h = h.contents
-              addrs, i = [], 0
-              while h.h_addr_list[i]:
-                  raw = bytes(h.h_addr_list[i][:h.h_length]); i += 1
-                  addrs.append(socket.inet_ntop(h.h_addrtype, raw))
-              return [h.h_name.decode(), h.h_addrtype, h.h_length, addrs]
-          name = sys.argv[1].encode()
-          out = {"v4": show(libc.gethostbyname2(name, socket.AF_INET)), "v6": show(libc.gethostbyname2(name, socket.AF_INET6))}
-          ret, buf = HostEnt(), ctypes.create_string_buffer(8192)
-          res, err = ctypes.POINTER(HostEnt)(), ctypes.c_int(0)
-          rc = libc.gethostbyname2_r(name, socket.AF_INET, ctypes.byref(ret), buf, 8192, ctypes.byref(res), ctypes.byref(err))
-          out["v4_r"] = [rc, show(res)]
-          print(json.dumps(out))`, N.v6only),
-      ),
-      { env },
-    );
+    const r = await lab.run(tn(...pyFile('gethostbyname2.py', N.v6only)), { env });
     const o = lastJson<{ v4: [string, number, number, string[]]; v6: [string, number, number, string[]]; v4_r: [number, unknown] }>(r);
     assert.ok(o.v4, show(r));
     const [name, type, length, addrs] = o.v4;
@@ -432,35 +279,11 @@ describe('gethostbyname2 and the _r forms (python ctypes calling libc, as a C pr
 
 describe('one pool for names and peers', () => {
   test('the IPv6-only host calling an IPv4 server back is shown as the stand-in its name got (accept, recvfrom)', async () => {
-    const server = lab.spawn(
-      tn(
-        ...py(`
-          import json, socket, sys
-          ip = socket.getaddrinfo(sys.argv[1], 80, socket.AF_INET, socket.SOCK_STREAM)[0][4][0]
-          t = socket.socket(socket.AF_INET, socket.SOCK_STREAM); t.bind(("0.0.0.0", 0)); t.listen(1); t.settimeout(10)
-          u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("0.0.0.0", t.getsockname()[1])); u.settimeout(10)
-          print("ready", t.getsockname()[1], flush=True)
-          c, peer = t.accept()
-          data, frm = u.recvfrom(100)
-          u.sendto(b"back", frm)
-          print(json.dumps({"ip": ip, "accepted": peer[0], "from": frm[0], "data": data.decode(),
-              "name": socket.getnameinfo((peer[0], 0), socket.NI_NAMEREQD)[0]}), flush=True)`, N.v6only),
-      ),
-      { env, timeoutMs: 20_000 },
-    );
+    const server = lab.spawn(tn(...pyFile('standin-callback-server.py', N.v6only)), { env, timeoutMs: 20_000 });
     await lab.waitFor(server, /ready \d+/);
     const port = /ready (\d+)/.exec(server.stdout())![1]!;
     // From the IPv6-only host's own address, as that host would call.
-    const caller = await lab.runIn(
-      'gateway',
-      py(`
-        import socket, sys
-        src, dst, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
-        t = socket.socket(socket.AF_INET6, socket.SOCK_STREAM); t.bind((src, 0)); t.settimeout(5); t.connect((dst, port))
-        u = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); u.bind((src, 0)); u.settimeout(5)
-        u.sendto(b"hello", (dst, port))
-        print(u.recvfrom(100)[0].decode())`, v6().address, clientIPv6(), port),
-    );
+    const caller = await lab.runIn('gateway', pyFile('ipv6-callback-client.py', v6().address, clientIPv6(), port));
     assert.equal(caller.stdout.trim(), 'back', show(caller));
     const done = await server.exited;
     const o = lastJson<{ ip: string; accepted: string; from: string; data: string; name: string }>(done);
@@ -474,17 +297,7 @@ describe('one pool for names and peers', () => {
 
 describe('reverse lookups of a stand-in give the name', () => {
   test('python gethostbyaddr, getnameinfo; gethostbyname gives the same stand-in again', async () => {
-    const r = await lab.run(
-      tn(
-        ...py(`
-          import json, socket, sys
-          ip = socket.getaddrinfo(sys.argv[1], 80, socket.AF_INET, socket.SOCK_STREAM)[0][4][0]
-          print(json.dumps({"ip": ip, "byaddr": socket.gethostbyaddr(ip)[0],
-              "nameinfo": socket.getnameinfo((ip, 80), socket.NI_NAMEREQD),
-              "again": socket.gethostbyname(sys.argv[1]), "ex": socket.gethostbyname_ex(sys.argv[1])[2]}))`, N.v6only),
-      ),
-      { env },
-    );
+    const r = await lab.run(tn(...pyFile('standin-reverse-lookups.py', N.v6only)), { env });
     const o = lastJson<{ ip: string; byaddr: string; nameinfo: [string, string]; again: string; ex: string[] }>(r);
     assert.match(o.ip, STANDIN, show(r));
     assert.equal(o.byaddr, N.v6only);
@@ -511,28 +324,7 @@ describe('pool exhaustion', () => {
   test('TNAT64_STANDIN_POOL=198.19.0.0/30: two stand-ins, the third name fails with EAI_FAIL, the first two still work', async () => {
     const r = await lab.run(
       tn(
-        ...py(`
-          import json, socket, sys
-          ${EAI_NAMES}
-          out = {"ips": {}}
-          for name in sys.argv[1:4]:
-              try:
-                  out["ips"][name] = socket.getaddrinfo(name, 80, socket.AF_INET, socket.SOCK_STREAM)[0][4][0]
-              except socket.gaierror as e:
-                  out["ips"][name] = EAI.get(e.errno, e.errno)
-          out["again"] = socket.getaddrinfo(sys.argv[1], 80, socket.AF_INET, socket.SOCK_STREAM)[0][4][0]
-          out["hosts"] = {}
-          for name, ip in out["ips"].items():
-              if not ip.startswith("198."): continue
-              s = socket.create_connection((ip, 80), timeout=5)
-              s.sendall(b"GET /host HTTP/1.0\\r\\n\\r\\n")
-              data = b""
-              while True:
-                  d = s.recv(4096)
-                  if not d: break
-                  data += d
-              out["hosts"][name] = data.split(b"\\r\\n\\r\\n", 1)[1].decode().strip()
-          print(json.dumps(out))`, ...N.v6n.slice(0, 3)),
+        ...pyFile('standin-pool-exhaustion.py', ...N.v6n.slice(0, 3)),
       ),
       { env: { ...env, TNAT64_STANDIN_POOL: '198.19.0.0/30' } },
     );
@@ -599,7 +391,7 @@ describe('names with A records, and dual-stack programs, are unchanged', () => {
   });
 
   test('AF_UNSPEC with AI_ADDRCONFIG: the AAAA answers unchanged, the real A records added, no stand-in', async () => {
-    const program = resolver('AF_UNSPEC', 'socket.AI_ADDRCONFIG');
+    const program = resolver('AF_UNSPEC', 'AI_ADDRCONFIG');
     const plain = lastJson<Answers>(await lab.run([...program, ...names]));
     const r = await lab.run(tn(...program, ...names), { env });
     const under = lastJson<Answers>(r);
@@ -623,10 +415,7 @@ describe('names with A records, and dual-stack programs, are unchanged', () => {
 
   test('a dual-stack program still gets the AAAA answer first', async () => {
     const r = await lab.run(
-      tn(...py(`
-        import json, socket, sys
-        print(json.dumps([socket.getaddrinfo(n, 80, 0, socket.SOCK_STREAM, 0, f)[0][4][0] for n in sys.argv[1:] for f in (0, socket.AI_ADDRCONFIG)]))`,
-        N.dual, N.v4)),
+      tn(...pyFile('getaddrinfo-first-answer.py', N.dual, N.v4)),
       { env },
     );
     const synthesized = lab.synthesize(SERVER_IPV4);
@@ -634,17 +423,7 @@ describe('names with A records, and dual-stack programs, are unchanged', () => {
   });
 
   test('a program that asks AF_UNSPEC and uses only the IPv4 answers', async () => {
-    const r = await lab.run(
-      tn(
-        ...py(`
-          import socket, sys
-          v4 = [a for a in socket.getaddrinfo(sys.argv[1], 80, 0, socket.SOCK_STREAM) if a[0] == socket.AF_INET]
-          s = socket.create_connection(v4[0][4], timeout=5)
-          s.sendall(b"GET / HTTP/1.0\\r\\n\\r\\n")
-          print(s.recv(4096).split(b"\\r\\n\\r\\n", 1)[1].decode(), end="")`, N.dual),
-      ),
-      { env },
-    );
+    const r = await lab.run(tn(...pyFile('unspec-ipv4-get.py', N.dual)), { env });
     assert.equal(r.code, 0, show(r));
     assert.equal(r.stdout, HTTP_BODY);
   });
@@ -667,40 +446,7 @@ describe('where one process resolves and another connects', () => {
   });
 
   test('python: the parent resolves, forked children connect; a child resolves, the parent connects; exec keeps it', async () => {
-    const r = await lab.run(
-      tn(
-        ...py(`
-          import json, os, socket, subprocess, sys
-          def whoami(ip):
-              s = socket.create_connection((ip, ${PORTS.whoami}), timeout=5)
-              return s.recv(200).decode().split()[0]
-          ip = socket.getaddrinfo(sys.argv[1], 0, socket.AF_INET, socket.SOCK_STREAM)[0][4][0]
-          out = {"ip": ip, "children": []}
-          for _ in range(2):
-              rd, wr = os.pipe()
-              pid = os.fork()
-              if pid == 0:
-                  os.close(rd)
-                  try: os.write(wr, whoami(ip).encode())
-                  finally: os._exit(0)
-              os.close(wr)
-              out["children"].append(os.read(rd, 200).decode()); os.close(rd); os.waitpid(pid, 0)
-          rd, wr = os.pipe()
-          pid = os.fork()
-          if pid == 0:
-              os.close(rd)
-              try: os.write(wr, socket.getaddrinfo(sys.argv[2], 0, socket.AF_INET)[0][4][0].encode())
-              finally: os._exit(0)
-          os.close(wr)
-          child_ip = os.read(rd, 200).decode(); os.close(rd); os.waitpid(pid, 0)
-          out["child_ip"] = child_ip
-          out["parent_to_child_ip"] = whoami(child_ip)
-          out["exec"] = subprocess.run(["curl", "-sS", "--max-time", "5", "http://%s/whoami" % ip], close_fds=False,
-              capture_output=True, text=True).stdout.strip()
-          print(json.dumps(out))`, N.v6only, N.v6n[0]),
-      ),
-      { env },
-    );
+    const r = await lab.run(tn(...pyFile('standin-fork-exec.py', String(PORTS.whoami), N.v6only, N.v6n[0])), { env });
     const o = lastJson<{ ip: string; children: string[]; child_ip: string; parent_to_child_ip: string; exec: string }>(r);
     assert.match(o.ip, STANDIN, show(r));
     assert.deepEqual(o.children, [clientIPv6(), clientIPv6()], show(r));
@@ -717,7 +463,7 @@ describe('on a dual-stack host (the client has 192.0.2.2 too)', () => {
   useLab({ clientIPv4: true }, (s) => ({ lab: dlab, env: denv } = s));
 
   test('AF_UNSPEC lookups, with and without AI_ADDRCONFIG, are exactly what glibc gives', async () => {
-    for (const flags of ['0', 'socket.AI_ADDRCONFIG']) {
+    for (const flags of ['0', 'AI_ADDRCONFIG']) {
       const program = resolver('AF_UNSPEC', flags);
       const names = [N.v4, N.dual, N.v6only, N.multi];
       const plain = await dlab.run([...program, ...names]);
@@ -728,7 +474,7 @@ describe('on a dual-stack host (the client has 192.0.2.2 too)', () => {
   });
 
   test('AF_INET: A records as they are; an AAAA-only name still gets a stand-in that leads to it', async () => {
-    const program = resolver('AF_INET', 'socket.AI_ADDRCONFIG');
+    const program = resolver('AF_INET', 'AI_ADDRCONFIG');
     const plain = lastJson<Record<string, unknown>>(await dlab.run([...program, N.v4, N.dual, N.v6only]));
     const r = await dlab.run(tn(...program, N.v4, N.dual, N.v6only), { env: denv });
     const under = lastJson<Record<string, [string, string][]>>(r);
@@ -766,7 +512,7 @@ describe('lookups with an IPv4-only nameserver (resolv.conf: nameserver 203.0.11
     const g6 = await nlab.run(tn('getent', 'ahostsv4', N.v6only), { env: nenv });
     assert.equal(g6.code, 0, show(g6));
     assert.match(g6.stdout.split(/\s+/)[0]!, STANDIN);
-    const p = await nlab.run(tn(...resolver('AF_INET', 'socket.AI_ADDRCONFIG'), N.v4, N.v6only, N.alias), { env: nenv });
+    const p = await nlab.run(tn(...resolver('AF_INET', 'AI_ADDRCONFIG'), N.v4, N.v6only, N.alias), { env: nenv });
     const o = lastJson<Record<string, [string, string][]>>(p);
     assert.deepEqual(o[N.v4], [['AF_INET', SERVER_IPV4]], show(p));
     assert.equal(o[N.v6only]?.length, 1, show(p));
@@ -797,11 +543,7 @@ describe('lookups with an IPv4-only nameserver (resolv.conf: nameserver 203.0.11
     assert.equal(h4, SERVER_IPV4, show(h));
     assert.match(h6!, STANDIN, show(h));
     const back = await nlab.run(
-      tn(...py(`
-        import socket, sys
-        ip = socket.gethostbyname(sys.argv[1])
-        s = socket.create_connection((ip, ${PORTS.whoami}), timeout=5)
-        print(ip, socket.gethostbyaddr(ip)[0], s.recv(200).decode().split()[0])`, N.alias)),
+      tn(...pyFile('gethostbyname-whoami.py', String(PORTS.whoami), N.alias)),
       { env: nenv },
     );
     const [ip, name, seen] = back.stdout.trim().split(' ');

@@ -12,9 +12,9 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, readlinkSync, readdir
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../src/lab/exec.js';
-import { Lab, PATHS, SERVER_IPV4, SERVER_NAME, withLab, type Background } from '../../src/lab/lab.js';
+import { PATHS, SERVER_IPV4, SERVER_NAME, withLab, type Background, type Lab } from '../../src/lab/lab.js';
 import { HTTP_BODY, PORTS } from '../../src/lab/services.js';
-import { lastJson, py, requireBuilt, requireTools, show } from '../../src/lab/testing.js';
+import { labEnv, lastJson, pyFile, requireBuilt, requireTools, show, useLab } from '../../src/lab/testing.js';
 
 const SUPERVISOR = join(PATHS.repo, 'build', 'tnat64-seccomp');
 const SOURCES = join(PATHS.repo, 'test', 'lab', 'programs');
@@ -29,8 +29,6 @@ let v4env: NodeJS.ProcessEnv;
 /** The temporary directory the programs are built in. */
 let dir: string;
 const bin = { gcc: '', musl: '', go: '', cgo: '', noseccomp: '' };
-
-const labEnv = (l: Lab) => ({ TNAT64_PREFIX: l.addresses.prefix, TNAT64_CONF_FILE: join(l.dir, 'absent.conf') });
 
 async function build(): Promise<void> {
   const c = join(SOURCES, 'static-client.c');
@@ -65,16 +63,13 @@ before(async () => {
   requireBuilt();
   assert.ok(existsSync(SUPERVISOR), `${SUPERVISOR} is missing: run npm run build`);
   dir = mkdtempSync(join(tmpdir(), 'tnat64-seccomp-test-'));
-  const [a, b, built] = await Promise.allSettled([Lab.create({}), Lab.create({ nameservers: [SERVER_IPV4] }), build()]);
-  if (a.status === 'fulfilled') lab = a.value;
-  if (b.status === 'fulfilled') v4dns = b.value;
-  for (const r of [a, b, built]) if (r.status === 'rejected') throw r.reason;
-  env = labEnv(lab);
-  v4env = labEnv(v4dns);
+  await build();
 });
+// (node 20 runs these top-level hooks at the same time: the labs are built while the programs compile.)
+useLab({}, (s) => ({ lab, env } = s));
+useLab({ nameservers: [SERVER_IPV4] }, (s) => ({ lab: v4dns, env: v4env } = s));
 
-after(async () => {
-  await Promise.all([lab?.destroy(), v4dns?.destroy()]);
+after(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -125,9 +120,7 @@ describe('busybox (statically linked), with no flag', () => {
     for (const argv of [
       ['sh', '-c', `busybox wget -q -O- ${url}`],
       ['bash', '-c', `busybox wget -q -O- ${url}; exit $?`],
-      py(`
-        import subprocess, sys
-        sys.stdout.write(subprocess.run(["busybox", "wget", "-q", "-O-", "${url}"], capture_output=True, check=True).stdout.decode())`),
+      pyFile('busybox-wget-subprocess.py', url),
     ]) {
       const r = await lab.run(tn(...argv), { env, timeoutMs: 15_000 });
       assert.deepEqual([r.code, r.stdout], [0, HTTP_BODY], `${argv[0]}: ${show(r)}`);
@@ -212,19 +205,7 @@ for (const [name, which] of [['gcc -static', 'gcc'], ['musl-gcc -static', 'musl'
       const srv = lab.spawn(tn(prog(), 'server', String(port), '3'), { env, timeoutMs: 20_000 });
       try {
         await lab.waitFor(srv, '"listening"');
-        const c = await lab.run(py(`
-          import json, socket, sys
-          out = []
-          for host in sys.argv[1:]:
-              s = socket.create_connection((host, ${port}), timeout=5)
-              s.sendall(b"from " + host.encode() + b"\\n")
-              data = b""
-              while not data.endswith(b"\\n"):
-                  chunk = s.recv(100)
-                  if not chunk: break
-                  data += chunk
-              out.append(data.decode()); s.close()
-          print(json.dumps(out))`, lab.addresses.client.ipv6!, '::1', '127.0.0.1'));
+        const c = await lab.run(pyFile('tcp-line-clients.py', String(port), lab.addresses.client.ipv6!, '::1', '127.0.0.1'));
         assert.equal(c.code, 0, show(c));
         assert.deepEqual(lastJson(c), [`FROM ${lab.addresses.client.ipv6!.toUpperCase()}\n`, 'FROM ::1\n', 'FROM 127.0.0.1\n']);
         const r = await srv.exited;

@@ -8,7 +8,7 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { PATHS, SERVER_IPV4, type Lab } from '../../src/lab/lab.js';
-import { lastJson, py, requireBuilt, requireTools, show, useLab } from '../../src/lab/testing.js';
+import { lastJson, pyFile, requireBuilt, requireTools, show, useLab } from '../../src/lab/testing.js';
 
 const tn = (...argv: string[]) => [PATHS.tnat64, ...argv];
 const STANDIN = /^198\.19\.\d+\.\d+$/;
@@ -25,19 +25,7 @@ useLab({}, (s) => ({ lab, env } = s));
  * An IPv4-only HTTP server (python, AF_INET, bound to BIND): each request is answered with what the program saw of
  * the client (accept's address, getpeername, the socket family). Prints "ready PORT".
  */
-const httpServer = (bind: string) =>
-  py(`
-    import json, socket, sys
-    srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    srv.bind(("${bind}", 0)); srv.listen(8)
-    print("ready", srv.getsockname()[1], flush=True)
-    while True:
-        c, peer = srv.accept()
-        c.recv(4096)
-        body = json.dumps({"accept": peer[0], "getpeername": c.getpeername()[0], "family": c.family.name,
-                           "domain": c.getsockopt(socket.SOL_SOCKET, socket.SO_DOMAIN)}).encode()
-        c.sendall(b"HTTP/1.0 200 OK\\r\\nContent-Length: %d\\r\\n\\r\\n%s" % (len(body), body)); c.close()`);
+const httpServer = (bind: string) => pyFile('tcp-peer-report-server.py', bind);
 
 /** Start the server under tnat64 in the client host; returns its port and a stop function. */
 async function startServer(bind: string): Promise<{ port: number; stop: () => Promise<unknown> }> {
@@ -48,21 +36,7 @@ async function startServer(bind: string): Promise<{ port: number; stop: () => Pr
 }
 
 /** A python IPv6 client in the gateway: connects from SRC (added to the gateway's lo) to the client host, GET /. */
-const v6client = (src: string, dst: string, port: number) =>
-  py(`
-    import socket
-    s = socket.socket(socket.AF_INET6); s.settimeout(5)
-    if "${src}": s.bind(("${src}", 0))
-    try:
-        s.connect(("${dst}", ${port})); s.sendall(b"GET / HTTP/1.0\\r\\n\\r\\n")
-        data = b""
-        while True:
-            d = s.recv(4096)
-            if not d: break
-            data += d
-        print(data.split(b"\\r\\n\\r\\n", 1)[1].decode())
-    except OSError as e:
-        print('{"error": "%s"}' % __import__("errno").errorcode.get(e.errno, e.errno))`);
+const v6client = (src: string, dst: string, port: number) => pyFile('ipv6-http-get.py', src, dst, String(port));
 
 describe('an IPv4-only server bound to 0.0.0.0 is reached over IPv6', () => {
   test('curl -6 from the gateway: the server sees a stable 198.19/16 stand-in, AF_INET, SO_DOMAIN AF_INET', async () => {
@@ -121,33 +95,11 @@ describe('an IPv4-only server bound to 0.0.0.0 is reached over IPv6', () => {
 
 describe('UDP: a reply to a stand-in reaches the IPv6 peer', () => {
   test('an echo server under tnat64 answers an IPv6 client through its stand-in (sendto and sendmsg)', async () => {
-    const bg = lab.spawn(
-      tn(
-        ...py(`
-      import socket
-      s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("0.0.0.0", 0))
-      print("ready", s.getsockname()[1], flush=True)
-      while True:
-          data, peer = s.recvfrom(2048)
-          s.sendto(b"to " + peer[0].encode() + b" " + data, peer)
-          s.sendmsg([b"again"], [], 0, peer)`),
-      ),
-      { env },
-    );
+    const bg = lab.spawn(tn(...pyFile('udp-echo-peer-server.py')), { env });
     try {
       await lab.waitFor(bg, /ready \d+/);
       const port = Number(/ready (\d+)/.exec(bg.stdout())![1]);
-      const r = await lab.runIn(
-        'gateway',
-        py(`
-        import json, socket
-        s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); s.settimeout(5)
-        got = []
-        for i in range(2):
-            s.sendto(b"ping%d" % i, ("${lab.addresses.client.ipv6}", ${port}))
-            got += [s.recv(2048).decode(), s.recv(2048).decode()]
-        print(json.dumps(got))`),
-      );
+      const r = await lab.runIn('gateway', pyFile('udp6-ping-twice.py', lab.addresses.client.ipv6!, String(port)));
       assert.equal(r.code, 0, show(r));
       const got = lastJson<string[]>(r);
       const standin = /^to (\S+) ping0$/.exec(got[0]!)?.[1];
@@ -161,19 +113,7 @@ describe('UDP: a reply to a stand-in reaches the IPv6 peer', () => {
 
 describe('the program sees IPv4, the wire carries its options', () => {
   test('SO_DOMAIN is AF_INET; getsockname through NAT64 is 192.0.0.2 with the real port', async () => {
-    const r = await lab.run(
-      tn(
-        ...py(`
-      import json, socket
-      out = {}
-      for kind in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
-          s = socket.socket(socket.AF_INET, kind)
-          s.settimeout(5); s.connect(("${SERVER_IPV4}", 7))
-          out[kind.name] = [s.getsockopt(socket.SOL_SOCKET, socket.SO_DOMAIN), s.family.name, s.getsockname()[0], s.getsockname()[1] > 0]
-      print(json.dumps(out))`),
-      ),
-      { env },
-    );
+    const r = await lab.run(tn(...pyFile('so-domain-getsockname.py', SERVER_IPV4, '7')), { env });
     assert.equal(r.code, 0, show(r));
     assert.deepEqual(lastJson(r), {
       SOCK_STREAM: [2, 'AF_INET', '192.0.0.2', true],
@@ -185,21 +125,7 @@ describe('the program sees IPv4, the wire carries its options', () => {
     const pcap = join(lab.dir, 'tos.pcap');
     const cap = lab.spawnIn('gateway', ['tcpdump', '-i', 'to-cli', '-nn', '-U', '-c', '3', '-w', pcap, 'ip6 and dst port 7 and (udp or (tcp and ip6[53] & 2 != 0))'], { timeoutMs: 20_000 });
     await lab.waitFor(cap, 'listening on');
-    const r = await lab.run(
-      tn(
-        ...py(`
-      import socket, struct, time
-      u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-      u.setsockopt(socket.IPPROTO_IP, socket.IP_TOS, 0xb8)
-      u.sendto(b"one", ("${SERVER_IPV4}", 7)); time.sleep(0.2)
-      u.sendmsg([b"two"], [(socket.IPPROTO_IP, socket.IP_TOS, struct.pack("i", 0x28))], 0, ("${SERVER_IPV4}", 7)); time.sleep(0.2)
-      t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-      t.setsockopt(socket.IPPROTO_IP, socket.IP_TOS, 0x48)
-      t.settimeout(5); t.connect(("${SERVER_IPV4}", 7))
-      print(u.getsockopt(socket.IPPROTO_IP, socket.IP_TOS), t.getsockopt(socket.IPPROTO_IP, socket.IP_TOS))`),
-      ),
-      { env },
-    );
+    const r = await lab.run(tn(...pyFile('ip-tos-send.py', SERVER_IPV4, '7')), { env });
     assert.equal(r.code, 0, show(r));
     assert.equal(r.stdout.trim(), `${0xb8} ${0x48}`, 'getsockopt reads back what the program set');
     const done = await cap.exited;

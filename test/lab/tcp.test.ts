@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { PATHS, SERVER_IPV4, type Lab } from '../../src/lab/lab.js';
 import { HTTP_BODY, PORTS } from '../../src/lab/services.js';
 import { parseConnects, straced } from '../../src/lab/strace.js';
-import { explain, lastJson, nodeProgram, py, requireBuilt, requireTools, show, useLab } from '../../src/lab/testing.js';
+import { explain, lastJson, nodeProgram, pyFile, requireBuilt, requireTools, show, useLab } from '../../src/lab/testing.js';
 
 const EXTRA = '2001:db8:65::/96';
 const tn = (...argv: string[]) => [PATHS.tnat64, ...argv];
@@ -27,12 +27,7 @@ describe('without tnat64 the client cannot reach IPv4', () => {
   test('curl -4 fails, python connect gets ENETUNREACH', async () => {
     const c = await lab.run(['curl', '-4', '-sS', '--max-time', '3', `http://${SERVER_IPV4}/`]);
     assert.equal(c.code, 7, show(c));
-    const p = await lab.run(py(`
-      import socket, errno
-      try:
-          socket.create_connection(("${SERVER_IPV4}", 80), timeout=3); print("connected")
-      except OSError as e:
-          print(errno.errorcode[e.errno])`));
+    const p = await lab.run(pyFile('tcp-connect-errno.py', SERVER_IPV4, '80'));
     assert.equal(p.stdout.trim(), 'ENETUNREACH', show(p));
   });
 });
@@ -69,14 +64,7 @@ describe('clients', () => {
   });
 
   test('python3 blocking connect: getpeername is the IPv4 asked for, getsockname is AF_INET', async () => {
-    const r = await lab.run(tn(...py(`
-      import json, socket
-      s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-      s.settimeout(5)
-      s.connect(("${SERVER_IPV4}", ${PORTS.echo}))
-      s.sendall(b"ping\\n")
-      echo = s.recv(100).decode()
-      print(json.dumps({"peer": s.getpeername(), "sock": s.getsockname(), "echo": echo}))`)), { env });
+    const r = await lab.run(tn(...pyFile('tcp-echo-client.py', SERVER_IPV4, String(PORTS.echo))), { env });
     assert.equal(r.code, 0, show(r));
     const o = lastJson<{ peer: [string, number]; sock: unknown[]; echo: string }>(r);
     assert.deepEqual(o.peer, [SERVER_IPV4, PORTS.echo]);
@@ -88,38 +76,13 @@ describe('clients', () => {
   });
 
   test('python3 non-blocking connect with select: EINPROGRESS, writable, SO_ERROR 0, still non-blocking', async () => {
-    const r = await lab.run(tn(...py(`
-      import errno, fcntl, json, os, select, socket
-      s = socket.socket(socket.AF_INET, socket.SOCK_STREAM | socket.SOCK_NONBLOCK)
-      rc = s.connect_ex(("${SERVER_IPV4}", ${PORTS.echo}))
-      _, w, _ = select.select([], [s], [], 5)
-      err = s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
-      nonblock = bool(fcntl.fcntl(s, fcntl.F_GETFL) & os.O_NONBLOCK)
-      s.setblocking(True); s.settimeout(5)
-      s.sendall(b"hello"); echo = s.recv(100).decode()
-      print(json.dumps({"rc": errno.errorcode.get(rc, rc), "writable": len(w), "so_error": err, "nonblock": nonblock, "echo": echo, "peer": s.getpeername()}))`)), { env });
+    const r = await lab.run(tn(...pyFile('tcp-nonblocking-connect.py', SERVER_IPV4, String(PORTS.echo))), { env });
     assert.equal(r.code, 0, show(r));
     assert.deepEqual(lastJson(r), { rc: 'EINPROGRESS', writable: 1, so_error: 0, nonblock: true, echo: 'hello', peer: [SERVER_IPV4, PORTS.echo] });
   });
 
   test('python3 selectors: a registration made before connect() still fires', async () => {
-    const r = await lab.run(tn(...py(`
-      import json, selectors, socket
-      sel = selectors.DefaultSelector()
-      s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-      s.setblocking(False)
-      sel.register(s, selectors.EVENT_WRITE, "conn")
-      s.connect_ex(("${SERVER_IPV4}", ${PORTS.whoami}))
-      events = sel.select(timeout=5)
-      ok = [k.data for k, ev in events if ev & selectors.EVENT_WRITE]
-      sel.modify(s, selectors.EVENT_READ, "read")
-      data = b""
-      for _ in range(50):
-          if not sel.select(timeout=5): break
-          chunk = s.recv(100)
-          if not chunk: break
-          data += chunk
-      print(json.dumps({"selector": type(sel).__name__, "fired": ok, "err": s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR), "seen": data.decode().split()[0]}))`)), { env });
+    const r = await lab.run(tn(...pyFile('tcp-selectors-connect.py', SERVER_IPV4, String(PORTS.whoami))), { env });
     assert.equal(r.code, 0, show(r));
     const o = lastJson<{ fired: string[]; err: number; seen: string; selector: string }>(r);
     assert.deepEqual(o.fired, ['conn'], show(r));
@@ -128,15 +91,7 @@ describe('clients', () => {
   });
 
   test('python3: a closed port behind the NAT64 gives ECONNREFUSED (blocking and non-blocking)', async () => {
-    const r = await lab.run(tn(...py(`
-      import errno, json, select, socket
-      s = socket.socket(); s.settimeout(5)
-      a = errno.errorcode[s.connect_ex(("${SERVER_IPV4}", ${PORTS.closed}))]
-      t = socket.socket(); t.setblocking(False)
-      t.connect_ex(("${SERVER_IPV4}", ${PORTS.closed}))
-      select.select([], [t], [], 5)
-      b = errno.errorcode[t.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)]
-      print(json.dumps([a, b]))`)), { env });
+    const r = await lab.run(tn(...pyFile('tcp-refused.py', SERVER_IPV4, String(PORTS.closed))), { env });
     assert.equal(r.code, 0, show(r));
     assert.deepEqual(lastJson(r), ['ECONNREFUSED', 'ECONNREFUSED']);
   });
@@ -182,15 +137,7 @@ describe('clients', () => {
 
 describe('more programs and patterns', () => {
   test('python3: 32 threads connecting at once all come through NAT64', async () => {
-    const r = await lab.run(tn(...py(`
-      import json, socket, threading
-      seen = []
-      def one():
-          s = socket.create_connection(("${SERVER_IPV4}", ${PORTS.whoami}), timeout=5)
-          seen.append(s.recv(100).decode().split()[0]); s.close()
-      ts = [threading.Thread(target=one) for _ in range(32)]
-      [t.start() for t in ts]; [t.join(10) for t in ts]
-      print(json.dumps(seen))`)), { env });
+    const r = await lab.run(tn(...pyFile('tcp-threads-whoami.py', SERVER_IPV4, String(PORTS.whoami), '32')), { env });
     assert.equal(r.code, 0, show(r));
     const seen = lastJson<string[]>(r);
     assert.equal(seen.length, 32);
@@ -198,50 +145,19 @@ describe('more programs and patterns', () => {
   });
 
   test('python3: after fork(), parent and child both connect through NAT64', async () => {
-    const r = await lab.run(tn(...py(`
-      import json, os, socket
-      def peer():
-          s = socket.create_connection(("${SERVER_IPV4}", ${PORTS.echo}), timeout=5)
-          s.sendall(b"x"); s.recv(1); p = s.getpeername()[0]; s.close(); return p
-      first = peer()
-      r, w = os.pipe()
-      pid = os.fork()
-      if pid == 0:
-          os.write(w, peer().encode()); os._exit(0)
-      os.waitpid(pid, 0)
-      print(json.dumps([first, os.read(r, 100).decode(), peer()]))`)), { env });
+    const r = await lab.run(tn(...pyFile('tcp-fork-connect.py', SERVER_IPV4, String(PORTS.echo))), { env });
     assert.equal(r.code, 0, show(r));
     assert.deepEqual(lastJson(r), [SERVER_IPV4, SERVER_IPV4, SERVER_IPV4]);
   });
 
   test('python3 asyncio.open_connection and urllib', async () => {
-    const r = await lab.run(tn(...py(`
-      import asyncio, json, urllib.request
-      async def main():
-          reader, writer = await asyncio.wait_for(asyncio.open_connection("${SERVER_IPV4}", ${PORTS.echo}), 5)
-          writer.write(b"async\\n"); await writer.drain()
-          line = await asyncio.wait_for(reader.readline(), 5)
-          peer = writer.get_extra_info("peername")[0]; writer.close()
-          return line.decode(), peer
-      line, peer = asyncio.run(main())
-      body = urllib.request.urlopen("http://${SERVER_IPV4}/", timeout=5).read().decode()
-      print(json.dumps({"line": line, "peer": peer, "body": body}))`)), { env });
+    const r = await lab.run(tn(...pyFile('tcp-asyncio-urllib.py', SERVER_IPV4, String(PORTS.echo))), { env });
     assert.equal(r.code, 0, show(r));
     assert.deepEqual(lastJson(r), { line: 'async\n', peer: SERVER_IPV4, body: HTTP_BODY });
   });
 
   test('python3: IPv4 socket options (IP_TOS, IP_TTL) set before connect stick; bind 0.0.0.0:0 then connect', async () => {
-    const r = await lab.run(tn(...py(`
-      import json, socket
-      s = socket.socket(); s.settimeout(5)
-      s.setsockopt(socket.IPPROTO_IP, socket.IP_TOS, 0x10); s.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, 33)
-      s.connect(("${SERVER_IPV4}", ${PORTS.whoami}))
-      seen = s.recv(100).decode().split()[0]
-      opts = [s.getsockopt(socket.IPPROTO_IP, socket.IP_TOS), s.getsockopt(socket.IPPROTO_IP, socket.IP_TTL)]
-      b = socket.socket(); b.settimeout(5); b.bind(("0.0.0.0", 0)); port = b.getsockname()[1]
-      b.connect(("${SERVER_IPV4}", ${PORTS.whoami}))
-      bseen = b.recv(100).decode().split()
-      print(json.dumps({"opts": opts, "seen": seen, "bseen": bseen[0], "same_port": int(bseen[1]) == port and b.getsockname()[1] == port}))`)), { env });
+    const r = await lab.run(tn(...pyFile('tcp-ipv4-options.py', SERVER_IPV4, String(PORTS.whoami))), { env });
     assert.equal(r.code, 0, show(r));
     const o = lastJson<{ opts: number[]; seen: string; bseen: string; same_port: boolean }>(r);
     assert.deepEqual(o.opts, [0x10, 33]);
@@ -251,19 +167,7 @@ describe('more programs and patterns', () => {
   });
 
   test('python3: a dup()ed socket answers getpeername in IPv4 too; TCP Fast Open (sendto MSG_FASTOPEN, curl --tcp-fastopen)', async () => {
-    const r = await lab.run(tn(...py(`
-      import json, os, socket
-      s = socket.socket(); s.settimeout(5); s.connect(("${SERVER_IPV4}", ${PORTS.echo}))
-      d = socket.socket(fileno=os.dup(s.fileno()))
-      f = socket.socket()
-      f.sendto(b"GET /whoami HTTP/1.0\\r\\n\\r\\n", socket.MSG_FASTOPEN, ("${SERVER_IPV4}", 80))
-      f.settimeout(5)
-      body = b""
-      while True:
-          c = f.recv(1000)
-          if not c: break
-          body += c
-      print(json.dumps({"dup": [d.family.name, d.getpeername()], "tfo": body.decode().split("\\r\\n")[-1].strip()}))`)), { env });
+    const r = await lab.run(tn(...pyFile('tcp-dup-fastopen.py', SERVER_IPV4, String(PORTS.echo))), { env });
     assert.equal(r.code, 0, show(r));
     const o = lastJson<{ dup: [string, [string, number]]; tfo: string }>(r);
     assert.deepEqual(o.dup, ['AF_INET', [SERVER_IPV4, PORTS.echo]]);
@@ -276,19 +180,7 @@ describe('more programs and patterns', () => {
   test('errno sequences match a native IPv6 program to the synthesized address (refused, retry, in progress, connected)', async () => {
     // The same steps on one socket: an IPv4 program under tnat64 must see what an IPv6 program sees natively.
     const steps = (family: string, host: string) =>
-      py(`
-        import errno, json, select, socket
-        def e(x): return errno.errorcode.get(x, x)
-        out = []
-        for timeout in (5, None):
-            s = socket.socket(socket.${family}); s.settimeout(timeout)
-            out += [e(s.connect_ex(("${host}", ${PORTS.closed}))), e(s.connect_ex(("${host}", ${PORTS.whoami})))]
-            s.close()
-        s = socket.socket(socket.${family}); s.setblocking(False)
-        out += [e(s.connect_ex(("${host}", ${PORTS.echo})))]
-        select.select([], [s], [], 5)
-        out += [e(s.connect_ex(("${host}", ${PORTS.echo}))), e(s.connect_ex(("${host}", ${PORTS.echo})))]
-        print(json.dumps(out))`);
+      pyFile('tcp-errno-sequence.py', family, host, String(PORTS.closed), String(PORTS.whoami), String(PORTS.echo));
     const native = await lab.run(steps('AF_INET6', lab.synthesize(SERVER_IPV4)));
     const under = await lab.run(tn(...steps('AF_INET', SERVER_IPV4)), { env });
     assert.equal(native.code, 0, show(native));
@@ -321,12 +213,7 @@ describe('more programs and patterns', () => {
       const c = await lab.run(tn('curl', '-sS', '--max-time', '5', `http://${SERVER_IPV4}/whoami`), { env });
       assert.equal(c.code, 0, show(c));
       assert.equal(lab.poolOf(c.stdout), 0);
-      const srv = await lab.run(tn(...py(`
-        import json, socket
-        s = socket.socket(); s.bind(("0.0.0.0", 0)); s.listen(1)
-        c = socket.create_connection(("127.0.0.1", s.getsockname()[1]), timeout=5)
-        a, peer = s.accept()
-        print(json.dumps([s.getsockname()[0], peer[0]]))`)), { env });
+      const srv = await lab.run(tn(...pyFile('tcp-listen-any-loopback.py')), { env });
       assert.equal(srv.code, 0, show(srv));
       assert.deepEqual(lastJson(srv), ['0.0.0.0', '127.0.0.1']);
     } finally {
@@ -339,12 +226,7 @@ describe('more programs and patterns', () => {
   test(
     'python3: a socket inherited across exec still looks IPv4 to the new program',
     async () => {
-      const r = await lab.run(tn(...py(`
-        import os, socket
-        s = socket.socket(); s.settimeout(5); s.connect(("${SERVER_IPV4}", ${PORTS.echo}))
-        os.set_inheritable(s.fileno(), True)
-        child = "import json, socket; d = socket.socket(fileno=%d); print(json.dumps([d.family.name, d.getpeername()]))" % s.fileno()
-        os.execvp("python3", ["python3", "-c", child])`)), { env });
+      const r = await lab.run(tn(...pyFile('tcp-inherit-exec.py', SERVER_IPV4, String(PORTS.echo))), { env });
       assert.equal(r.code, 0, show(r));
       assert.deepEqual(lastJson(r), ['AF_INET', [SERVER_IPV4, PORTS.echo]]);
     },
@@ -383,22 +265,7 @@ describe('IPv6-capable programs are left alone', () => {
 describe('servers under tnat64 keep their IPv4 behaviour', () => {
   // One program, server and client in the same process (and the same namespace): run it with and without tnat64,
   // the observations must be identical.
-  const program = (bindTo: string) =>
-    py(`
-      import json, socket, threading
-      srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-      srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-      srv.bind(("${bindTo}", 0)); srv.listen(4)
-      port = srv.getsockname()[1]
-      got = {}
-      def serve():
-          c, peer = srv.accept()
-          got["accepted_from"] = peer[0]; got["server_sock"] = c.getsockname()[0]
-          c.sendall(c.recv(100).upper()); c.close()
-      t = threading.Thread(target=serve); t.start()
-      cl = socket.create_connection(("127.0.0.1", port), timeout=5)
-      cl.sendall(b"abc"); reply = cl.recv(100).decode(); t.join(5)
-      print(json.dumps({"listen": srv.getsockname()[0], "reply": reply, "client_peer": cl.getpeername()[0], **got}))`);
+  const program = (bindTo: string) => pyFile('tcp-server-and-client.py', bindTo);
   for (const bindTo of ['127.0.0.1', '0.0.0.0']) {
     test(`bound to ${bindTo}`, async () => {
       const plain = await lab.run(program(bindTo));
@@ -412,20 +279,7 @@ describe('servers under tnat64 keep their IPv4 behaviour', () => {
 
   // DESIGN.md, "Peers that are not IPv4": 0.0.0.0:P is bound dual stack, 127.0.0.1:P is never widened.
   test('bound to 0.0.0.0 it also accepts IPv6 clients, shown as 198.19/16 stand-ins (never ::1 as 0.0.0.1); 127.0.0.1 stays IPv4 only', async () => {
-    const r = await lab.run(tn(...py(`
-      import errno, json, socket
-      out = {}
-      for bind_to in ("0.0.0.0", "127.0.0.1"):
-          srv = socket.socket(); srv.bind((bind_to, 0)); srv.listen(4); port = srv.getsockname()[1]
-          seen = []
-          for _ in range(2):
-              c = socket.socket(socket.AF_INET6); c.settimeout(5)
-              try:
-                  c.connect(("::1", port)); a, peer = srv.accept(); seen.append([peer[0], a.getpeername()[0], a.family.name])
-              except OSError as e:
-                  seen.append(errno.errorcode.get(e.errno, str(e.errno)))
-          out[bind_to] = seen
-      print(json.dumps(out))`)), { env });
+    const r = await lab.run(tn(...pyFile('tcp-listen-ipv6-clients.py')), { env });
     assert.equal(r.code, 0, show(r));
     const o = lastJson<Record<string, Array<string[] | string>>>(r);
     const [first, second] = o['0.0.0.0'] as string[][];

@@ -11,9 +11,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Lab, PATHS, SERVER_IPV4, SERVER_NAME } from '../../src/lab/lab.js';
+import { PATHS, SERVER_IPV4, SERVER_NAME, withLab, type Lab } from '../../src/lab/lab.js';
 import { PORTS } from '../../src/lab/services.js';
-import { lastJson, nodeProgram, py, requireBuilt, requireTools, show } from '../../src/lab/testing.js';
+import { labEnv, lastJson, nodeProgram, pyFile, requireBuilt, requireTools, show, useLab } from '../../src/lab/testing.js';
 
 const tn = (...argv: string[]) => [PATHS.tnat64, ...argv];
 const PREFIXES = ['2001:db8:64::/96', '2001:db8:100::/40', '2001:db8:122:344::/64'];
@@ -35,11 +35,7 @@ for (const prefix of PREFIXES) {
     let lab: Lab;
     let env: NodeJS.ProcessEnv;
 
-    before(async () => {
-      lab = await Lab.create({ prefix });
-      env = { TNAT64_PREFIX: prefix, TNAT64_CONF_FILE: join(lab.dir, 'absent.conf') };
-    });
-    after(async () => lab?.destroy());
+    useLab({ prefix }, (s) => ({ lab, env } = s));
 
     test('dig @203.0.113.2: fails without tnat64; works with the prefix given and with it discovered', async () => {
       const argv = ['dig', `@${SERVER_IPV4}`, SERVER_NAME, 'A', '+short', '+time=2', '+tries=1'];
@@ -54,48 +50,18 @@ for (const prefix of PREFIXES) {
     });
 
     test('python sendto/recvfrom: sender (203.0.113.2, 7), 16-byte names; the server sees TAYGA\'s pool', async () => {
-      const r = await lab.run(tn(...py(`
-        import json, socket
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        s.settimeout(5)
-        s.sendto(b"ping", ("${SERVER_IPV4}", ${PORTS.echo}))
-        data, addr = s.recvfrom(100)
-        s.sendto(b"who", ("${SERVER_IPV4}", ${PORTS.whoami}))
-        who, addr2 = s.recvfrom(100)
-        print(json.dumps({"data": data.decode(), "addr": list(addr), "who": who.decode().split()[0],
-                          "addr2": list(addr2), "name": list(s.getsockname())}))`)), { env });
+      const r = await lab.run(tn(...pyFile('udp-sendto-recvfrom.py', SERVER_IPV4, String(PORTS.echo), String(PORTS.whoami), 'ping')), { env });
       assert.equal(r.code, 0, show(r));
-      const o = lastJson<{ data: string; addr: [string, number]; who: string; addr2: [string, number]; name: [string, number] }>(r);
+      const o = lastJson<{ data: string; from: [string, number]; who: string; whoFrom: [string, number]; sock: [string, number] }>(r);
       assert.equal(o.data, 'ping');
-      assert.deepEqual(o.addr, [SERVER_IPV4, PORTS.echo]);
-      assert.deepEqual(o.addr2, [SERVER_IPV4, PORTS.whoami]);
+      assert.deepEqual(o.from, [SERVER_IPV4, PORTS.echo]);
+      assert.deepEqual(o.whoFrom, [SERVER_IPV4, PORTS.whoami]);
       assert.equal(lab.poolOf(o.who), 0, `server saw ${o.who}`);
-      assert.equal(o.name[0], '0.0.0.0');
+      assert.equal(o.sock[0], '0.0.0.0');
     });
 
     test('python connected UDP: send/recv, getpeername; re-connect; AF_UNSPEC disconnects', async () => {
-      const r = await lab.run(tn(...py(`
-        import ctypes, errno, json, socket
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        s.settimeout(5)
-        s.connect(("${SERVER_IPV4}", ${PORTS.echo}))
-        s.send(b"one")
-        one = s.recv(100).decode()
-        peer1 = list(s.getpeername())
-        s.connect(("${SERVER_IPV4}", ${PORTS.whoami}))
-        s.send(b"x")
-        who = s.recv(100).decode().split()[0]
-        peer2 = list(s.getpeername())
-        libc = ctypes.CDLL(None, use_errno=True)
-        rc = libc.connect(s.fileno(), (ctypes.c_char * 16)(), 16)  # AF_UNSPEC: disconnect
-        try:
-            s.getpeername(); disc = "still connected"
-        except OSError as e:
-            disc = errno.errorcode[e.errno]
-        s.sendto(b"two", ("${SERVER_IPV4}", ${PORTS.echo}))
-        two, addr = s.recvfrom(100)
-        print(json.dumps({"one": one, "peer1": peer1, "who": who, "peer2": peer2, "rc": rc, "disc": disc,
-                          "two": two.decode(), "addr": list(addr)}))`)), { env });
+      const r = await lab.run(tn(...pyFile('udp-connected.py', SERVER_IPV4, String(PORTS.echo), String(PORTS.whoami), String(PORTS.closed))), { env });
       assert.equal(r.code, 0, show(r));
       const o = lastJson<{
         one: string; peer1: [string, number]; who: string; peer2: [string, number]; rc: number; disc: string; two: string;
@@ -112,27 +78,7 @@ for (const prefix of PREFIXES) {
     });
 
     test('python recvmsg with IP_PKTINFO, IP_RECVTTL, IP_RECVTOS: IPv4 forms only, 192.0.0.2 as our address', async () => {
-      const r = await lab.run(tn(...py(`
-        import json, socket, struct
-        IP_TOS, IP_TTL, IP_PKTINFO, IP_RECVTTL, IP_RECVTOS = 1, 2, 8, 12, 13  # not all in python's socket module
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        s.settimeout(5)
-        for opt in (IP_PKTINFO, IP_RECVTTL, IP_RECVTOS):
-            s.setsockopt(socket.IPPROTO_IP, opt, 1)
-        s.sendto(b"ping", ("${SERVER_IPV4}", ${PORTS.echo}))
-        data, anc, flags, addr = s.recvmsg(100, 256)
-        out = {"data": data.decode(), "addr": list(addr), "flags": flags, "cmsgs": []}
-        for level, typ, d in anc:
-            c = {"level": level, "type": typ, "len": len(d)}
-            if level == socket.IPPROTO_IP and typ == IP_PKTINFO:
-                ifindex, spec, dst = struct.unpack("=i4s4s", d[:12])
-                c.update(name="IP_PKTINFO", ifindex=ifindex, spec=socket.inet_ntoa(spec), addr=socket.inet_ntoa(dst))
-            elif level == socket.IPPROTO_IP and typ == IP_TTL:
-                c.update(name="IP_TTL", value=struct.unpack("=i", d[:4])[0])
-            elif level == socket.IPPROTO_IP and typ == IP_TOS:
-                c.update(name="IP_TOS", value=d[0])
-            out["cmsgs"].append(c)
-        print(json.dumps(out))`)), { env });
+      const r = await lab.run(tn(...pyFile('udp-recvmsg-cmsgs.py', SERVER_IPV4, String(PORTS.echo), 'ping')), { env });
       assert.equal(r.code, 0, show(r));
       type C = { level: number; name?: string; ifindex?: number; spec?: string; addr?: string; value?: number };
       const o = lastJson<{ data: string; addr: [string, number]; flags: number; cmsgs: C[] }>(r);
@@ -183,29 +129,13 @@ for (const prefix of PREFIXES) {
       const h = await lab.run(tn('host', '-t', 'A', SERVER_NAME, SERVER_IPV4), { env });
       assert.equal(h.code, 0, show(h));
       assert.ok(h.stdout.includes(`${SERVER_NAME} has address ${SERVER_IPV4}`), show(h));
-      const a = await lab.run(tn(...py(`
-        import asyncio, json
-        class P(asyncio.DatagramProtocol):
-            def __init__(s, f): s.f = f
-            def connection_made(s, t): t.sendto(b"asyncio")
-            def datagram_received(s, d, a): s.f.set_result([d.decode(), list(a)])
-        async def main():
-            loop = asyncio.get_running_loop(); f = loop.create_future()
-            t, _ = await loop.create_datagram_endpoint(lambda: P(f), remote_addr=("${SERVER_IPV4}", ${PORTS.echo}))
-            print(json.dumps(await asyncio.wait_for(f, 5))); t.close()
-        asyncio.run(main())`)), { env });
+      const a = await lab.run(tn(...pyFile('udp-asyncio-endpoint.py', SERVER_IPV4, String(PORTS.echo))), { env });
       assert.equal(a.code, 0, show(a));
       assert.deepEqual(lastJson(a), ['asyncio', [SERVER_IPV4, PORTS.echo]]);
     });
 
     test('a socket bound to 0.0.0.0:P still goes through NAT64, from port P', async () => {
-      const r = await lab.run(tn(...py(`
-        import json, socket
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(5)
-        s.bind(("0.0.0.0", 5353))
-        s.sendto(b"?", ("${SERVER_IPV4}", ${PORTS.whoami}))
-        who, addr = s.recvfrom(100)
-        print(json.dumps({"who": who.decode().split(), "addr": list(addr), "name": list(s.getsockname())}))`)), { env });
+      const r = await lab.run(tn(...pyFile('udp-bound-port.py', SERVER_IPV4, String(PORTS.whoami), '5353')), { env });
       assert.equal(r.code, 0, show(r));
       const o = lastJson<{ who: [string, string]; addr: [string, number]; name: [string, number] }>(r);
       assert.equal(lab.poolOf(o.who[0]), 0, r.stdout);
@@ -225,35 +155,7 @@ for (const prefix of PREFIXES) {
     });
 
     test('closed port behind the NAT64: ECONNREFUSED on a connected socket; IP_RECVERR in IPv4 form', async () => {
-      const r = await lab.run(tn(...py(`
-        import json, socket, struct, select
-        IP_RECVERR, MSG_ERRQUEUE = 11, 0x2000
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        s.settimeout(5)
-        s.connect(("${SERVER_IPV4}", ${PORTS.closed}))
-        s.send(b"x")
-        try:
-            s.recv(100); refused = "received"
-        except ConnectionRefusedError:
-            refused = "ECONNREFUSED"
-        except socket.timeout:
-            refused = "timeout"
-        e = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        e.setsockopt(socket.IPPROTO_IP, IP_RECVERR, 1)
-        e.connect(("${SERVER_IPV4}", ${PORTS.closed}))
-        e.send(b"x")
-        select.select([], [], [e], 5)
-        data, anc, flags, addr = e.recvmsg(100, 256, MSG_ERRQUEUE)
-        errs = []
-        for level, typ, d in anc:
-            if level == socket.IPPROTO_IP and typ == IP_RECVERR:
-                eno, origin, typ_, code = struct.unpack("=IBBB", d[:7])
-                fam, port, a = struct.unpack("=HH4s", d[16:24])
-                errs.append({"errno": eno, "origin": origin, "type": typ_, "code": code, "family": fam,
-                             "offender": socket.inet_ntoa(a)})
-            else:
-                errs.append({"level": level, "type": typ})
-        print(json.dumps({"refused": refused, "addr": list(addr), "errs": errs}))`)), { env });
+      const r = await lab.run(tn(...pyFile('udp-recverr.py', SERVER_IPV4, String(PORTS.closed))), { env });
       assert.equal(r.code, 0, show(r));
       const o = lastJson<{ refused: string; addr: [string, number]; errs: Array<Record<string, number | string>> }>(r);
       assert.equal(o.refused, 'ECONNREFUSED', r.stdout);
@@ -265,49 +167,12 @@ for (const prefix of PREFIXES) {
 }
 
 describe('broadcast and multicast stay IPv4 (library details)', () => {
-  const program = py(`
-    import json, socket, sys
-    out = {}
-    def attempt(name, fn):
-        try:
-            fn(); out[name] = "ok"
-        except OSError as e:
-            out[name] = e.errno
-    r = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    r.bind(("", 0)); r.settimeout(2); port = r.getsockname()[1]
-    b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    attempt("subnet-no-SO_BROADCAST", lambda: b.sendto(b"n", ("192.0.2.255", port)))
-    b.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
-    for name, dst in (("subnet", "192.0.2.255"), ("limited", "255.255.255.255")):
-        attempt(name, lambda: b.sendto(name.encode(), (dst, port)))
-        if out[name] == "ok":
-            try:
-                data, addr = r.recvfrom(100); out[name + "-from"] = [data.decode(), addr[0]]
-            except socket.timeout:
-                out[name + "-from"] = "timeout"
-    m = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    m.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    m.bind(("", 0)); m.settimeout(2); mport = m.getsockname()[1]
-    me = sys.argv[1] if len(sys.argv) > 1 else "0.0.0.0"
-    mreq = socket.inet_aton("239.1.2.3") + socket.inet_aton(me)
-    attempt("join", lambda: m.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, mreq))
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    attempt("mcast-if", lambda: s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton(me)))
-    attempt("mcast-ttl", lambda: s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 1))
-    attempt("mcast-loop", lambda: s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_LOOP, 1))
-    attempt("mcast-send", lambda: s.sendto(b"group", ("239.1.2.3", mport)))
-    if out["mcast-send"] == "ok" and out["join"] == "ok":
-        try:
-            data, addr = m.recvfrom(100); out["mcast-from"] = [data.decode(), addr[0]]
-        except socket.timeout:
-            out["mcast-from"] = "timeout"
-    print(json.dumps(out))`);
+  const program = pyFile('broadcast-multicast-steps.py');
 
   for (const prefix of ['2001:db8:100::/40', '2001:db8:122:344::/64']) {
-    test(`IPv4-capable client, prefix ${prefix}: same as without tnat64, received over IPv4`, async () => {
-      const lab = await Lab.create({ prefix, clientIPv4: true });
-      try {
-        const env = { TNAT64_PREFIX: prefix, TNAT64_CONF_FILE: join(lab.dir, 'absent.conf') };
+    test(`IPv4-capable client, prefix ${prefix}: same as without tnat64, received over IPv4`, () =>
+      withLab({ prefix, clientIPv4: true }, async (lab) => {
+        const env = labEnv(lab);
         const plain = await lab.run([...program, '192.0.2.2']);
         const under = await lab.run(tn(...program, '192.0.2.2'), { env });
         assert.equal(under.code, 0, show(under));
@@ -316,16 +181,13 @@ describe('broadcast and multicast stay IPv4 (library details)', () => {
         assert.equal(o['subnet-no-SO_BROADCAST'], 13); // EACCES, as an AF_INET socket
         assert.deepEqual(o['subnet-from'], ['subnet', '192.0.2.2']);
         assert.deepEqual(o['mcast-from'], ['group', '192.0.2.2']);
-      } finally {
-        await lab.destroy();
-      }
-    });
+      }),
+    );
   }
 
-  test('IPv6-only client, prefix /40: the same errors as a real AF_INET socket', async () => {
-    const lab = await Lab.create({ prefix: '2001:db8:100::/40' });
-    try {
-      const env = { TNAT64_PREFIX: lab.addresses.prefix, TNAT64_CONF_FILE: join(lab.dir, 'absent.conf') };
+  test('IPv6-only client, prefix /40: the same errors as a real AF_INET socket', () =>
+    withLab({ prefix: '2001:db8:100::/40' }, async (lab) => {
+      const env = labEnv(lab);
       const plain = await lab.run(program);
       const under = await lab.run(tn(...program), { env });
       assert.equal(under.code, 0, show(under));
@@ -339,8 +201,6 @@ describe('broadcast and multicast stay IPv4 (library details)', () => {
       assert.deepEqual(o, p, `under: ${under.stdout}\nwithout: ${plain.stdout}`);
       assert.notEqual(o.limited, 'ok');
       assert.notEqual(o['mcast-send'], 'ok');
-    } finally {
-      await lab.destroy();
-    }
-  });
+    }),
+  );
 });

@@ -5,10 +5,9 @@
  */
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { PATHS, SERVER_IPV4, withLab, type Lab } from '../../src/lab/lab.js';
 import { PORTS } from '../../src/lab/services.js';
-import { lastJson, nodeProgram, py, requireBuilt, requireTools, show, useLab } from '../../src/lab/testing.js';
+import { labEnv, lastJson, nodeProgram, pyFile, requireBuilt, requireTools, show, useLab } from '../../src/lab/testing.js';
 
 const tn = (...argv: string[]) => [PATHS.tnat64, ...argv];
 
@@ -32,35 +31,18 @@ for (const prefix of ['2001:db8:64::/96', '2001:db8:122::/48']) {
     });
 
     test('python sendto/recvfrom: the echo comes from the IPv4 address asked for; the server sees the pool', async () => {
-      const r = await lab.run(tn(...py(`
-        import json, socket
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(3)
-        s.sendto(b"hello", ("${SERVER_IPV4}", ${PORTS.echo})); data, frm = s.recvfrom(100)
-        s.sendto(b"?", ("${SERVER_IPV4}", ${PORTS.whoami})); who, _ = s.recvfrom(100)
-        s.sendto(b"short", ("${SERVER_IPV4}", ${PORTS.echo})); n, frm2 = s.recvfrom_into(bytearray(100))
-        print(json.dumps({"data": data.decode(), "from": frm, "from2": frm2, "who": who.decode().split()[0], "sock": s.getsockname()[0]}))`)), { env });
+      const r = await lab.run(tn(...pyFile('udp-sendto-recvfrom.py', SERVER_IPV4, String(PORTS.echo), String(PORTS.whoami), 'hello')), { env });
       assert.equal(r.code, 0, show(r));
-      const o = lastJson<{ data: string; from: unknown; from2: unknown; who: string; sock: string }>(r);
+      const o = lastJson<{ data: string; from: unknown; intoFrom: unknown; who: string; sock: [string, number] }>(r);
       assert.equal(o.data, 'hello');
       assert.deepEqual(o.from, [SERVER_IPV4, PORTS.echo]);
-      assert.deepEqual(o.from2, [SERVER_IPV4, PORTS.echo]);
+      assert.deepEqual(o.intoFrom, [SERVER_IPV4, PORTS.echo]);
       assert.equal(lab.poolOf(o.who), 0);
-      assert.match(o.sock, /^\d+\.\d+\.\d+\.\d+$/);
+      assert.match(o.sock[0], /^\d+\.\d+\.\d+\.\d+$/);
     });
 
     test('connected UDP: send/recv, getpeername, connect again elsewhere, ECONNREFUSED from a closed port', async () => {
-      const r = await lab.run(tn(...py(`
-        import errno, json, socket
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(3)
-        s.connect(("${SERVER_IPV4}", ${PORTS.echo})); s.send(b"one"); one = s.recv(100).decode(); peer1 = s.getpeername()
-        s.connect(("${SERVER_IPV4}", ${PORTS.whoami})); s.send(b"?"); who = s.recv(100).decode().split()[0]; peer2 = s.getpeername()
-        c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); c.settimeout(3)
-        c.connect(("${SERVER_IPV4}", ${PORTS.closed})); c.send(b"anyone?")
-        try:
-            c.recv(100); refused = "answered"
-        except OSError as e:
-            refused = errno.errorcode[e.errno]
-        print(json.dumps({"one": one, "peer1": peer1, "who": who, "peer2": peer2, "refused": refused}))`)), { env });
+      const r = await lab.run(tn(...pyFile('udp-connected.py', SERVER_IPV4, String(PORTS.echo), String(PORTS.whoami), String(PORTS.closed))), { env });
       assert.equal(r.code, 0, show(r));
       const o = lastJson<{ one: string; peer1: unknown; who: string; peer2: unknown; refused: string }>(r);
       assert.equal(o.one, 'one');
@@ -71,35 +53,18 @@ for (const prefix of ['2001:db8:64::/96', '2001:db8:122::/48']) {
     });
 
     test('recvmsg with IP_PKTINFO, IP_RECVTTL and IP_RECVTOS: IPv4 control messages, IPv4 sender', async () => {
-      const r = await lab.run(tn(...py(`
-        import json, socket, struct
-        IP_PKTINFO, IP_RECVTTL, IP_TTL, IP_RECVTOS, IP_TOS = 8, 12, 2, 13, 1
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(3)
-        for opt in (IP_PKTINFO, IP_RECVTTL, IP_RECVTOS):
-            s.setsockopt(socket.IPPROTO_IP, opt, 1)
-        s.sendto(b"cmsg", ("${SERVER_IPV4}", ${PORTS.echo}))
-        data, anc, flags, frm = s.recvmsg(100, socket.CMSG_SPACE(12) + 2 * socket.CMSG_SPACE(4))
-        kinds = {}
-        for level, kind, payload in anc:
-            if level == socket.IPPROTO_IP and kind == IP_PKTINFO:
-                ifindex, spec, addr = struct.unpack("I4s4s", payload[:12])
-                kinds["pktinfo"] = [ifindex > 0, socket.inet_ntoa(addr)]
-            elif level == socket.IPPROTO_IP and kind == IP_TTL:
-                kinds["ttl"] = struct.unpack("i", payload[:4])[0]
-            elif level == socket.IPPROTO_IP and kind == IP_TOS:
-                kinds["tos"] = payload[0]
-            else:
-                kinds["other_%d_%d" % (level, kind)] = len(payload)
-        print(json.dumps({"data": data.decode(), "from": frm, "cmsg": kinds}))`)), { env });
+      const r = await lab.run(tn(...pyFile('udp-recvmsg-cmsgs.py', SERVER_IPV4, String(PORTS.echo), 'cmsg')), { env });
       assert.equal(r.code, 0, show(r));
-      const o = lastJson<{ data: string; from: unknown; cmsg: Record<string, unknown> }>(r);
+      type C = { name?: string; ifindex?: number; addr?: string; value?: number };
+      const o = lastJson<{ data: string; addr: unknown; cmsgs: C[] }>(r);
       assert.equal(o.data, 'cmsg');
-      assert.deepEqual(o.from, [SERVER_IPV4, PORTS.echo]);
-      assert.deepEqual(Object.keys(o.cmsg).sort(), ['pktinfo', 'tos', 'ttl'], show(r));
-      const [hasIndex, local] = o.cmsg.pktinfo as [boolean, string];
-      assert.equal(hasIndex, true);
-      assert.match(local, /^\d+\.\d+\.\d+\.\d+$/);
-      assert.ok(Number(o.cmsg.ttl) > 0 && Number(o.cmsg.ttl) < 256);
+      assert.deepEqual(o.addr, [SERVER_IPV4, PORTS.echo]);
+      assert.deepEqual(o.cmsgs.map((c) => c.name).sort(), ['IP_PKTINFO', 'IP_TOS', 'IP_TTL'], show(r));
+      const pi = o.cmsgs.find((c) => c.name === 'IP_PKTINFO')!;
+      assert.equal(pi.ifindex! > 0, true);
+      assert.match(pi.addr!, /^\d+\.\d+\.\d+\.\d+$/);
+      const ttl = o.cmsgs.find((c) => c.name === 'IP_TTL')!.value!;
+      assert.ok(ttl > 0 && ttl < 256);
     });
 
     test('node dgram (udp4) and dns.Resolver against the IPv4 DNS server', async () => {
@@ -133,7 +98,7 @@ for (const prefix of ['2001:db8:64::/96', '2001:db8:122::/48']) {
 describe('an IPv4-only nameserver on an IPv6-only host', () => {
   test('glibc alone cannot reach it; under tnat64 the lookup hooks ask it through the NAT64; discover still warns', () =>
     withLab({ nameservers: [SERVER_IPV4] }, async (lab) => {
-      const env = { TNAT64_PREFIX: lab.addresses.prefix, TNAT64_CONF_FILE: join(lab.dir, 'absent.conf') };
+      const env = labEnv(lab);
       const plain = await lab.run(['getent', 'ahostsv4', lab.addresses.server.name], { timeoutMs: 15_000 });
       assert.equal(plain.code, 2, show(plain)); // glibc's own socket calls cannot reach 203.0.113.2
       const g = await lab.run(tn('getent', 'ahostsv4', lab.addresses.server.name), { env, timeoutMs: 15_000 });
@@ -151,41 +116,11 @@ describe('an IPv4-only nameserver on an IPv6-only host', () => {
 describe('broadcast and multicast never go through NAT64', () => {
   // Sender and receiver in the client, both under tnat64; the kernel loops broadcast and (IP_MULTICAST_LOOP)
   // multicast back to local listeners.
-  const program = py(`
-    import errno, json, socket, struct
-    out = {}
-    def attempt(name, f):
-        try:
-            out[name] = f()
-        except OSError as e:
-            out[name] = errno.errorcode.get(e.errno, e.errno)
-    def broadcast():
-        r = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); r.settimeout(2); r.bind(("0.0.0.0", 0))
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
-        s.sendto(b"bcast", ("192.0.2.255", r.getsockname()[1]))
-        data, frm = r.recvfrom(100)
-        return [data.decode(), frm[0]]
-    def multicast():
-        group = "239.1.2.3"
-        r = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); r.settimeout(2)
-        r.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); r.bind(("0.0.0.0", 0))
-        r.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, struct.pack("4s4s", socket.inet_aton(group), socket.inet_aton("192.0.2.2")))
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton("192.0.2.2"))
-        s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 1)
-        s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_LOOP, 1)
-        s.sendto(b"mcast", (group, r.getsockname()[1]))
-        data, frm = r.recvfrom(100)
-        return [data.decode(), frm[0]]
-    def limited():
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
-        return s.sendto(b"x", ("255.255.255.255", 9))
-    attempt("broadcast", broadcast); attempt("multicast", multicast); attempt("limited", limited)
-    print(json.dumps(out))`);
+  const program = pyFile('broadcast-multicast-loopback.py');
 
   test('on an IPv4-capable host they work as without tnat64', () =>
     withLab({ clientIPv4: true }, async (lab) => {
-      const env = { TNAT64_PREFIX: lab.addresses.prefix, TNAT64_CONF_FILE: join(lab.dir, 'absent.conf') };
+      const env = labEnv(lab);
       const plain = await lab.run(program);
       const under = await lab.run(tn(...program), { env });
       assert.equal(under.code, 0, show(under));
@@ -196,7 +131,7 @@ describe('broadcast and multicast never go through NAT64', () => {
 
   test('on an IPv6-only host multicast and 255.255.255.255 fail with the same errno as without tnat64', () =>
     withLab({}, async (lab) => {
-      const env = { TNAT64_PREFIX: lab.addresses.prefix, TNAT64_CONF_FILE: join(lab.dir, 'absent.conf') };
+      const env = labEnv(lab);
       const plain = lastJson<Record<string, unknown>>(await lab.run(program));
       const under = await lab.run(tn(...program), { env });
       assert.equal(under.code, 0, show(under));
@@ -212,7 +147,7 @@ describe('broadcast and multicast never go through NAT64', () => {
     'on an IPv6-only host a SO_BROADCAST datagram to a subnet broadcast address fails as without tnat64',
     () =>
       withLab({}, async (lab) => {
-        const env = { TNAT64_PREFIX: lab.addresses.prefix, TNAT64_CONF_FILE: join(lab.dir, 'absent.conf') };
+        const env = labEnv(lab);
         const plain = lastJson<Record<string, unknown>>(await lab.run(program));
         const under = lastJson<Record<string, unknown>>(await lab.run(tn(...program), { env }));
         assert.equal(plain.broadcast, 'ENETUNREACH');
