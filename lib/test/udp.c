@@ -253,10 +253,7 @@ static void case_cmsg(int argc, char **argv)
 	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
 	struct anc a;
 
-	if (argc < 2) {
-		CHECK(0, "usage: cmsg DEST SELF");
-		return;
-	}
+	(void)argc;
 	dst = sin4(argv[0], port);
 	self = sin4(argv[1], 0);
 	setsockopt(pfd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &v, sizeof v);
@@ -326,10 +323,7 @@ static void case_mmsg(int argc, char **argv)
 	struct iovec iov[N];
 	char buf[N][16];
 
-	if (argc < 4) {
-		CHECK(0, "usage: mmsg DEST EXPECTED DEST2 EXPECTED2");
-		return;
-	}
+	(void)argc;
 	dst[0] = sin4(argv[0], port);
 	dst[1] = sin4(argv[2], port);
 	memset(v, 0, sizeof v);
@@ -421,10 +415,7 @@ static void case_connected(int argc, char **argv)
 	char buf[64], to[INET6_ADDRSTRLEN];
 	socklen_t l;
 
-	if (argc < 2) {
-		CHECK(0, "usage: connected DEST EXPECTED");
-		return;
-	}
+	(void)argc;
 	dst = sin4(argv[0], port);
 	for (int round = 0; round < 2; round++) {
 		CHECK(connect(fd, (struct sockaddr *)&dst, sizeof dst) == 0,
@@ -651,10 +642,7 @@ static void case_bind(int argc, char **argv)
 	char buf[64], to[INET6_ADDRSTRLEN];
 	socklen_t l = sizeof me;
 
-	if (argc < 2) {
-		CHECK(0, "usage: bind DEST EXPECTED");
-		return;
-	}
+	(void)argc;
 	dst = sin4(argv[0], port);
 	/* Find a free port, then bind to it explicitly. */
 	v6 = socket(AF_INET6, SOCK_DGRAM, 0);
@@ -841,35 +829,22 @@ static void case_unreachable(int argc, char **argv)
 	close(fd);
 }
 
+static const struct t_case cases[] = {
+	{ "sendrecv", 2, case_sendrecv },
+	{ "cmsg", 2, case_cmsg },
+	{ "mmsg", 4, case_mmsg },
+	{ "connected", 2, case_connected },
+	{ "recverr", 1, case_recverr },
+	{ "bind", 2, case_bind },
+	{ "bcast", 0, case_bcast },
+	{ "mcast", 0, case_mcast },
+	{ "sendopts", 0, case_sendopts },
+	{ "tstamp", 0, case_tstamp },
+	{ "unreachable", 0, case_unreachable },
+	{ 0 },
+};
+
 int main(int argc, char **argv)
 {
-	const char *c = argc > 1 ? argv[1] : "";
-	int n = argc > 2 ? argc - 2 : 0;
-	char **a = argv + 2;
-
-	if (strcmp(c, "sendrecv") == 0)
-		case_sendrecv(n, a);
-	else if (strcmp(c, "cmsg") == 0)
-		case_cmsg(n, a);
-	else if (strcmp(c, "mmsg") == 0)
-		case_mmsg(n, a);
-	else if (strcmp(c, "connected") == 0)
-		case_connected(n, a);
-	else if (strcmp(c, "recverr") == 0)
-		case_recverr(n, a);
-	else if (strcmp(c, "bind") == 0)
-		case_bind(n, a);
-	else if (strcmp(c, "bcast") == 0)
-		case_bcast(n, a);
-	else if (strcmp(c, "mcast") == 0)
-		case_mcast(n, a);
-	else if (strcmp(c, "sendopts") == 0)
-		case_sendopts(n, a);
-	else if (strcmp(c, "tstamp") == 0)
-		case_tstamp(n, a);
-	else if (strcmp(c, "unreachable") == 0)
-		case_unreachable(n, a);
-	else
-		CHECK(0, "unknown case %s", c);
-	return t_report();
+	return t_main(argc, argv, cases);
 }
