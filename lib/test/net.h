@@ -1,4 +1,4 @@
-/* Helpers shared by the hook test programs (hooks.c, udp.c, lifecycle.c, robust.c, standin.c). */
+/* Socket helpers shared by the C test programs (hooks.c, udp.c, lifecycle.c, robust.c, standin.c, options.c ...). */
 #ifndef T64_TEST_NET_H
 #define T64_TEST_NET_H
 
@@ -10,6 +10,10 @@
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+
+#ifndef IPV6_FREEBIND
+#define IPV6_FREEBIND 78
+#endif
 
 /* ms_since returns the milliseconds since t0 (CLOCK_MONOTONIC). */
 static inline long ms_since(const struct timespec *t0)
@@ -67,6 +71,21 @@ static inline int listener6(uint16_t *port)
 		exit(2);
 	}
 	*port = ntohs(a.sin6_port);
+	return fd;
+}
+
+/* udp6 returns a plain IPv6 UDP socket bound to [ip]:0. */
+static inline int udp6(const char *ip)
+{
+	struct sockaddr_in6 a = { .sin6_family = AF_INET6 };
+	int fd = socket(AF_INET6, SOCK_DGRAM, 0), on = 1;
+
+	inet_pton(AF_INET6, ip, &a.sin6_addr);
+	setsockopt(fd, IPPROTO_IPV6, IPV6_FREEBIND, &on, sizeof on);
+	if (bind(fd, (struct sockaddr *)&a, sizeof a) < 0) {
+		perror("udp6");
+		_exit(2);
+	}
 	return fd;
 }
 
