@@ -24,22 +24,6 @@
 #include "check.h"
 #include "net.h"
 
-/* connect4 makes a blocking converted socket connected to ip:port, or -1. */
-static int connect4(const char *ip, uint16_t port)
-{
-	struct sockaddr_in a = sin4(ip, port);
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) < 0) {
-		int e = errno;
-
-		close(fd);
-		errno = e;
-		return -1;
-	}
-	return fd;
-}
-
 /* accepted_on returns the local address text of the next connection. */
 static int accept_local(int lfd, char *text, size_t n, struct sockaddr_in6 *peer)
 {

@@ -40,15 +40,6 @@ static int local_of(int lfd, char text[INET6_ADDRSTRLEN])
 	return fd;
 }
 
-/* so_error returns the SO_ERROR of fd, or -1 when getsockopt fails. */
-static int so_error(int fd)
-{
-	int e = -1;
-	socklen_t l = sizeof e;
-
-	return getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &l) == 0 ? e : -1;
-}
-
 /* start connects a new non-blocking converted socket to ip:port; returns it, connect's errno in *err (0: at once). */
 static int start(const char *ip, uint16_t port, int *err)
 {
@@ -285,12 +276,6 @@ static void accepted_peer(int s, uint16_t port, const char *src, char out[INET_A
 		inet_ntop(AF_INET, &p.sin_addr, out, INET_ADDRSTRLEN);
 	close(n);
 	close(c);
-}
-
-/* standin returns 1 when text is in 198.19.0.0/16. */
-static int standin(const char *text)
-{
-	return strncmp(text, "198.19.", 7) == 0;
 }
 
 /*

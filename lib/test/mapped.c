@@ -77,14 +77,6 @@ static int sock6(int type, int v6only)
 	return fd;
 }
 
-/* readable waits up to ms for fd to have something. */
-static int readable(int fd, int ms)
-{
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-
-	return poll(&p, 1, ms) == 1;
-}
-
 /* local_of accepts the next connection on lfd (3 s), its local address in *me; returns the fd or -1. */
 static int local_of(int lfd, struct sockaddr_in6 *me, struct sockaddr_in6 *peer)
 {
@@ -537,15 +529,6 @@ static void case_udp(int argc, char **argv)
 	}
 	close(fd);
 	close(pfd);
-}
-
-/* so_error returns the SO_ERROR of fd, or -1 when getsockopt fails. */
-static int so_error(int fd)
-{
-	int e = -1;
-	socklen_t l = sizeof e;
-
-	return getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &l) == 0 ? e : -1;
 }
 
 /*

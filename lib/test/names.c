@@ -88,12 +88,6 @@ static int all_v4(const struct got *g, unsigned port)
 	return g->n > 0;
 }
 
-/* standin returns 1 when text is an address of 198.19.0.0/16. */
-static int standin(const char *text)
-{
-	return strncmp(text, "198.19.", 7) == 0;
-}
-
 static gai_fn *libc_gai;
 
 /*

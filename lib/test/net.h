@@ -3,9 +3,12 @@
 #define T64_TEST_NET_H
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -87,6 +90,52 @@ static inline int udp6(const char *ip)
 		_exit(2);
 	}
 	return fd;
+}
+
+/* connect4 connects a new blocking AF_INET TCP socket to ip:port; returns it or -1 (errno kept). */
+static inline int connect4(const char *ip, uint16_t port)
+{
+	struct sockaddr_in a = sin4(ip, port);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), e;
+
+	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) == 0)
+		return fd;
+	e = errno;
+	close(fd);
+	errno = e;
+	return -1;
+}
+
+/* peer_is returns 1 when fd's peer, as the program sees it, is AF_INET ip:port. */
+static inline int peer_is(int fd, const char *ip, uint16_t port)
+{
+	struct sockaddr_in p;
+	socklen_t l = sizeof p;
+
+	return getpeername(fd, (struct sockaddr *)&p, &l) == 0 && l == sizeof p && same4(&p, ip, port);
+}
+
+/* so_error returns the SO_ERROR of fd, or -1 when getsockopt fails. */
+static inline int so_error(int fd)
+{
+	int e = -1;
+	socklen_t l = sizeof e;
+
+	return getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &l) == 0 ? e : -1;
+}
+
+/* standin returns 1 when text is in 198.19.0.0/16. */
+static inline int standin(const char *text)
+{
+	return strncmp(text, "198.19.", 7) == 0;
+}
+
+/* readable waits up to ms for fd to have something. */
+static inline int readable(int fd, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return poll(&p, 1, ms) == 1;
 }
 
 #endif

@@ -38,29 +38,6 @@ extern char **environ;
 /* This program's path as run (not /proc/self/exe: under valgrind that is valgrind's). */
 static const char *self;
 
-/* connect4 connects a new blocking AF_INET TCP socket to ip:port; returns it or -1 (errno kept). */
-static int connect4(const char *ip, uint16_t port)
-{
-	struct sockaddr_in a = sin4(ip, port);
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), e;
-
-	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) == 0)
-		return fd;
-	e = errno;
-	close(fd);
-	errno = e;
-	return -1;
-}
-
-/* peer_is returns 1 when fd's peer, as the program sees it, is AF_INET ip:port. */
-static int peer_is(int fd, const char *ip, uint16_t port)
-{
-	struct sockaddr_in p;
-	socklen_t l = sizeof p;
-
-	return getpeername(fd, (struct sockaddr *)&p, &l) == 0 && same4(&p, ip, port);
-}
-
 /* count_fds returns how many descriptors this process has open. */
 static int count_fds(void)
 {

@@ -23,29 +23,6 @@
 #include "check.h"
 #include "net.h"
 
-/* connect4 connects a new blocking AF_INET TCP socket to ip:port; returns it or -1 (errno kept). */
-static int connect4(const char *ip, uint16_t port)
-{
-	struct sockaddr_in a = sin4(ip, port);
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), e;
-
-	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) == 0)
-		return fd;
-	e = errno;
-	close(fd);
-	errno = e;
-	return -1;
-}
-
-/* peer_is returns 1 when fd's peer, as the program sees it, is AF_INET ip:port. */
-static int peer_is(int fd, const char *ip, uint16_t port)
-{
-	struct sockaddr_in p;
-	socklen_t l = sizeof p;
-
-	return getpeername(fd, (struct sockaddr *)&p, &l) == 0 && l == sizeof p && same4(&p, ip, port);
-}
-
 /* seen_as accepts the next connection on lfd (5 s) and returns 1 when the kernel gave it the local address want. */
 static int seen_as(int lfd, const char *want)
 {
