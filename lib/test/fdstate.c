@@ -58,10 +58,12 @@ static int converted(void)
  * next socket on that number (one no hook saw being made) is shown as what
  * it is.
  */
-static void case_closefrom(void)
+static void case_closefrom(int argc, char **argv)
 {
 	int fd = converted(), n;
 
+	(void)argc;
+	(void)argv;
 	closefrom(fd);
 	n = raw_v6();
 	CHECK(n == fd, "the number came back (%d, %d)", n, fd);
@@ -73,11 +75,13 @@ static void case_closefrom(void)
  * case_fclose: fclose() of an fdopen'ed converted socket closes it inside
  * libc; the number's next socket is shown as what it is.
  */
-static void case_fclose(void)
+static void case_fclose(int argc, char **argv)
 {
 	int fd = converted(), n;
 	FILE *f = fdopen(fd, "r+");
 
+	(void)argc;
+	(void)argv;
 	CHECK(f != NULL, "fdopen: %s", strerror(errno));
 	CHECK(f != NULL && fclose(f) == 0, "fclose");
 	n = raw_v6();
@@ -91,7 +95,7 @@ static void case_fclose(void)
  * see that), then a socket received over SCM_RIGHTS lands on its number:
  * the receiver sees that socket as it is.
  */
-static void case_received(void)
+static void case_received(int argc, char **argv)
 {
 	int fd = converted(), sv[2], v6 = raw_v6(), got = -1;
 	union {
@@ -103,6 +107,8 @@ static void case_received(void)
 	struct cmsghdr *c;
 	char x;
 
+	(void)argc;
+	(void)argv;
 	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0, "socketpair");
 	c = CMSG_FIRSTHDR(&m);
 	c->cmsg_level = SOL_SOCKET;
@@ -152,13 +158,14 @@ static int debug_fd(const char *path)
  * library logs on (a socket, a sendto) but never into the program's file:
  * the file holds exactly what the program wrote.
  */
-static void case_debugfd(char **argv)
+static void case_debugfd(int argc, char **argv)
 {
 	struct sockaddr_in to = sin4("127.0.0.1", 9);
 	int s = converted(), d = debug_fd(argv[0]), own, u;
 	char buf[64];
 	ssize_t n;
 
+	(void)argc;
 	CHECK(d >= 0, "the library has %s open", argv[0]);
 	close(s);
 	if (strcmp(argv[2], "closefrom") == 0)
@@ -221,7 +228,7 @@ static int raise_nofile(rlim_t need)
  * converted connection; closing one forgets it. Exit 3 when the fd limit
  * cannot be raised that far.
  */
-static void case_highfd(char **argv)
+static void case_highfd(int argc, char **argv)
 {
 	int base = atoi(argv[1]), top = 2 * base + 64;
 	uint16_t port;
@@ -229,6 +236,7 @@ static void case_highfd(char **argv)
 	struct sockaddr_in to = sin4(argv[0], port), p, me = sin4("0.0.0.0", 0);
 	socklen_t l = sizeof p;
 
+	(void)argc;
 	if (raise_nofile((rlim_t)top + 1000) < 0) {
 		fprintf(stderr, "cannot raise RLIMIT_NOFILE to %d\n", top + 1000);
 		exit(3);
@@ -290,23 +298,16 @@ static void case_highfd(char **argv)
 	close(lfd);
 }
 
+static const struct t_case cases[] = {
+	{ "closefrom", 0, case_closefrom },
+	{ "fclose", 0, case_fclose },
+	{ "received", 0, case_received },
+	{ "debugfd", 3, case_debugfd },
+	{ "highfd", 2, case_highfd },
+	{ 0 },
+};
+
 int main(int argc, char **argv)
 {
-	const char *c = argc > 1 ? argv[1] : "";
-
-	if (strcmp(c, "closefrom") == 0)
-		case_closefrom();
-	else if (strcmp(c, "fclose") == 0)
-		case_fclose();
-	else if (strcmp(c, "received") == 0)
-		case_received();
-	else if (strcmp(c, "debugfd") == 0 && argc >= 5)
-		case_debugfd(argv + 2);
-	else if (strcmp(c, "highfd") == 0 && argc >= 4)
-		case_highfd(argv + 2);
-	else {
-		fprintf(stderr, "usage: fdstate closefrom|fclose|received|debugfd DEBUG OWN closefrom|raw|highfd DEST BASE\n");
-		return 2;
-	}
-	return t_report();
+	return t_main(argc, argv, cases);
 }

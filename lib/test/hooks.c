@@ -24,22 +24,6 @@
 #include "check.h"
 #include "net.h"
 
-/* connect4 makes a blocking converted socket connected to ip:port, or -1. */
-static int connect4(const char *ip, uint16_t port)
-{
-	struct sockaddr_in a = sin4(ip, port);
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) < 0) {
-		int e = errno;
-
-		close(fd);
-		errno = e;
-		return -1;
-	}
-	return fd;
-}
-
 /* accepted_on returns the local address text of the next connection. */
 static int accept_local(int lfd, char *text, size_t n, struct sockaddr_in6 *peer)
 {
@@ -110,11 +94,13 @@ static void case_nat64(int argc, char **argv)
 }
 
 /* case_flags: every SOCK_NONBLOCK/SOCK_CLOEXEC combination, both protocols. */
-static void case_flags(void)
+static void case_flags(int argc, char **argv)
 {
 	static const int combos[] = { 0, SOCK_NONBLOCK, SOCK_CLOEXEC,
 				      SOCK_NONBLOCK | SOCK_CLOEXEC };
 
+	(void)argc;
+	(void)argv;
 	for (int i = 0; i < 4; i++) {
 		for (int proto = 0; proto <= IPPROTO_TCP; proto += IPPROTO_TCP) {
 			int fd = socket(AF_INET, SOCK_STREAM | combos[i], proto);
@@ -249,12 +235,14 @@ static void case_names(int argc, char **argv)
 }
 
 /* case_errors: addresses an AF_INET socket refuses are refused the same way. */
-static void case_errors(void)
+static void case_errors(int argc, char **argv)
 {
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6, .sin6_port = htons(9) };
 	struct sockaddr_in a = sin4("127.0.0.1", 9);
 
+	(void)argc;
+	(void)argv;
 	a6.sin6_addr = in6addr_loopback;
 	CHECK(connect(fd, (struct sockaddr *)&a6, sizeof a6) < 0 && errno == EAFNOSUPPORT, "AF_INET6 dest: %s", strerror(errno));
 	CHECK(connect(fd, (struct sockaddr *)&a, 8) < 0 && errno == EINVAL, "short addrlen: %s", strerror(errno));
@@ -297,12 +285,14 @@ static void case_nonblock(int argc, char **argv)
  * tnat64 for IPv4 clients: IPv4 names everywhere; 0.0.0.0:P also accepts
  * IPv6 clients, shown as IPv4 stand-ins.
  */
-static void case_server(void)
+static void case_server(int argc, char **argv)
 {
 	struct sockaddr_in a = sin4("127.0.0.1", 0), p;
 	socklen_t l = sizeof a;
 	int s = socket(AF_INET, SOCK_STREAM, 0), c, n;
 
+	(void)argc;
+	(void)argv;
 	errno = 4242;
 	CHECK(bind(s, (struct sockaddr *)&a, sizeof a) == 0 && listen(s, 8) == 0, "bind 127.0.0.1:0");
 	CHECK(getsockname(s, (struct sockaddr *)&a, &l) == 0 && l == 16 && a.sin_family == AF_INET && a.sin_addr.s_addr == htonl(INADDR_LOOPBACK) && a.sin_port != 0, "listener name");
@@ -541,8 +531,7 @@ static void case_memo(int argc, char **argv)
 	uint16_t port;
 	int lfd = listener6(&port);
 
-	if (argc < 2)
-		return;
+	(void)argc;
 	snprintf(mapped, sizeof mapped, "::ffff:%s", argv[0]);
 	/* NAT64 unreachable: IPv4 is used and remembered. */
 	CHECK(strcmp(via(lfd, argv[0], port, text, sizeof text), mapped) == 0, "fallback to IPv4: %s", text);
@@ -558,10 +547,12 @@ static void case_memo(int argc, char **argv)
 }
 
 /* case_ctor: what ctor.so's constructor saw (it ran before anything of ours). */
-static void case_ctor(void)
+static void case_ctor(int argc, char **argv)
 {
 	int *r = dlsym(RTLD_DEFAULT, "t64t_ctor_results");
 
+	(void)argc;
+	(void)argv;
 	CHECK(r != NULL, "ctor.so loaded");
 	if (r == NULL)
 		return;
@@ -571,39 +562,24 @@ static void case_ctor(void)
 	CHECK(r[4] == AF_INET, "SO_DOMAIN %d", r[4]);
 }
 
+static const struct t_case cases[] = {
+	{ "nat64", 2, case_nat64 },
+	{ "flags", 0, case_flags },
+	{ "names", 0, case_names },
+	{ "errors", 0, case_errors },
+	{ "nonblock", 0, case_nonblock },
+	{ "server", 0, case_server },
+	{ "unreachable", 1, case_unreachable },
+	{ "threads", 0, case_threads },
+	{ "fork", 0, case_fork },
+	{ "fastopen", 0, case_fastopen },
+	{ "bound", 0, case_bound },
+	{ "memo", 2, case_memo },
+	{ "ctor", 0, case_ctor },
+	{ 0 },
+};
+
 int main(int argc, char **argv)
 {
-	const char *c = argc > 1 ? argv[1] : "";
-	int n = argc > 2 ? argc - 2 : 0;
-	char **a = argv + 2;
-
-	if (strcmp(c, "nat64") == 0)
-		case_nat64(n, a);
-	else if (strcmp(c, "flags") == 0)
-		case_flags();
-	else if (strcmp(c, "names") == 0)
-		case_names(n, a);
-	else if (strcmp(c, "errors") == 0)
-		case_errors();
-	else if (strcmp(c, "nonblock") == 0)
-		case_nonblock(n, a);
-	else if (strcmp(c, "server") == 0)
-		case_server();
-	else if (strcmp(c, "unreachable") == 0)
-		case_unreachable(n, a);
-	else if (strcmp(c, "threads") == 0)
-		case_threads(n, a);
-	else if (strcmp(c, "fork") == 0)
-		case_fork(n, a);
-	else if (strcmp(c, "fastopen") == 0)
-		case_fastopen(n, a);
-	else if (strcmp(c, "bound") == 0)
-		case_bound(n, a);
-	else if (strcmp(c, "memo") == 0)
-		case_memo(n, a);
-	else if (strcmp(c, "ctor") == 0)
-		case_ctor();
-	else
-		CHECK(0, "unknown case %s", c);
-	return t_report();
+	return t_main(argc, argv, cases);
 }

@@ -40,15 +40,6 @@ static int local_of(int lfd, char text[INET6_ADDRSTRLEN])
 	return fd;
 }
 
-/* so_error returns the SO_ERROR of fd, or -1 when getsockopt fails. */
-static int so_error(int fd)
-{
-	int e = -1;
-	socklen_t l = sizeof e;
-
-	return getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &l) == 0 ? e : -1;
-}
-
 /* start connects a new non-blocking converted socket to ip:port; returns it, connect's errno in *err (0: at once). */
 static int start(const char *ip, uint16_t port, int *err)
 {
@@ -287,12 +278,6 @@ static void accepted_peer(int s, uint16_t port, const char *src, char out[INET_A
 	close(c);
 }
 
-/* standin returns 1 when text is in 198.19.0.0/16. */
-static int standin(const char *text)
-{
-	return strncmp(text, "198.19.", 7) == 0;
-}
-
 /*
  * case_bind DEST SYNTH: a TCP socket bound to 0.0.0.0:P still connects
  * through NAT64 (the kernel sees SYNTH); with [::]:P taken by a separate
@@ -461,36 +446,32 @@ static void case_exec(int argc, char **argv)
 	close(lfd);
 }
 
+/*
+ * case_inherited PASSED FAILED C1 C2 U1 G LS DEST PORT: the program case_exec
+ * runs; the counts of the old program go on here, check_inherited checks.
+ */
+static void case_inherited(int argc, char **argv)
+{
+	t_pass = atoi(argv[0]);
+	t_fail = atoi(argv[1]);
+	check_inherited(argc - 2, argv + 2);
+}
+
+static const struct t_case cases[] = {
+	{ "async", 1, case_async },
+	{ "epoll", 1, case_epoll },
+	{ "again", 1, case_again },
+	{ "refused", 1, case_refused },
+	{ "unreach", 1, case_unreach },
+	{ "blocking", 1, case_blocking },
+	{ "bind", 2, case_bind },
+	{ "exec", 1, case_exec },
+	{ "inherited", 9, case_inherited },
+	{ 0 },
+};
+
 int main(int argc, char **argv)
 {
-	const char *c = argc > 1 ? argv[1] : "";
-	int n = argc > 2 ? argc - 2 : 0;
-	char **a = argv + 2;
-
 	self = argv[0];
-	if (strcmp(c, "async") == 0 && n >= 1)
-		case_async(n, a);
-	else if (strcmp(c, "epoll") == 0 && n >= 1)
-		case_epoll(n, a);
-	else if (strcmp(c, "again") == 0 && n >= 1)
-		case_again(n, a);
-	else if (strcmp(c, "refused") == 0 && n >= 1)
-		case_refused(n, a);
-	else if (strcmp(c, "unreach") == 0 && n >= 1)
-		case_unreach(n, a);
-	else if (strcmp(c, "blocking") == 0 && n >= 1)
-		case_blocking(n, a);
-	else if (strcmp(c, "bind") == 0 && n >= 2)
-		case_bind(n, a);
-	else if (strcmp(c, "exec") == 0 && n >= 1)
-		case_exec(n, a);
-	else if (strcmp(c, "inherited") == 0 && n >= 9) {
-		t_pass = atoi(a[0]);
-		t_fail = atoi(a[1]);
-		check_inherited(n - 2, a + 2);
-	} else {
-		fprintf(stderr, "usage: lifecycle async|epoll|again|refused|unreach|blocking|bind|exec ARGS...\n");
-		return 2;
-	}
-	return t_report();
+	return t_main(argc, argv, cases);
 }

@@ -77,14 +77,6 @@ static int sock6(int type, int v6only)
 	return fd;
 }
 
-/* readable waits up to ms for fd to have something. */
-static int readable(int fd, int ms)
-{
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-
-	return poll(&p, 1, ms) == 1;
-}
-
 /* local_of accepts the next connection on lfd (3 s), its local address in *me; returns the fd or -1. */
 static int local_of(int lfd, struct sockaddr_in6 *me, struct sockaddr_in6 *peer)
 {
@@ -299,8 +291,7 @@ static void case_memo(int argc, char **argv)
 	char want4[64], cmd[128], buf[16];
 	socklen_t l = sizeof p;
 
-	if (argc < 2)
-		return;
+	(void)argc;
 	snprintf(want4, sizeof want4, "::ffff:%s", argv[0]);
 	struct sockaddr_in6 dst = mapped6(argv[0], port), udst = mapped6(argv[0], uport);
 
@@ -407,8 +398,7 @@ static void case_udp(int argc, char **argv)
 	socklen_t l;
 	char buf[64];
 
-	if (argc < 2)
-		return;
+	(void)argc;
 	dst = mapped6(argv[0], port);
 	want = dst;
 	errno = 4242;
@@ -541,15 +531,6 @@ static void case_udp(int argc, char **argv)
 	close(pfd);
 }
 
-/* so_error returns the SO_ERROR of fd, or -1 when getsockopt fails. */
-static int so_error(int fd)
-{
-	int e = -1;
-	socklen_t l = sizeof e;
-
-	return getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &l) == 0 ? e : -1;
-}
-
 /*
  * case_async DEST: the prefix leads to a neighbour that never answers
  * (EHOSTUNREACH after EINPROGRESS). A non-blocking ::ffff:DEST connect
@@ -565,8 +546,7 @@ static void case_async(int argc, char **argv)
 	char want4[64];
 	socklen_t l = sizeof p;
 
-	if (argc < 1)
-		return;
+	(void)argc;
 	snprintf(want4, sizeof want4, "::ffff:%s", argv[0]);
 	dst = mapped6(argv[0], port);
 	fd = sock6(SOCK_STREAM | SOCK_NONBLOCK, 0);
@@ -598,7 +578,7 @@ static void case_async(int argc, char **argv)
  * is shown a stand-in S; the program's AF_INET6 socket connecting to
  * ::ffff:S reaches 2001:db8::5 and shows ::ffff:S as its peer.
  */
-static void case_standin(void)
+static void case_standin(int argc, char **argv)
 {
 	uint16_t port, uport;
 	int lfd = listener6(&port), pfd = udp_peer(&uport), u = socket(AF_INET, SOCK_DGRAM, 0);
@@ -608,6 +588,8 @@ static void case_standin(void)
 	char buf[16], text[INET_ADDRSTRLEN];
 	int fd, afd;
 
+	(void)argc;
+	(void)argv;
 	CHECK(bind(u, (struct sockaddr *)&a, sizeof a) == 0 &&
 		      getsockname(u, (struct sockaddr *)&a, &l) == 0, "bind 0.0.0.0:0");
 	dst = sin6("::1", ntohs(a.sin_port));
@@ -633,27 +615,18 @@ static void case_standin(void)
 	close(lfd);
 }
 
+static const struct t_case cases[] = {
+	{ "tcp", 2, case_tcp },
+	{ "kernel", 0, case_kernel },
+	{ "memo", 2, case_memo },
+	{ "noprefix", 0, case_noprefix },
+	{ "udp", 2, case_udp },
+	{ "async", 1, case_async },
+	{ "standin", 0, case_standin },
+	{ 0 },
+};
+
 int main(int argc, char **argv)
 {
-	const char *c = argc > 1 ? argv[1] : "";
-	int n = argc > 2 ? argc - 2 : 0;
-	char **a = argv + 2;
-
-	if (strcmp(c, "tcp") == 0)
-		case_tcp(n, a);
-	else if (strcmp(c, "kernel") == 0)
-		case_kernel(n, a);
-	else if (strcmp(c, "memo") == 0)
-		case_memo(n, a);
-	else if (strcmp(c, "noprefix") == 0)
-		case_noprefix(n, a);
-	else if (strcmp(c, "udp") == 0)
-		case_udp(n, a);
-	else if (strcmp(c, "async") == 0)
-		case_async(n, a);
-	else if (strcmp(c, "standin") == 0)
-		case_standin();
-	else
-		CHECK(0, "unknown case %s", c);
-	return t_report();
+	return t_main(argc, argv, cases);
 }

@@ -88,12 +88,6 @@ static int all_v4(const struct got *g, unsigned port)
 	return g->n > 0;
 }
 
-/* standin returns 1 when text is an address of 198.19.0.0/16. */
-static int standin(const char *text)
-{
-	return strncmp(text, "198.19.", 7) == 0;
-}
-
 static gai_fn *libc_gai;
 
 /*
@@ -102,11 +96,13 @@ static gai_fn *libc_gai;
  * shows the difference. AAAA answers, AF_INET6 and AF_UNSPEC without the
  * flag are exactly libc's.
  */
-static void case_addrconfig(void)
+static void case_addrconfig(int argc, char **argv)
 {
 	struct got g, ref;
 	struct addrinfo *r = NULL;
 
+	(void)argc;
+	(void)argv;
 	lookup(libc_gai, "v4only.test", "80", AF_INET, SOCK_STREAM,
 	       AI_ADDRCONFIG, &ref);
 	CHECK(ref.rc == EAI_NONAME, "without tnat64: %d (the problem)", ref.rc);
@@ -220,13 +216,15 @@ static int sweep(int byname, const struct in_addr *a)
  * synthesis, literals and AI_NUMERICHOST get none; the reverse calls
  * give the name back.
  */
-static void case_standin(void)
+static void case_standin(int argc, char **argv)
 {
 	struct got g, g2, ref;
 	char host[256], serv[32];
 	struct sockaddr_in sin;
 	struct hostent *he;
 
+	(void)argc;
+	(void)argv;
 	lookup(libc_gai, "v6only.test", "80", AF_INET6, 0, 0, &ref);
 	lookup(NULL, "v6only.test", "80", AF_INET, 0, AI_CANONNAME, &g);
 	CHECK(g.rc == 0 && all_v4(&g, 80) && g.n == ref.n && ref.n == 6,
@@ -395,7 +393,7 @@ static int bound6(int type, const char *ip, struct sockaddr_in6 *a)
  * reverse lookup of its IPv6 address; without one, NI_NAMEREQD says
  * EAI_NONAME and the number is given otherwise.
  */
-static void case_peer(void)
+static void case_peer(int argc, char **argv)
 {
 	const char *peers[2] = { "2001:db8:6::31", "2001:db8:6::32" };
 	struct sockaddr_in srv = sin4("0.0.0.0", 0), from[2];
@@ -404,6 +402,8 @@ static void case_peer(void)
 	char host[256], num[INET_ADDRSTRLEN];
 	struct hostent *he;
 
+	(void)argc;
+	(void)argv;
 	CHECK(bind(fd, (struct sockaddr *)&srv, sizeof srv) == 0 &&
 		      getsockname(fd, (struct sockaddr *)&srv, &l) == 0,
 	      "bind: %s", strerror(errno));
@@ -475,12 +475,14 @@ static void *worker(void *arg)
 }
 
 /* case_threads: THREADS threads looking up at once agree on every stand-in. */
-static void case_threads(void)
+static void case_threads(int argc, char **argv)
 {
 	pthread_t th[THREADS];
 	void *bad;
 	int fails = 0;
 
+	(void)argc;
+	(void)argv;
 	for (long i = 0; i < THREADS; i++)
 		pthread_create(&th[i], NULL, worker, (void *)i);
 	for (int i = 0; i < THREADS; i++) {
@@ -501,7 +503,7 @@ static void case_threads(void)
  * stand-in reaches a TCP listener bound to exactly that address
  * (getpeername shows the stand-in) and a UDP socket there.
  */
-static void case_connect(void)
+static void case_connect(int argc, char **argv)
 {
 	struct sockaddr_in6 a6;
 	int lfd = bound6(SOCK_STREAM, "2001:db8:6::51", &a6), ufd;
@@ -511,6 +513,8 @@ static void case_connect(void)
 	char port[8], buf[8] = "";
 	int fd, c = -1;
 
+	(void)argc;
+	(void)argv;
 	CHECK(listen(lfd, 1) == 0, "listen: %s", strerror(errno));
 	snprintf(port, sizeof port, "%u", ntohs(a6.sin6_port));
 	if (getaddrinfo("local6.test", port, &h, &r) != 0) {
@@ -555,11 +559,13 @@ static void case_connect(void)
  * names with IPv4 addresses are unaffected, and a name whose addresses are
  * partly mapped already gets just those.
  */
-static void case_full(void)
+static void case_full(int argc, char **argv)
 {
 	struct got a, b, c, a2;
 	struct hostent *he;
 
+	(void)argc;
+	(void)argv;
 	lookup(NULL, "full1.test", "80", AF_INET, SOCK_STREAM, 0, &a);
 	lookup(NULL, "full2.test", "80", AF_INET, SOCK_STREAM, 0, &b);
 	CHECK(a.rc == 0 && b.rc == 0 && standin(a.a[0].addr) &&
@@ -601,12 +607,14 @@ static void case_full(void)
  * chained (glibc), AAAA-only names as stand-ins, AF_UNSPEC with both,
  * the gethostbyname family too; AF_INET6 stays libc's.
  */
-static void case_own(void)
+static void case_own(int argc, char **argv)
 {
 	struct got g, ref;
 	struct hostent *he;
 	char host[256];
 
+	(void)argc;
+	(void)argv;
 	lookup(libc_gai, "a.test", "80", AF_INET, SOCK_STREAM, 0, &ref);
 	CHECK(ref.rc == EAI_AGAIN, "without tnat64: %d (the problem)", ref.rc);
 	lookup(NULL, "a.test", "80", AF_INET, SOCK_STREAM, AI_CANONNAME, &g);
@@ -668,10 +676,19 @@ static void case_own(void)
 	}
 }
 
+static const struct t_case cases[] = {
+	{ "addrconfig", 0, case_addrconfig },
+	{ "standin", 0, case_standin },
+	{ "peer", 0, case_peer },
+	{ "threads", 0, case_threads },
+	{ "connect", 0, case_connect },
+	{ "full", 0, case_full },
+	{ "own", 0, case_own },
+	{ 0 },
+};
+
 int main(int argc, char **argv)
 {
-	const char *c = argc > 1 ? argv[1] : "";
-
 	void *libc = dlopen("libc.so.6", RTLD_LAZY | RTLD_NOLOAD);
 
 	libc_gai = libc ? (gai_fn *)dlsym(libc, "getaddrinfo") : NULL;
@@ -679,21 +696,5 @@ int main(int argc, char **argv)
 		fprintf(stderr, "no libc getaddrinfo\n");
 		return 2;
 	}
-	if (strcmp(c, "addrconfig") == 0)
-		case_addrconfig();
-	else if (strcmp(c, "standin") == 0)
-		case_standin();
-	else if (strcmp(c, "peer") == 0)
-		case_peer();
-	else if (strcmp(c, "threads") == 0)
-		case_threads();
-	else if (strcmp(c, "connect") == 0)
-		case_connect();
-	else if (strcmp(c, "full") == 0)
-		case_full();
-	else if (strcmp(c, "own") == 0)
-		case_own();
-	else
-		CHECK(0, "unknown case %s", c);
-	return t_report();
+	return t_main(argc, argv, cases);
 }

@@ -1,15 +1,22 @@
-/* Helpers shared by the hook test programs (hooks.c, udp.c, lifecycle.c, robust.c, standin.c). */
+/* Socket helpers shared by the C test programs (hooks.c, udp.c, lifecycle.c, robust.c, standin.c, options.c ...). */
 #ifndef T64_TEST_NET_H
 #define T64_TEST_NET_H
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+
+#ifndef IPV6_FREEBIND
+#define IPV6_FREEBIND 78
+#endif
 
 /* ms_since returns the milliseconds since t0 (CLOCK_MONOTONIC). */
 static inline long ms_since(const struct timespec *t0)
@@ -68,6 +75,67 @@ static inline int listener6(uint16_t *port)
 	}
 	*port = ntohs(a.sin6_port);
 	return fd;
+}
+
+/* udp6 returns a plain IPv6 UDP socket bound to [ip]:0. */
+static inline int udp6(const char *ip)
+{
+	struct sockaddr_in6 a = { .sin6_family = AF_INET6 };
+	int fd = socket(AF_INET6, SOCK_DGRAM, 0), on = 1;
+
+	inet_pton(AF_INET6, ip, &a.sin6_addr);
+	setsockopt(fd, IPPROTO_IPV6, IPV6_FREEBIND, &on, sizeof on);
+	if (bind(fd, (struct sockaddr *)&a, sizeof a) < 0) {
+		perror("udp6");
+		_exit(2);
+	}
+	return fd;
+}
+
+/* connect4 connects a new blocking AF_INET TCP socket to ip:port; returns it or -1 (errno kept). */
+static inline int connect4(const char *ip, uint16_t port)
+{
+	struct sockaddr_in a = sin4(ip, port);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), e;
+
+	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) == 0)
+		return fd;
+	e = errno;
+	close(fd);
+	errno = e;
+	return -1;
+}
+
+/* peer_is returns 1 when fd's peer, as the program sees it, is AF_INET ip:port. */
+static inline int peer_is(int fd, const char *ip, uint16_t port)
+{
+	struct sockaddr_in p;
+	socklen_t l = sizeof p;
+
+	return getpeername(fd, (struct sockaddr *)&p, &l) == 0 && l == sizeof p && same4(&p, ip, port);
+}
+
+/* so_error returns the SO_ERROR of fd, or -1 when getsockopt fails. */
+static inline int so_error(int fd)
+{
+	int e = -1;
+	socklen_t l = sizeof e;
+
+	return getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &l) == 0 ? e : -1;
+}
+
+/* standin returns 1 when text is in 198.19.0.0/16. */
+static inline int standin(const char *text)
+{
+	return strncmp(text, "198.19.", 7) == 0;
+}
+
+/* readable waits up to ms for fd to have something. */
+static inline int readable(int fd, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return poll(&p, 1, ms) == 1;
 }
 
 #endif

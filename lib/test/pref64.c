@@ -58,18 +58,20 @@ static void expect(int line, const char *text, size_t len, int64_t now,
 	      line, got, want);
 }
 
-static int vectors(const char *dir)
+static void case_vectors(int argc, char **argv)
 {
+	const char *dir = argv[0];
 	char path[4096], *line = NULL;
 	size_t cap = 0;
 	int lineno = 0, rows = 0;
 	FILE *f;
 
+	(void)argc;
 	snprintf(path, sizeof path, "%s/pref64.tsv", dir);
 	f = fopen(path, "r");
 	CHECK(f != NULL, "%s: %s", path, strerror(errno));
 	if (f == NULL)
-		return t_report();
+		return;
 	while (getline(&line, &cap, f) > 0) {
 		char *fields[4] = { 0 }, *s = line;
 		int n = 0;
@@ -108,7 +110,6 @@ static int vectors(const char *dir)
 		       "2001:db8:65::/96 2000");
 		expect(__LINE__, big, sizeof big, 1000, "invalid");
 	}
-	return t_report();
 }
 
 /* got_text formats t64_pref64(refresh) for comparing. */
@@ -122,11 +123,13 @@ static const char *got_text(int refresh, char out[T64_ADDRSTR + 4])
 	return out;
 }
 
-static int file(const char *path, const char *want)
+static void case_file(int argc, char **argv)
 {
+	const char *path = argv[0], *want = argv[1];
 	char buf[T64_ADDRSTR + 4];
 	const char *got;
 
+	(void)argc;
 	setenv("TNAT64_PREF64_FILE", path, 1);
 	errno = 4242;
 	got = got_text(1, buf);
@@ -135,7 +138,6 @@ static int file(const char *path, const char *want)
 	got = got_text(0, buf);
 	CHECK(strcmp(got, want) == 0, "from memory: got %s, want %s", got,
 	      want);
-	return t_report();
 }
 
 /* put writes one entry (prefix, expiry) to path. */
@@ -150,12 +152,14 @@ static void put(const char *path, const char *prefix, long long expires)
 	fclose(f);
 }
 
-static int live(const char *dir)
+static void case_live(int argc, char **argv)
 {
+	const char *dir = argv[0];
 	char path[4096], buf[T64_ADDRSTR + 4];
 	const char *got;
 	long long now = (long long)time(NULL);
 
+	(void)argc;
 	snprintf(path, sizeof path, "%s/pref64", dir);
 	setenv("TNAT64_PREF64_FILE", path, 1);
 	put(path, "2001:db8:65::/96", now + 2);
@@ -173,17 +177,16 @@ static int live(const char *dir)
 	got = got_text(1, buf);
 	CHECK(strcmp(got, "2001:db8:66::/96") == 0, "re-read: %s", got);
 	unlink(path);
-	return t_report();
 }
+
+static const struct t_case cases[] = {
+	{ "vectors", 1, case_vectors },
+	{ "file", 2, case_file },
+	{ "live", 1, case_live },
+	{ 0 },
+};
 
 int main(int argc, char **argv)
 {
-	if (argc == 3 && strcmp(argv[1], "vectors") == 0)
-		return vectors(argv[2]);
-	if (argc == 4 && strcmp(argv[1], "file") == 0)
-		return file(argv[2], argv[3]);
-	if (argc == 3 && strcmp(argv[1], "live") == 0)
-		return live(argv[2]);
-	fprintf(stderr, "usage: pref64 vectors DIR | file PATH WANT | live DIR\n");
-	return 2;
+	return t_main(argc, argv, cases);
 }

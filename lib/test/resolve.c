@@ -82,7 +82,7 @@ static size_t rr(uint8_t *m, size_t o, const void *owner, size_t ol, int type,
  * query; every truncation, wrong ids and questions, bad pointers, CNAME
  * loops; the answer cap.
  */
-static void case_unit(void)
+static void case_unit(int argc, char **argv)
 {
 	uint8_t w[T64_DNS_NAME_MAX], q[T64_DNS_QMAX], m[1024], out[T64_RESOLVE_MAX][16];
 	char big[300];
@@ -90,6 +90,8 @@ static void case_unit(void)
 	uint8_t ptr_q[2] = { 0xc0, 12 }, ptr_t[2], ip[4] = { 192, 0, 2, 10 };
 	int r;
 
+	(void)argc;
+	(void)argv;
 	CHECK(t64_dns_wire("a", 1, "b.", w) == 5 && memcmp(w, "\1a\1b\0", 5) == 0,
 	      "a + b.");
 	CHECK(t64_dns_wire("host.test", 9, NULL, w) == 11, "host.test");
@@ -198,8 +200,8 @@ static void case_unit(void)
 	      "AAAA of 4 bytes skipped");
 }
 
-/* case_conf: resolv.conf as glibc reads it, environment included. */
-static void case_conf(void)
+/* check_conf: resolv.conf as glibc reads it, environment included. */
+static void check_conf(void)
 {
 	struct t64_resolv_conf rc;
 	char host[256];
@@ -238,8 +240,8 @@ static void case_conf(void)
 		CHECK(rc.nsearch == 0, "no domain, no search");
 }
 
-/* case_needed: when glibc cannot reach the nameservers and we can. */
-static void case_needed(int want_ipv4_only)
+/* check_needed: when glibc cannot reach the nameservers and we can. */
+static void check_needed(int want_ipv4_only)
 {
 	conf("nameserver " ZONE "\nnameserver " SILENT "\n");
 	CHECK(t64_resolve_needed() == want_ipv4_only, "IPv4 nameservers");
@@ -269,8 +271,8 @@ static int ports(const char *log, unsigned p[64], unsigned id[64])
 	return n;
 }
 
-/* case_lookups: answers through the NAT64 address of the nameserver. */
-static void case_lookups(const char *log)
+/* check_lookups: answers through the NAT64 address of the nameserver. */
+static void check_lookups(const char *log)
 {
 	struct t64_answer a;
 	long ms;
@@ -348,32 +350,45 @@ static void case_lookups(const char *log)
 }
 
 /* case_quick: one lookup, the prefix coming from wherever run.sh put it. */
-static void case_quick(void)
+static void case_quick(int argc, char **argv)
 {
 	struct t64_answer a;
 	int r;
 
+	(void)argc;
+	(void)argv;
 	conf("nameserver " ZONE "\noptions timeout:1 attempts:1\n");
 	CHECK(t64_resolve_needed() == 1, "needed");
 	r = lookup("host.test", T64_QA, &a, NULL);
 	CHECK(r == T64_R_OK && a.n == 2 && is4(a.addr[0], "192.0.2.10"), "A: %d %zu", r, a.n);
 }
 
+/* case_lookups LOG: resolv.conf read, lookups needed, answers through the NAT64 (LOG: the responder's). */
+static void case_lookups(int argc, char **argv)
+{
+	(void)argc;
+	check_conf();
+	check_needed(1);
+	check_lookups(argv[0]);
+}
+
+/* case_needed0: lookups of our own not needed (no prefix, or an IPv4 route). */
+static void case_needed0(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	check_needed(0);
+}
+
+static const struct t_case cases[] = {
+	{ "unit", 0, case_unit },
+	{ "lookups", 1, case_lookups },
+	{ "quick", 0, case_quick },
+	{ "needed0", 0, case_needed0 },
+	{ 0 },
+};
+
 int main(int argc, char **argv)
 {
-	if (argc >= 2 && strcmp(argv[1], "unit") == 0) {
-		case_unit();
-	} else if (argc >= 3 && strcmp(argv[1], "lookups") == 0) {
-		case_conf();
-		case_needed(1);
-		case_lookups(argv[2]);
-	} else if (argc >= 2 && strcmp(argv[1], "quick") == 0) {
-		case_quick();
-	} else if (argc >= 2 && strcmp(argv[1], "needed0") == 0) {
-		case_needed(0);
-	} else {
-		fprintf(stderr, "usage: resolve unit | lookups LOG | quick | needed0\n");
-		return 2;
-	}
-	return t_report();
+	return t_main(argc, argv, cases);
 }

@@ -38,29 +38,6 @@ extern char **environ;
 /* This program's path as run (not /proc/self/exe: under valgrind that is valgrind's). */
 static const char *self;
 
-/* connect4 connects a new blocking AF_INET TCP socket to ip:port; returns it or -1 (errno kept). */
-static int connect4(const char *ip, uint16_t port)
-{
-	struct sockaddr_in a = sin4(ip, port);
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), e;
-
-	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) == 0)
-		return fd;
-	e = errno;
-	close(fd);
-	errno = e;
-	return -1;
-}
-
-/* peer_is returns 1 when fd's peer, as the program sees it, is AF_INET ip:port. */
-static int peer_is(int fd, const char *ip, uint16_t port)
-{
-	struct sockaddr_in p;
-	socklen_t l = sizeof p;
-
-	return getpeername(fd, (struct sockaddr *)&p, &l) == 0 && same4(&p, ip, port);
-}
-
 /* count_fds returns how many descriptors this process has open. */
 static int count_fds(void)
 {
@@ -144,15 +121,16 @@ static void case_forkhook(int argc, char **argv)
 
 /*
  * case_child DEST PORT: run as a new program by case_spawn; connects to
- * DEST (reachable through NAT64 only) and sees it as its IPv4 peer. Exit 0
- * when the library works in it.
+ * DEST (reachable through NAT64 only) and sees it as its IPv4 peer. Exits
+ * at once, without the totals: 0 when the library works in it.
  */
-static int case_child(char **argv)
+static void case_child(int argc, char **argv)
 {
 	uint16_t port = (uint16_t)atoi(argv[1]);
 	int fd = connect4(argv[0], port);
 
-	return fd >= 0 && peer_is(fd, argv[0], port) ? 0 : 1;
+	(void)argc;
+	exit(fd >= 0 && peer_is(fd, argv[0], port) ? 0 : 1);
 }
 
 /*
@@ -695,36 +673,22 @@ static void case_dupfd(int argc, char **argv)
 	close(lfd);
 }
 
+static const struct t_case cases[] = {
+	{ "forkhook", 1, case_forkhook },
+	{ "child", 2, case_child },
+	{ "spawn", 1, case_spawn },
+	{ "scm", 1, case_scm },
+	{ "rawconnect", 1, case_rawconnect },
+	{ "iouring", 1, case_iouring },
+	{ "noinet6", 1, case_noinet6 },
+	{ "dupfd", 2, case_dupfd },
+	{ "pollchk", 1, case_pollchk },
+	{ "stress", 1, case_stress },
+	{ 0 },
+};
+
 int main(int argc, char **argv)
 {
-	const char *c = argc > 1 ? argv[1] : "";
-	int n = argc > 2 ? argc - 2 : 0;
-	char **a = argv + 2;
-
 	self = argv[0];
-	if (strcmp(c, "forkhook") == 0 && n >= 1)
-		case_forkhook(n, a);
-	else if (strcmp(c, "child") == 0 && n >= 2)
-		return case_child(a);
-	else if (strcmp(c, "spawn") == 0 && n >= 1)
-		case_spawn(n, a);
-	else if (strcmp(c, "scm") == 0 && n >= 1)
-		case_scm(n, a);
-	else if (strcmp(c, "rawconnect") == 0 && n >= 1)
-		case_rawconnect(n, a);
-	else if (strcmp(c, "iouring") == 0 && n >= 1)
-		case_iouring(n, a);
-	else if (strcmp(c, "noinet6") == 0 && n >= 1)
-		case_noinet6(n, a);
-	else if (strcmp(c, "dupfd") == 0 && n >= 2)
-		case_dupfd(n, a);
-	else if (strcmp(c, "pollchk") == 0 && n >= 1)
-		case_pollchk(n, a);
-	else if (strcmp(c, "stress") == 0 && n >= 1)
-		case_stress(n, a);
-	else {
-		fprintf(stderr, "usage: robust forkhook|spawn|scm|dupfd|rawconnect|iouring|noinet6|pollchk|stress ARGS...\n");
-		return 2;
-	}
-	return t_report();
+	return t_main(argc, argv, cases);
 }

@@ -23,29 +23,6 @@
 #include "check.h"
 #include "net.h"
 
-/* connect4 connects a new blocking AF_INET TCP socket to ip:port; returns it or -1 (errno kept). */
-static int connect4(const char *ip, uint16_t port)
-{
-	struct sockaddr_in a = sin4(ip, port);
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), e;
-
-	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) == 0)
-		return fd;
-	e = errno;
-	close(fd);
-	errno = e;
-	return -1;
-}
-
-/* peer_is returns 1 when fd's peer, as the program sees it, is AF_INET ip:port. */
-static int peer_is(int fd, const char *ip, uint16_t port)
-{
-	struct sockaddr_in p;
-	socklen_t l = sizeof p;
-
-	return getpeername(fd, (struct sockaddr *)&p, &l) == 0 && l == sizeof p && same4(&p, ip, port);
-}
-
 /* seen_as accepts the next connection on lfd (5 s) and returns 1 when the kernel gave it the local address want. */
 static int seen_as(int lfd, const char *want)
 {
@@ -107,7 +84,7 @@ static void on_alarm(int sig)
  * connect does, without waiting out the abandoned discovery; then the
  * first thread's.
  */
-static void case_longjmp(char **argv)
+static void case_longjmp(int argc, char **argv)
 {
 	uint16_t port;
 	int lfd = listener6(&port), fd;
@@ -117,6 +94,7 @@ static void case_longjmp(char **argv)
 	volatile int first;
 	long ms;
 
+	(void)argc;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGALRM, &sa, NULL);
 	first = socket(AF_INET, SOCK_STREAM, 0);
@@ -207,7 +185,7 @@ static void *signaller(void *arg)
  * handler calls getpeername on a NAT64 TCP socket and sendto a NAT64
  * destination, thousands of times: every one is translated.
  */
-static void case_handler(char **argv)
+static void case_handler(int argc, char **argv)
 {
 	uint16_t port, uport;
 	int lfd = listener6(&port), r6 = socket(AF_INET6, SOCK_DGRAM, 0), u = socket(AF_INET, SOCK_DGRAM, 0), bad = 0;
@@ -218,6 +196,7 @@ static void case_handler(char **argv)
 	pthread_t me = pthread_self(), th;
 	long loops = 0;
 
+	(void)argc;
 	CHECK(bind(r6, (struct sockaddr *)&a6, sizeof a6) == 0 && getsockname(r6, (struct sockaddr *)&a6, &l) == 0,
 	      "IPv6 UDP receiver");
 	uport = ntohs(a6.sin6_port);
@@ -260,12 +239,13 @@ static void case_handler(char **argv)
  * it at most 6 s"), however often the connect asks (before and after its
  * IPv4 attempt), and then fails as without a prefix: ENETUNREACH.
  */
-static void case_waitbound(char **argv)
+static void case_waitbound(int argc, char **argv)
 {
 	struct timed a = { .ip = argv[0], .port = 80 }, b = { .ip = argv[0], .port = 80 };
 	struct timespec ts = { 0, 300 * 1000000 };
 	pthread_t ta, tb;
 
+	(void)argc;
 	pthread_create(&ta, NULL, timed_connect, &a);
 	nanosleep(&ts, NULL);
 	pthread_create(&tb, NULL, timed_connect, &b);
@@ -278,21 +258,14 @@ static void case_waitbound(char **argv)
 	      a.ms, strerror(a.err));
 }
 
+static const struct t_case cases[] = {
+	{ "longjmp", 3, case_longjmp },
+	{ "handler", 1, case_handler },
+	{ "waitbound", 1, case_waitbound },
+	{ 0 },
+};
+
 int main(int argc, char **argv)
 {
-	const char *c = argc > 1 ? argv[1] : "";
-	int n = argc > 2 ? argc - 2 : 0;
-	char **a = argv + 2;
-
-	if (strcmp(c, "longjmp") == 0 && n >= 3)
-		case_longjmp(a);
-	else if (strcmp(c, "handler") == 0 && n >= 1)
-		case_handler(a);
-	else if (strcmp(c, "waitbound") == 0 && n >= 1)
-		case_waitbound(a);
-	else {
-		fprintf(stderr, "usage: signals longjmp DEST SYNTH self|other | handler DEST | waitbound DEST\n");
-		return 2;
-	}
-	return t_report();
+	return t_main(argc, argv, cases);
 }

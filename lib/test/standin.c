@@ -1,6 +1,6 @@
 /*
- * Stand-in pool and IPv4 options (issue 4): `standin unit` exercises the
- * pool itself (linked with the core objects); the other cases run under
+ * Stand-in pool (issue 4): `standin unit` exercises the pool itself
+ * (linked with the core objects); the other cases run under
  * LD_PRELOAD=libtnat64.so in a network namespace prepared by run.sh
  * (64:ff9b:1::/96 and 2001:db8::/32 local on lo, TNAT64_PREFIX=64:ff9b:1::/96).
  * IPv6 peers are plain AF_INET6 sockets, which the library leaves alone.
@@ -33,10 +33,6 @@
 
 #define NET T64_POOL_DEFAULT
 
-#ifndef IPV6_FREEBIND
-#define IPV6_FREEBIND 78
-#endif
-
 /* addr6 fills a[16] with the i-th test address 2001:db8:ffff::i. */
 static void addr6(uint32_t i, uint8_t a[16])
 {
@@ -57,7 +53,7 @@ static void addr6(uint32_t i, uint8_t a[16])
  * full after 65534 peers (198.19.0.0 then, live mappings kept); names get
  * nothing once full.
  */
-static void case_unit(void)
+static void case_unit(int argc, char **argv)
 {
 	static uint8_t seen[T64_POOL_SLOTS];
 	uint8_t a[16], b[16];
@@ -65,6 +61,8 @@ static void case_unit(void)
 	int st;
 	pid_t pid;
 
+	(void)argc;
+	(void)argv;
 	addr6(1, a);
 	first = t64_pool_get(a);
 	CHECK(t64_pool_is(first) && first != NET &&
@@ -120,13 +118,15 @@ static void case_unit(void)
  * stand-in can be named later; names are truncated to the caller's buffer;
  * names that cannot be DNS names are not recorded.
  */
-static void case_names(void)
+static void case_names(int argc, char **argv)
 {
 	static char longest[T64_POOL_NAME_MAX + 2];
 	uint8_t a[16], b[16];
 	uint32_t s, p, t;
 	char out[300];
 
+	(void)argc;
+	(void)argv;
 	addr6(10, a);
 	errno = 1234;
 	s = t64_pool_name_get(a, "www.example.com");
@@ -185,15 +185,16 @@ static uint32_t ip4(const char *s)
  * address never handed out; once full a name gets 0 and a peer the
  * network address, live mappings intact.
  */
-static void case_range(const char *net_s, const char *first_s,
-		       const char *last_s)
+static void case_range(int argc, char **argv)
 {
+	const char *net_s = argv[0], *first_s = argv[1], *last_s = argv[2];
 	uint32_t net = ip4(net_s), first = ip4(first_s), last = ip4(last_s);
 	uint32_t n = last - first + 1, got = 0, outside = 0;
 	uint8_t a[16], b[16];
 	uint32_t s0 = 0;
 	char out[64];
 
+	(void)argc;
 	CHECK(t64_pool_is(net + 1) && t64_pool_full() == net,
 	      "before anything else read the settings, the range starts at "
 	      "%s: %#x", net_s, t64_pool_full());
@@ -348,13 +349,15 @@ static void no_memfd(long unused)
  * case_no_memfd: without memfd_create the table is an anonymous shared
  * mapping: it works and forked children share it; nothing is published.
  */
-static void case_no_memfd(void)
+static void case_no_memfd(int argc, char **argv)
 {
 	uint8_t a[16], b[16];
 	uint32_t s = 0;
 	int st;
 	pid_t pid;
 
+	(void)argc;
+	(void)argv;
 	CHECK(memfd_create("x", 0) < 0 && errno == ENOSYS,
 	      "memfd_create is refused here");
 	CHECK(getenv("TNAT64_POOL_FD") == NULL, "no TNAT64_POOL_FD published");
@@ -397,7 +400,7 @@ static int zeros(int fd, off_t n)
  * ordinary file or an unsealed memfd of the same size gets a fresh table
  * and names its own fd (the forged file stays untouched).
  */
-static void case_exec(void)
+static void case_exec(int argc, char **argv)
 {
 	uint8_t a[16];
 	uint32_t s;
@@ -405,6 +408,8 @@ static void case_exec(void)
 	int fd = pool_fd(), forged, st;
 	struct stat pst;
 
+	(void)argc;
+	(void)argv;
 	CHECK(fd >= 512 && fstat(fd, &pst) == 0 && S_ISREG(pst.st_mode) &&
 		      fcntl(fd, F_GETFD) == 0,
 	      "TNAT64_POOL_FD names an fd >= 512 kept across exec: %d", fd);
@@ -471,14 +476,16 @@ static void case_exec(void)
  * inherited, valid TNAT64_POOL_FD, it must not use that table nor hand
  * its own on.
  */
-static void case_secure(const char *capbin)
+static void case_secure(int argc, char **argv)
 {
+	const char *capbin = argv[0];
 	uint8_t a[16];
 	uint32_t s;
 	char hex[16];
 	int st;
 	pid_t pid;
 
+	(void)argc;
 	addr6(7, a);
 	s = t64_pool_name_get(a, "secure.example");
 	snprintf(hex, sizeof hex, "%x", s);
@@ -498,12 +505,14 @@ static void case_secure(const char *capbin)
 }
 
 /* case_secure_child HEX FD: run by case_secure, as nobody, with AT_SECURE. */
-static void case_secure_child(const char *hex, const char *fd)
+static void case_secure_child(int argc, char **argv)
 {
+	const char *hex = argv[0], *fd = argv[1];
 	uint32_t s = (uint32_t)strtoul(hex, NULL, 16);
 	uint8_t a[16], b[16];
 	const char *now = getenv("TNAT64_POOL_FD");
 
+	(void)argc;
 	CHECK(getauxval(AT_SECURE) != 0, "AT_SECURE is set");
 	CHECK(t64_pool_addr(s, b) == 0, "%s maps to nothing here", hex);
 	addr6(7, a);
@@ -514,13 +523,15 @@ static void case_secure_child(const char *hex, const char *fd)
 }
 
 /* case_exec_child HEX: run by case_exec through exec. */
-static void case_exec_child(const char *hex)
+static void case_exec_child(int argc, char **argv)
 {
+	const char *hex = argv[0];
 	uint32_t s = (uint32_t)strtoul(hex, NULL, 16);
 	uint8_t a[16], b[16];
 	char out[64];
 	long kb = shmem_kb();
 
+	(void)argc;
 	CHECK(kb == 0, "the inherited table is not touched before use: "
 		       "RssShmem %ld kB", kb);
 	addr6(7, a);
@@ -536,12 +547,14 @@ static void case_exec_child(const char *hex)
  * case_exec_other: run by case_exec through exec with another range: the
  * parent's table is not read as this range's, names go to a private one.
  */
-static void case_exec_other(void)
+static void case_exec_other(int argc, char **argv)
 {
 	uint8_t a[16], b[16];
 	uint32_t s, seen = 0;
 	char out[64];
 
+	(void)argc;
+	(void)argv;
 	for (uint32_t i = 1; i < 255; i++)
 		seen += (uint32_t)t64_pool_addr(0x0a400000u | i, b);
 	CHECK(seen == 0, "none of the parent's slots read as this range's: %u",
@@ -557,8 +570,9 @@ static void case_exec_other(void)
 }
 
 /* case_exec_fresh HEX [FORGED]: run by case_exec through exec. */
-static void case_exec_fresh(const char *hex, const char *forged)
+static void case_exec_fresh(int argc, char **argv)
 {
+	const char *hex = argv[0], *forged = argc > 1 ? argv[1] : NULL;
 	uint32_t s = (uint32_t)strtoul(hex, NULL, 16);
 	uint8_t a[16], b[16];
 	int fd = pool_fd();
@@ -570,21 +584,6 @@ static void case_exec_fresh(const char *hex, const char *forged)
 	      "TNAT64_POOL_FD names the new table: %d", fd);
 	addr6(9, a);
 	CHECK(t64_pool_name_get(a, "fresh.example") != 0, "usable");
-}
-
-/* udp6 returns a plain IPv6 UDP socket bound to [ip]:0. */
-static int udp6(const char *ip)
-{
-	struct sockaddr_in6 a = { .sin6_family = AF_INET6 };
-	int fd = socket(AF_INET6, SOCK_DGRAM, 0), on = 1;
-
-	inet_pton(AF_INET6, ip, &a.sin6_addr);
-	setsockopt(fd, IPPROTO_IPV6, IPV6_FREEBIND, &on, sizeof on);
-	if (bind(fd, (struct sockaddr *)&a, sizeof a) < 0) {
-		perror("udp6");
-		_exit(2);
-	}
-	return fd;
 }
 
 /* to6 builds [ip]:port. */
@@ -655,8 +654,10 @@ static int in_range(const struct sockaddr_in *a, uint32_t net, int len)
  * reach them; a TCP connect to a stand-in reaches the IPv6 listener; NET
  * itself gives EHOSTUNREACH.
  */
-static void case_reply(const char *net_s, int len)
+static void case_reply(int argc, char **argv)
 {
+	const char *net_s = argc > 1 ? argv[0] : "198.19.0.0";
+	int len = argc > 1 ? atoi(argv[1]) : 16;
 	static const char *peers[] = { "::1", "2001:db8::5", "64:ff9b:1::7f00:1" };
 	uint16_t port, lport;
 	int fd = server4(&port), c[3], u, t, lfd, nfd, v1 = 1;
@@ -760,8 +761,10 @@ static void case_reply(const char *net_s, int len)
  * case_fork NET LEN: a pre-forked child meets a new IPv6 peer; the parent replies
  * to the stand-in the child saw (the pool is shared across fork).
  */
-static void case_fork(const char *net_s, int len)
+static void case_fork(int argc, char **argv)
 {
+	const char *net_s = argc > 1 ? argv[0] : "198.19.0.0";
+	int len = argc > 1 ? atoi(argv[1]) : 16;
 	uint16_t port;
 	int fd = server4(&port), c = udp6("2001:db8::77"), pfd[2], st;
 	struct sockaddr_in from = { 0 };
@@ -794,8 +797,9 @@ static void case_fork(const char *net_s, int len)
  * reply to NET fails with EHOSTUNREACH while the first two peers are
  * still reached.
  */
-static void case_peers_full(const char *net_s, const char *first_s)
+static void case_peers_full(int argc, char **argv)
 {
+	const char *net_s = argv[0], *first_s = argv[1];
 	static const char *peers[] = { "2001:db8::21", "2001:db8::22",
 				       "2001:db8::23" };
 	uint16_t port;
@@ -803,6 +807,7 @@ static void case_peers_full(const char *net_s, const char *first_s)
 	struct sockaddr_in from[3], net = sin4(net_s, 0);
 	uint32_t first = ip4(first_s);
 
+	(void)argc;
 	for (int i = 0; i < 3; i++) {
 		c[i] = udp6(peers[i]);
 		CHECK(hear(fd, c[i], port, &from[i]), "%s heard", peers[i]);
@@ -864,7 +869,7 @@ static void case_peers_full(const char *net_s, const char *first_s)
  * connects to S over TCP and reaches the peer's IPv6 listener: the
  * mapping holds across exec (TNAT64_POOL_FD).
  */
-static void case_exec_peer(void)
+static void case_exec_peer(int argc, char **argv)
 {
 	struct sockaddr_in6 a = to6("2001:db8::5", 0);
 	socklen_t al = sizeof a;
@@ -877,6 +882,8 @@ static void case_exec_peer(void)
 	struct pollfd pl = { lfd, POLLIN, 0 };
 	pid_t pid;
 
+	(void)argc;
+	(void)argv;
 	setsockopt(lfd, IPPROTO_IPV6, IPV6_FREEBIND, &v1, sizeof v1);
 	if (n <= 0 || bind(lfd, (struct sockaddr *)&a, sizeof a) < 0 ||
 	    listen(lfd, 4) < 0 || getsockname(lfd, (struct sockaddr *)&a, &al) < 0)
@@ -907,251 +914,39 @@ static void case_exec_peer(void)
 }
 
 /* case_exec_dial IP PORT: run by case_exec_peer; exits 0 when it could send. */
-static void case_exec_dial(const char *ip, const char *port)
+static void case_exec_dial(int argc, char **argv)
 {
+	const char *ip = argv[0], *port = argv[1];
 	struct sockaddr_in to = sin4(ip, (uint16_t)atoi(port));
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 
+	(void)argc;
 	CHECK(connect(fd, (struct sockaddr *)&to, sizeof to) == 0 &&
 		      write(fd, "run", 3) == 3,
 	      "connect to stand-in %s:%s: %s", ip, port, strerror(errno));
 	close(fd);
 }
 
-/* opt reads IPv4/IPv6 option o of fd at level lv through the kernel itself. */
-static int kopt(int fd, int lv, int o)
-{
-	int v = -1;
-	socklen_t l = sizeof v;
-
-	if (syscall(SYS_getsockopt, fd, lv, o, &v, &l) < 0)
-		return -1;
-	return l == 1 ? (unsigned char)v : v;
-}
-
-/* hopt reads an option through getsockopt (the hook). */
-static int hopt(int fd, int lv, int o)
-{
-	int v = -1;
-	socklen_t l = sizeof v;
-
-	if (getsockopt(fd, lv, o, &v, &l) < 0)
-		return -1;
-	return l == 1 ? (unsigned char)v : v;
-}
-
-/*
- * case_opts: on converted TCP and UDP sockets, IPv4 options read back as
- * set and their IPv6 twins are on (what NAT64 traffic gets); SO_DOMAIN.
- */
-static void case_opts(void)
-{
-	static const struct {
-		int opt, val, opt6, val6;
-	} twins[] = {
-		{ IP_TOS, 0xb8, IPV6_TCLASS, 0xb8 },
-		{ IP_TTL, 9, IPV6_UNICAST_HOPS, 9 },
-		{ IP_MTU_DISCOVER, IP_PMTUDISC_PROBE, IPV6_MTU_DISCOVER,
-		  IPV6_PMTUDISC_PROBE },
-		{ IP_FREEBIND, 1, IPV6_FREEBIND, 1 },
-		{ IP_RECVERR, 1, IPV6_RECVERR, 1 },
-	};
-	int types[2] = { SOCK_STREAM, SOCK_DGRAM };
-
-	for (int i = 0; i < 2; i++) {
-		int fd = socket(AF_INET, types[i], 0), v;
-		const char *k = i ? "udp" : "tcp";
-
-		CHECK(real_domain(fd) == AF_INET6 &&
-			      hopt(fd, SOL_SOCKET, SO_DOMAIN) == AF_INET,
-		      "%s: SO_DOMAIN AF_INET", k);
-		for (size_t j = 0; j < sizeof twins / sizeof twins[0]; j++) {
-			int o = twins[j].opt, want = twins[j].val;
-
-			setsockopt(fd, IPPROTO_IP, o, &want, sizeof want);
-			CHECK(hopt(fd, IPPROTO_IP, o) == want &&
-				      kopt(fd, IPPROTO_IPV6, twins[j].opt6) ==
-					      twins[j].val6,
-			      "%s: IP option %d = %d reads %d, IPv6 twin %d is %d",
-			      k, o, want, hopt(fd, IPPROTO_IP, o), twins[j].opt6,
-			      kopt(fd, IPPROTO_IPV6, twins[j].opt6));
-		}
-		v = 1;
-		CHECK(setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &v,
-				 sizeof v) == 0 &&
-			      hopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT) == 1,
-		      "%s: IP_BIND_ADDRESS_NO_PORT", k);
-		if (types[i] == SOCK_DGRAM) {
-			v = 3;
-			setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &v, sizeof v);
-			v = 0;
-			setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &v, sizeof v);
-			CHECK(hopt(fd, IPPROTO_IP, IP_MULTICAST_TTL) == 3 &&
-				      hopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP) == 0,
-			      "udp: IP_MULTICAST_TTL/LOOP read back");
-		}
-		close(fd);
-	}
-}
-
-/* cls reads the traffic class and hop limit of one datagram on pfd. */
-static int cls(int pfd, int *tclass, int *hops)
-{
-	_Alignas(struct cmsghdr) char ctl[256];
-	char buf[16];
-	struct iovec iov = { buf, sizeof buf };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
-			    .msg_control = ctl, .msg_controllen = sizeof ctl };
-	struct pollfd p = { pfd, POLLIN, 0 };
-
-	*tclass = *hops = -1;
-	if (poll(&p, 1, 1000) != 1 || recvmsg(pfd, &m, 0) < 0)
-		return 0;
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
-		if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_TCLASS)
-			memcpy(tclass, CMSG_DATA(c), sizeof *tclass);
-		if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_HOPLIMIT)
-			memcpy(hops, CMSG_DATA(c), sizeof *hops);
-		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TOS)
-			*tclass = *(unsigned char *)CMSG_DATA(c);
-		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL)
-			memcpy(hops, CMSG_DATA(c), sizeof *hops);
-	}
-	return 1;
-}
-
-/* put appends one int-valued control message to m (room checked by caller). */
-static void put(struct msghdr *m, int level, int type, const void *v, size_t n)
-{
-	struct cmsghdr *c = (struct cmsghdr *)((char *)m->msg_control +
-					       m->msg_controllen);
-
-	c->cmsg_level = level;
-	c->cmsg_type = type;
-	c->cmsg_len = CMSG_LEN(n);
-	memcpy(CMSG_DATA(c), v, n);
-	m->msg_controllen += CMSG_SPACE(n);
-}
-
-/*
- * case_cmsg: DEST: IP_TOS, IP_TTL and IP_PKTINFO sent with sendmsg to a
- * NAT64 destination (by name and on a connected socket) reach the wire
- * as the IPv6 traffic class and hop limit; loopback keeps the IPv4 forms.
- */
-static void case_cmsg(const char *dest, const char *dest6)
-{
-	int pfd = udp6(dest6), fd = socket(AF_INET, SOCK_DGRAM, 0), on = 1;
-	int tos = 0x28, ttl = 9, tc, hl;
-	struct sockaddr_in6 a;
-	socklen_t al = sizeof a;
-	struct sockaddr_in dst;
-	struct in_pktinfo pi = { .ipi_ifindex = 1 };
-	_Alignas(struct cmsghdr) char ctl[256] = { 0 }; /* cmsg padding too */
-	struct iovec iov = { "t", 1 };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl };
-
-	setsockopt(pfd, IPPROTO_IPV6, IPV6_RECVTCLASS, &on, sizeof on);
-	setsockopt(pfd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &on, sizeof on);
-	setsockopt(pfd, IPPROTO_IP, IP_RECVTOS, &on, sizeof on);
-	setsockopt(pfd, IPPROTO_IP, IP_RECVTTL, &on, sizeof on);
-	getsockname(pfd, (struct sockaddr *)&a, &al);
-	dst = sin4(dest, ntohs(a.sin6_port));
-	m.msg_name = &dst;
-	m.msg_namelen = sizeof dst;
-	put(&m, IPPROTO_IP, IP_TOS, &tos, sizeof tos);
-	put(&m, IPPROTO_IP, IP_TTL, &ttl, sizeof ttl);
-	put(&m, IPPROTO_IP, IP_PKTINFO, &pi, sizeof pi);
-	CHECK(sendmsg(fd, &m, 0) == 1, "sendmsg with IPv4 cmsgs: %s",
-	      strerror(errno));
-	CHECK(cls(pfd, &tc, &hl) && tc == 0x28 && hl == 9,
-	      "on the wire: traffic class %#x, hop limit %d", tc, hl);
-	m.msg_name = NULL;
-	m.msg_namelen = 0;
-	m.msg_controllen = 0;
-	tos = 0x48;
-	put(&m, IPPROTO_IP, IP_TOS, &tos, 1);
-	CHECK(connect(fd, (struct sockaddr *)&dst, sizeof dst) == 0 &&
-		      sendmsg(fd, &m, 0) == 1,
-	      "connected: %s", strerror(errno));
-	CHECK(cls(pfd, &tc, &hl) && tc == 0x48,
-	      "connected, one-byte IP_TOS: traffic class %#x", tc);
-	close(fd);
-	close(pfd);
-}
-
-/*
- * case_name: DEST EXPECTED: a UDP and a TCP socket talking to DEST through
- * NAT64 name themselves EXPECTED (ipv4_identity, else 192.0.0.2) with
- * their real port.
- */
-static void case_name(const char *dest, const char *expected)
-{
-	int types[2] = { SOCK_DGRAM, SOCK_STREAM };
-	uint16_t lport;
-	int lfd = listener6(&lport);
-
-	for (int i = 0; i < 2; i++) {
-		int fd = socket(AF_INET, types[i], 0);
-		struct sockaddr_in dst = sin4(dest, lport), me;
-		struct sockaddr_in6 real6;
-		socklen_t l = sizeof me, l6 = sizeof real6;
-
-		CHECK(connect(fd, (struct sockaddr *)&dst, sizeof dst) == 0,
-		      "connect: %s", strerror(errno));
-		syscall(SYS_getsockname, fd, &real6, &l6);
-		CHECK(getsockname(fd, (struct sockaddr *)&me, &l) == 0 &&
-			      l == sizeof me &&
-			      same4(&me, expected, ntohs(real6.sin6_port)),
-		      "%s: own name %s:%u", i ? "tcp" : "udp",
-		      inet_ntoa(me.sin_addr), ntohs(me.sin_port));
-		close(fd);
-	}
-	close(lfd);
-}
+static const struct t_case cases[] = {
+	{ "unit", 0, case_unit },
+	{ "names", 0, case_names },
+	{ "range", 3, case_range },
+	{ "exec", 0, case_exec },
+	{ "exec-child", 1, case_exec_child },
+	{ "exec-peer", 0, case_exec_peer },
+	{ "exec-dial", 2, case_exec_dial },
+	{ "secure", 1, case_secure },
+	{ "secure-child", 2, case_secure_child },
+	{ "no-memfd", 0, case_no_memfd },
+	{ "exec-other", 0, case_exec_other },
+	{ "exec-fresh", 1, case_exec_fresh },
+	{ "reply", 0, case_reply },
+	{ "peers-full", 2, case_peers_full },
+	{ "fork", 0, case_fork },
+	{ 0 },
+};
 
 int main(int argc, char **argv)
 {
-	const char *c = argc > 1 ? argv[1] : "";
-
-	if (strcmp(c, "unit") == 0)
-		case_unit();
-	else if (strcmp(c, "names") == 0)
-		case_names();
-	else if (strcmp(c, "range") == 0 && argc > 4)
-		case_range(argv[2], argv[3], argv[4]);
-	else if (strcmp(c, "exec") == 0)
-		case_exec();
-	else if (strcmp(c, "exec-child") == 0 && argc > 2)
-		case_exec_child(argv[2]);
-	else if (strcmp(c, "exec-peer") == 0)
-		case_exec_peer();
-	else if (strcmp(c, "exec-dial") == 0 && argc > 3)
-		case_exec_dial(argv[2], argv[3]);
-	else if (strcmp(c, "secure") == 0 && argc > 2)
-		case_secure(argv[2]);
-	else if (strcmp(c, "secure-child") == 0 && argc > 3)
-		case_secure_child(argv[2], argv[3]);
-	else if (strcmp(c, "no-memfd") == 0)
-		case_no_memfd();
-	else if (strcmp(c, "exec-other") == 0)
-		case_exec_other();
-	else if (strcmp(c, "exec-fresh") == 0 && argc > 2)
-		case_exec_fresh(argv[2], argc > 3 ? argv[3] : NULL);
-	else if (strcmp(c, "reply") == 0)
-		case_reply(argc > 3 ? argv[2] : "198.19.0.0",
-			   argc > 3 ? atoi(argv[3]) : 16);
-	else if (strcmp(c, "peers-full") == 0 && argc > 3)
-		case_peers_full(argv[2], argv[3]);
-	else if (strcmp(c, "fork") == 0)
-		case_fork(argc > 3 ? argv[2] : "198.19.0.0",
-			  argc > 3 ? atoi(argv[3]) : 16);
-	else if (strcmp(c, "opts") == 0)
-		case_opts();
-	else if (strcmp(c, "cmsg") == 0 && argc > 3)
-		case_cmsg(argv[2], argv[3]);
-	else if (strcmp(c, "name") == 0 && argc > 3)
-		case_name(argv[2], argv[3]);
-	else
-		CHECK(0, "unknown case %s", c);
-	return t_report();
+	return t_main(argc, argv, cases);
 }

@@ -60,14 +60,6 @@ static int peer6(uint16_t *port)
 	return fd;
 }
 
-/* readable waits up to 2 s for fd to have something. */
-static int readable(int fd)
-{
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-
-	return poll(&p, 1, 2000) == 1;
-}
-
 /*
  * peer_recv receives one datagram on peer6 socket pfd: its payload in
  * buf, the sender in *from, the destination address text in to. Returns
@@ -84,7 +76,7 @@ static ssize_t peer_recv(int pfd, char *buf, size_t n,
 	ssize_t rc;
 
 	strcpy(to, "?");
-	if (!readable(pfd))
+	if (!readable(pfd, 2000))
 		return -1;
 	rc = recvmsg(pfd, &m, 0);
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); rc >= 0 && c != NULL;
@@ -169,7 +161,7 @@ static void case_sendrecv(int argc, char **argv)
 		peer_echo(pfd, &cli, to, "pong");
 		l = sizeof from;
 		memset(&from, 0, sizeof from);
-		CHECK(readable(fd) &&
+		CHECK(readable(fd, 2000) &&
 			      plain_recvfrom(fd, buf, sizeof buf, 0,
 					     (struct sockaddr *)&from, &l) == 4 &&
 			      l == sizeof from && same4(&from, argv[i], port),
@@ -178,7 +170,7 @@ static void case_sendrecv(int argc, char **argv)
 		peer_echo(pfd, &cli, to, "pong");
 		memset(raw, 0xaa, sizeof raw);
 		l = 6;
-		CHECK(readable(fd) &&
+		CHECK(readable(fd, 2000) &&
 			      __recvfrom_chk(fd, buf, sizeof buf, sizeof buf, 0,
 					     (struct sockaddr *)raw, &l) == 4 &&
 			      l == 16 && memcmp(raw, &from, 6) == 0 &&
@@ -186,13 +178,13 @@ static void case_sendrecv(int argc, char **argv)
 		      "recvfrom short: %u", l);
 		/* NULL address, NULL length. */
 		peer_echo(pfd, &cli, to, "pong");
-		CHECK(readable(fd) && recvfrom(fd, buf, sizeof buf, 0, NULL, NULL) == 4,
+		CHECK(readable(fd, 2000) && recvfrom(fd, buf, sizeof buf, 0, NULL, NULL) == 4,
 		      "recvfrom NULL: %s", strerror(errno));
 		/* Length 0: nothing written, length 16. */
 		peer_echo(pfd, &cli, to, "pong");
 		memset(raw, 0xaa, sizeof raw);
 		l = 0;
-		CHECK(readable(fd) &&
+		CHECK(readable(fd, 2000) &&
 			      plain_recvfrom(fd, buf, sizeof buf, 0,
 					     (struct sockaddr *)raw, &l) == 4 &&
 			      l == 16 && raw[0] == 0xaa,
@@ -253,10 +245,7 @@ static void case_cmsg(int argc, char **argv)
 	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
 	struct anc a;
 
-	if (argc < 2) {
-		CHECK(0, "usage: cmsg DEST SELF");
-		return;
-	}
+	(void)argc;
 	dst = sin4(argv[0], port);
 	self = sin4(argv[1], 0);
 	setsockopt(pfd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &v, sizeof v);
@@ -283,7 +272,7 @@ static void case_cmsg(int argc, char **argv)
 		m.msg_control = ctl;
 		m.msg_controllen = want;
 		m.msg_flags = 0;
-		CHECK(readable(fd) && recvmsg(fd, &m, 0) == 4, "recvmsg: %s",
+		CHECK(readable(fd, 2000) && recvmsg(fd, &m, 0) == 4, "recvmsg: %s",
 		      strerror(errno));
 		CHECK(m.msg_namelen == 16 && same4(&from, argv[0], port),
 		      "sender %s", argv[0]);
@@ -326,10 +315,7 @@ static void case_mmsg(int argc, char **argv)
 	struct iovec iov[N];
 	char buf[N][16];
 
-	if (argc < 4) {
-		CHECK(0, "usage: mmsg DEST EXPECTED DEST2 EXPECTED2");
-		return;
-	}
+	(void)argc;
 	dst[0] = sin4(argv[0], port);
 	dst[1] = sin4(argv[2], port);
 	memset(v, 0, sizeof v);
@@ -370,7 +356,7 @@ static void case_mmsg(int argc, char **argv)
 		v[i].msg_hdr.msg_name = &from[i];
 		v[i].msg_hdr.msg_namelen = sizeof from[i];
 	}
-	while (got < N && readable(fd)) {
+	while (got < N && readable(fd, 2000)) {
 		int rc = recvmmsg(fd, v + got, N - got, MSG_DONTWAIT, NULL);
 
 		if (rc <= 0)
@@ -421,10 +407,7 @@ static void case_connected(int argc, char **argv)
 	char buf[64], to[INET6_ADDRSTRLEN];
 	socklen_t l;
 
-	if (argc < 2) {
-		CHECK(0, "usage: connected DEST EXPECTED");
-		return;
-	}
+	(void)argc;
 	dst = sin4(argv[0], port);
 	for (int round = 0; round < 2; round++) {
 		CHECK(connect(fd, (struct sockaddr *)&dst, sizeof dst) == 0,
@@ -434,7 +417,7 @@ static void case_connected(int argc, char **argv)
 			      same6(to, argv[1]),
 		      "round %d: peer saw %s", round, to);
 		peer_echo(pfd, &cli, to, "b");
-		CHECK(readable(fd) && recv(fd, buf, sizeof buf, 0) == 1,
+		CHECK(readable(fd, 2000) && recv(fd, buf, sizeof buf, 0) == 1,
 		      "recv: %s", strerror(errno));
 		l = sizeof peer;
 		CHECK(getpeername(fd, (struct sockaddr *)&peer, &l) == 0 &&
@@ -470,7 +453,7 @@ static void case_connected(int argc, char **argv)
 	      "connect closed port");
 	send(closed, "x", 1, 0);
 	errno = 0;
-	CHECK(readable(closed) && recv(closed, buf, sizeof buf, 0) < 0 &&
+	CHECK(readable(closed, 2000) && recv(closed, buf, sizeof buf, 0) < 0 &&
 		      errno == ECONNREFUSED,
 	      "ECONNREFUSED: %s", strerror(errno));
 	close(closed);
@@ -612,7 +595,7 @@ static void case_sendopts(int argc, char **argv)
 	      "IP_TTL/IP_TOS: %s", strerror(errno));
 	CHECK(sendto(fd, "o", 1, 0, (struct sockaddr *)&dst, sizeof dst) == 1,
 	      "sendto");
-	CHECK(readable(pfd) && recvmsg(pfd, &m, 0) == 1, "peer got it");
+	CHECK(readable(pfd, 2000) && recvmsg(pfd, &m, 0) == 1, "peer got it");
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c != NULL; c = CMSG_NXTHDR(&m, c)) {
 		if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_HOPLIMIT)
 			memcpy(&hops, CMSG_DATA(c), sizeof hops);
@@ -651,10 +634,7 @@ static void case_bind(int argc, char **argv)
 	char buf[64], to[INET6_ADDRSTRLEN];
 	socklen_t l = sizeof me;
 
-	if (argc < 2) {
-		CHECK(0, "usage: bind DEST EXPECTED");
-		return;
-	}
+	(void)argc;
 	dst = sin4(argv[0], port);
 	/* Find a free port, then bind to it explicitly. */
 	v6 = socket(AF_INET6, SOCK_DGRAM, 0);
@@ -741,14 +721,14 @@ static void case_bcast(int argc, char **argv)
 					   sizeof on);
 			}
 			rr = outcome(real, ip, port);
-			while (rr == 0 && readable(rcv) &&
+			while (rr == 0 && readable(rcv, 2000) &&
 			       recv(rcv, buf, sizeof buf, MSG_DONTWAIT) > 0)
 				;
 			rc = outcome(conv, ip, port);
 			CHECK(rc == rr, "%s SO_BROADCAST=%d: %s, real AF_INET %s",
 			      ip, b, strerror(rc), strerror(rr));
 			if (rc == 0 && rr == 0) {
-				got = readable(rcv) &&
+				got = readable(rcv, 2000) &&
 				      recv(rcv, buf, sizeof buf, 0) == 1;
 				CHECK(got, "%s: received over IPv4", ip);
 			}
@@ -798,7 +778,7 @@ static void case_mcast(int argc, char **argv)
 		res[k][4] = outcome(snd[k], grp, port);
 		if (k == 0 && v4) {
 			l = sizeof from;
-			CHECK(readable(sock[0]) &&
+			CHECK(readable(sock[0], 2000) &&
 				      recvfrom(sock[0], buf, sizeof buf, 0,
 					       (struct sockaddr *)&from, &l) == 1 &&
 				      l == 16 && from.sin_family == AF_INET &&
@@ -841,35 +821,22 @@ static void case_unreachable(int argc, char **argv)
 	close(fd);
 }
 
+static const struct t_case cases[] = {
+	{ "sendrecv", 2, case_sendrecv },
+	{ "cmsg", 2, case_cmsg },
+	{ "mmsg", 4, case_mmsg },
+	{ "connected", 2, case_connected },
+	{ "recverr", 1, case_recverr },
+	{ "bind", 2, case_bind },
+	{ "bcast", 0, case_bcast },
+	{ "mcast", 0, case_mcast },
+	{ "sendopts", 0, case_sendopts },
+	{ "tstamp", 0, case_tstamp },
+	{ "unreachable", 0, case_unreachable },
+	{ 0 },
+};
+
 int main(int argc, char **argv)
 {
-	const char *c = argc > 1 ? argv[1] : "";
-	int n = argc > 2 ? argc - 2 : 0;
-	char **a = argv + 2;
-
-	if (strcmp(c, "sendrecv") == 0)
-		case_sendrecv(n, a);
-	else if (strcmp(c, "cmsg") == 0)
-		case_cmsg(n, a);
-	else if (strcmp(c, "mmsg") == 0)
-		case_mmsg(n, a);
-	else if (strcmp(c, "connected") == 0)
-		case_connected(n, a);
-	else if (strcmp(c, "recverr") == 0)
-		case_recverr(n, a);
-	else if (strcmp(c, "bind") == 0)
-		case_bind(n, a);
-	else if (strcmp(c, "bcast") == 0)
-		case_bcast(n, a);
-	else if (strcmp(c, "mcast") == 0)
-		case_mcast(n, a);
-	else if (strcmp(c, "sendopts") == 0)
-		case_sendopts(n, a);
-	else if (strcmp(c, "tstamp") == 0)
-		case_tstamp(n, a);
-	else if (strcmp(c, "unreachable") == 0)
-		case_unreachable(n, a);
-	else
-		CHECK(0, "unknown case %s", c);
-	return t_report();
+	return t_main(argc, argv, cases);
 }
