@@ -92,75 +92,6 @@ static int local_of(int lfd, struct sockaddr_in6 *me, struct sockaddr_in6 *peer)
 }
 
 /*
- * udp_peer returns a dual-stack AF_INET6 UDP socket on [::]:0 that reports
- * the destination address of what it receives and may answer from any
- * address (IP_FREEBIND); *port set.
- */
-static int udp_peer(uint16_t *port)
-{
-	struct sockaddr_in6 a = { .sin6_family = AF_INET6 };
-	socklen_t l = sizeof a;
-	int off = 0, on = 1, fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-
-	setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
-	setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof on);
-	setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &on, sizeof on);
-	if (bind(fd, (struct sockaddr *)&a, sizeof a) < 0 ||
-	    getsockname(fd, (struct sockaddr *)&a, &l) < 0) {
-		perror("udp_peer");
-		exit(2);
-	}
-	*port = ntohs(a.sin6_port);
-	return fd;
-}
-
-/* peer_recv receives one datagram on udp_peer pfd: the sender in *from, the address it was sent to in *to. */
-static ssize_t peer_recv(int pfd, char *buf, size_t n, struct sockaddr_in6 *from,
-			 struct sockaddr_in6 *to)
-{
-	_Alignas(struct cmsghdr) char ctl[256];
-	struct iovec iov = { buf, n };
-	struct msghdr m = { .msg_name = from, .msg_namelen = sizeof *from,
-			    .msg_iov = &iov, .msg_iovlen = 1,
-			    .msg_control = ctl, .msg_controllen = sizeof ctl };
-	ssize_t rc;
-
-	memset(to, 0, sizeof *to);
-	if (!readable(pfd, 2000))
-		return -1;
-	rc = recvmsg(pfd, &m, 0);
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); rc >= 0 && c != NULL;
-	     c = CMSG_NXTHDR(&m, c))
-		if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
-			to->sin6_family = AF_INET6;
-			memcpy(&to->sin6_addr,
-			       &((struct in6_pktinfo *)CMSG_DATA(c))->ipi6_addr, 16);
-		}
-	return rc;
-}
-
-/* peer_send sends msg from udp_peer pfd to dst, from source address src (IPV6_PKTINFO). */
-static void peer_send(int pfd, const struct sockaddr_in6 *dst, const char *src,
-		      const char *msg)
-{
-	_Alignas(struct cmsghdr) char ctl[CMSG_SPACE(sizeof(struct in6_pktinfo))] = { 0 };
-	struct iovec iov = { (void *)msg, strlen(msg) };
-	struct msghdr m = { .msg_name = (void *)dst, .msg_namelen = sizeof *dst,
-			    .msg_iov = &iov, .msg_iovlen = 1,
-			    .msg_control = ctl, .msg_controllen = sizeof ctl };
-	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-	struct in6_pktinfo pi = { 0 };
-
-	inet_pton(AF_INET6, src, &pi.ipi6_addr);
-	c->cmsg_level = IPPROTO_IPV6;
-	c->cmsg_type = IPV6_PKTINFO;
-	c->cmsg_len = CMSG_LEN(sizeof pi);
-	memcpy(CMSG_DATA(c), &pi, sizeof pi);
-	CHECK(sendmsg(pfd, &m, 0) == (ssize_t)strlen(msg), "peer send from %s: %s",
-	      src, strerror(errno));
-}
-
-/*
  * case_tcp DEST SEEN...: for each pair, the program's own AF_INET6 TCP
  * socket (IPV6_V6ONLY off as Java sets it, or the kernel's default off)
  * connects to [::ffff:DEST]:port; the listener must see SEEN as its local
@@ -285,7 +216,7 @@ static void case_kernel(int argc, char **argv)
 static void case_memo(int argc, char **argv)
 {
 	uint16_t port, uport;
-	int lfd = listener6(&port), pfd = udp_peer(&uport), fd, afd;
+	int lfd = listener6(&port), pfd = udp_peer6(&uport), fd, afd;
 	struct sockaddr_in6 me, cpeer, p, from, to;
 	struct sockaddr_in a4;
 	char want4[64], cmd[128], buf[16];
@@ -309,7 +240,7 @@ static void case_memo(int argc, char **argv)
 	fd = sock6(SOCK_DGRAM, 0);
 	CHECK(sendto(fd, "u", 1, 0, (struct sockaddr *)&udst, sizeof udst) == 1,
 	      "udp fallback sendto: %s", strerror(errno));
-	CHECK(peer_recv(pfd, buf, sizeof buf, &from, &to) == 1 &&
+	CHECK(peer_recv6(pfd, buf, sizeof buf, &from, &to) == 1 &&
 		      same6(&to, want4, 0), "udp over IPv4: %s", text6(&to));
 	close(fd);
 	/* The memory is per destination, shared with converted sockets. */
@@ -372,10 +303,11 @@ static int udp_echo(int pfd, const char *seen, const char *msg)
 	struct sockaddr_in6 from, to;
 	char buf[64];
 
-	if (peer_recv(pfd, buf, sizeof buf, &from, &to) < 0)
+	if (peer_recv6(pfd, buf, sizeof buf, &from, &to) < 0)
 		return 0;
 	CHECK(same6(&to, seen, 0), "peer saw %s, want %s", text6(&to), seen);
-	peer_send(pfd, &from, text6(&to), msg);
+	CHECK(peer_send6(pfd, &from, text6(&to), msg),
+	      "peer send from %s: %s", text6(&to), strerror(errno));
 	return 1;
 }
 
@@ -392,7 +324,7 @@ static int udp_echo(int pfd, const char *seen, const char *msg)
 static void case_udp(int argc, char **argv)
 {
 	uint16_t port;
-	int pfd = udp_peer(&port), fd = sock6(SOCK_DGRAM, 0), ok = 0, c;
+	int pfd = udp_peer6(&port), fd = sock6(SOCK_DGRAM, 0), ok = 0, c;
 	struct sockaddr_in6 dst, from, want, p;
 	unsigned char raw[32];
 	socklen_t l;
@@ -490,7 +422,8 @@ static void case_udp(int argc, char **argv)
 		l = sizeof p;
 		CHECK(getsockname(fd, (struct sockaddr *)&p, &l) == 0, "own name");
 		p.sin6_addr = sin6("::1", 0).sin6_addr;
-		peer_send(pfd, &p, "64:ff9b:1::7f00:1", "lb");
+		CHECK(peer_send6(pfd, &p, "64:ff9b:1::7f00:1", "lb"),
+		      "peer send from %s: %s", "64:ff9b:1::7f00:1", strerror(errno));
 		l = sizeof from;
 		CHECK(readable(fd, 2000) &&
 			      recvfrom(fd, buf, sizeof buf, 0, (struct sockaddr *)&from, &l) == 2 &&
@@ -519,7 +452,8 @@ static void case_udp(int argc, char **argv)
 		l = sizeof p;
 		getsockname(nfd, (struct sockaddr *)&p, &l);
 		p.sin6_addr = sin6("::1", 0).sin6_addr;
-		peer_send(pfd, &p, argv[1], "nat64");
+		CHECK(peer_send6(pfd, &p, argv[1], "nat64"),
+		      "peer send from %s: %s", argv[1], strerror(errno));
 		l = sizeof from;
 		CHECK(readable(nfd, 2000) &&
 			      recvfrom(nfd, buf, sizeof buf, 0, (struct sockaddr *)&from, &l) == 5 &&
@@ -581,7 +515,7 @@ static void case_async(int argc, char **argv)
 static void case_standin(int argc, char **argv)
 {
 	uint16_t port, uport;
-	int lfd = listener6(&port), pfd = udp_peer(&uport), u = socket(AF_INET, SOCK_DGRAM, 0);
+	int lfd = listener6(&port), pfd = udp_peer6(&uport), u = socket(AF_INET, SOCK_DGRAM, 0);
 	struct sockaddr_in6 me, cpeer, p, dst;
 	struct sockaddr_in a = sin4("0.0.0.0", 0), s;
 	socklen_t l = sizeof a;
@@ -593,7 +527,8 @@ static void case_standin(int argc, char **argv)
 	CHECK(bind(u, (struct sockaddr *)&a, sizeof a) == 0 &&
 		      getsockname(u, (struct sockaddr *)&a, &l) == 0, "bind 0.0.0.0:0");
 	dst = sin6("::1", ntohs(a.sin_port));
-	peer_send(pfd, &dst, "2001:db8::5", "hello");
+	CHECK(peer_send6(pfd, &dst, "2001:db8::5", "hello"),
+	      "peer send from %s: %s", "2001:db8::5", strerror(errno));
 	l = sizeof s;
 	CHECK(readable(u, 2000) &&
 		      recvfrom(u, buf, sizeof buf, 0, (struct sockaddr *)&s, &l) == 5 &&

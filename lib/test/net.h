@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -136,6 +137,78 @@ static inline int readable(int fd, int ms)
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 
 	return poll(&p, 1, ms) == 1;
+}
+
+/*
+ * udp_peer6 returns a dual-stack AF_INET6 UDP socket on [::]:0 that reports
+ * the destination address of what it receives (IPV6_PKTINFO) and may answer
+ * from any address (IP_FREEBIND: the routed prefix, which no interface
+ * carries); *port set. Exits with 2 when impossible.
+ */
+static inline int udp_peer6(uint16_t *port)
+{
+	struct sockaddr_in6 a = { .sin6_family = AF_INET6 };
+	socklen_t l = sizeof a;
+	int off = 0, on = 1, fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
+	setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof on);
+	setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &on, sizeof on);
+	if (bind(fd, (struct sockaddr *)&a, sizeof a) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&a, &l) < 0) {
+		perror("udp_peer6");
+		exit(2);
+	}
+	*port = ntohs(a.sin6_port);
+	return fd;
+}
+
+/*
+ * peer_recv6 receives one datagram on udp_peer6 pfd within 2 s: the sender
+ * in *from, the address it was sent to in *to. Returns the length, or -1.
+ */
+static inline ssize_t peer_recv6(int pfd, char *buf, size_t n, struct sockaddr_in6 *from,
+				 struct sockaddr_in6 *to)
+{
+	_Alignas(struct cmsghdr) char ctl[256];
+	struct iovec iov = { buf, n };
+	struct msghdr m = { .msg_name = from, .msg_namelen = sizeof *from,
+			    .msg_iov = &iov, .msg_iovlen = 1,
+			    .msg_control = ctl, .msg_controllen = sizeof ctl };
+	ssize_t rc;
+
+	memset(to, 0, sizeof *to);
+	if (!readable(pfd, 2000))
+		return -1;
+	rc = recvmsg(pfd, &m, 0);
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); rc >= 0 && c != NULL;
+	     c = CMSG_NXTHDR(&m, c))
+		if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
+			to->sin6_family = AF_INET6;
+			memcpy(&to->sin6_addr,
+			       &((struct in6_pktinfo *)CMSG_DATA(c))->ipi6_addr, 16);
+		}
+	return rc;
+}
+
+/* peer_send6 sends msg from udp_peer6 pfd to dst, from the source address src (IPV6_PKTINFO); 1 when all of it went. */
+static inline int peer_send6(int pfd, const struct sockaddr_in6 *dst, const char *src,
+			     const char *msg)
+{
+	_Alignas(struct cmsghdr) char ctl[CMSG_SPACE(sizeof(struct in6_pktinfo))] = { 0 };
+	struct iovec iov = { (void *)msg, strlen(msg) };
+	struct msghdr m = { .msg_name = (void *)dst, .msg_namelen = sizeof *dst,
+			    .msg_iov = &iov, .msg_iovlen = 1,
+			    .msg_control = ctl, .msg_controllen = sizeof ctl };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+	struct in6_pktinfo pi = { 0 };
+
+	inet_pton(AF_INET6, src, &pi.ipi6_addr);
+	c->cmsg_level = IPPROTO_IPV6;
+	c->cmsg_type = IPV6_PKTINFO;
+	c->cmsg_len = CMSG_LEN(sizeof pi);
+	memcpy(CMSG_DATA(c), &pi, sizeof pi);
+	return sendmsg(pfd, &m, 0) == (ssize_t)strlen(msg);
 }
 
 #endif

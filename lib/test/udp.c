@@ -38,53 +38,19 @@ static int udp4(void)
 }
 
 /*
- * peer6 returns a dual-stack AF_INET6 UDP socket on [::]:0 that reports
- * the destination address of what it receives; *port set.
- */
-static int peer6(uint16_t *port)
-{
-	struct sockaddr_in6 a = { .sin6_family = AF_INET6 };
-	socklen_t l = sizeof a;
-	int off = 0, on = 1, fd = socket(AF_INET6, SOCK_DGRAM, 0);
-
-	setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
-	setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof on);
-	/* Answers from the routed prefix, which no interface carries. */
-	setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &on, sizeof on);
-	if (bind(fd, (struct sockaddr *)&a, sizeof a) < 0 ||
-	    getsockname(fd, (struct sockaddr *)&a, &l) < 0) {
-		perror("peer6");
-		exit(2);
-	}
-	*port = ntohs(a.sin6_port);
-	return fd;
-}
-
-/*
- * peer_recv receives one datagram on peer6 socket pfd: its payload in
+ * peer_recv receives one datagram on udp_peer6 socket pfd: its payload in
  * buf, the sender in *from, the destination address text in to. Returns
  * the length, or -1.
  */
 static ssize_t peer_recv(int pfd, char *buf, size_t n,
 			 struct sockaddr_in6 *from, char to[INET6_ADDRSTRLEN])
 {
-	_Alignas(struct cmsghdr) char ctl[256];
-	struct iovec iov = { buf, n };
-	struct msghdr m = { .msg_name = from, .msg_namelen = sizeof *from,
-			    .msg_iov = &iov, .msg_iovlen = 1,
-			    .msg_control = ctl, .msg_controllen = sizeof ctl };
-	ssize_t rc;
+	struct sockaddr_in6 dst;
+	ssize_t rc = peer_recv6(pfd, buf, n, from, &dst);
 
 	strcpy(to, "?");
-	if (!readable(pfd, 2000))
-		return -1;
-	rc = recvmsg(pfd, &m, 0);
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); rc >= 0 && c != NULL;
-	     c = CMSG_NXTHDR(&m, c))
-		if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO)
-			inet_ntop(AF_INET6,
-				  &((struct in6_pktinfo *)CMSG_DATA(c))->ipi6_addr,
-				  to, INET6_ADDRSTRLEN);
+	if (dst.sin6_family == AF_INET6)
+		inet_ntop(AF_INET6, &dst.sin6_addr, to, INET6_ADDRSTRLEN);
 	return rc;
 }
 
@@ -104,21 +70,7 @@ static int same6(const char *a, const char *b)
 static void peer_echo(int pfd, const struct sockaddr_in6 *from, const char *to,
 		      const char *msg)
 {
-	_Alignas(struct cmsghdr) char ctl[CMSG_SPACE(sizeof(struct in6_pktinfo))] = { 0 };
-	struct iovec iov = { (void *)msg, strlen(msg) };
-	struct msghdr m = { .msg_name = (void *)from, .msg_namelen = sizeof *from,
-			    .msg_iov = &iov, .msg_iovlen = 1,
-			    .msg_control = ctl, .msg_controllen = sizeof ctl };
-	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-	struct in6_pktinfo pi = { 0 };
-
-	inet_pton(AF_INET6, to, &pi.ipi6_addr);
-	c->cmsg_level = IPPROTO_IPV6;
-	c->cmsg_type = IPV6_PKTINFO;
-	c->cmsg_len = CMSG_LEN(sizeof pi);
-	memcpy(CMSG_DATA(c), &pi, sizeof pi);
-	CHECK(sendmsg(pfd, &m, 0) == (ssize_t)strlen(msg), "peer echo: %s",
-	      strerror(errno));
+	CHECK(peer_send6(pfd, from, to, msg), "peer echo: %s", strerror(errno));
 }
 
 /* glibc's fortified recvfrom, what _FORTIFY_SOURCE programs call when the length is not a constant. */
@@ -139,7 +91,7 @@ static ssize_t (*volatile plain_recvfrom)(int, void *, size_t, int,
 static void case_sendrecv(int argc, char **argv)
 {
 	uint16_t port;
-	int pfd = peer6(&port);
+	int pfd = udp_peer6(&port);
 
 	for (int i = 0; i + 1 < argc; i += 2) {
 		struct sockaddr_in dst = sin4(argv[i], port), from;
@@ -236,7 +188,7 @@ static void anc_read(struct msghdr *m, struct anc *a)
 static void case_cmsg(int argc, char **argv)
 {
 	uint16_t port;
-	int pfd = peer6(&port), fd = udp4(), on = 1, v = 33, tos = 0x28;
+	int pfd = udp_peer6(&port), fd = udp4(), on = 1, v = 33, tos = 0x28;
 	struct sockaddr_in dst, from, self;
 	struct sockaddr_in6 cli;
 	char buf[64], to[INET6_ADDRSTRLEN];
@@ -309,7 +261,7 @@ static void case_mmsg(int argc, char **argv)
 {
 	enum { N = 40 };
 	uint16_t port;
-	int pfd = peer6(&port), fd = udp4(), got = 0, ok = 0;
+	int pfd = udp_peer6(&port), fd = udp4(), got = 0, ok = 0;
 	struct sockaddr_in dst[2], from[N];
 	struct mmsghdr v[N];
 	struct iovec iov[N];
@@ -400,7 +352,7 @@ static void case_mmsg(int argc, char **argv)
 static void case_connected(int argc, char **argv)
 {
 	uint16_t port, port2;
-	int pfd = peer6(&port), pfd2 = peer6(&port2), fd = udp4(), closed;
+	int pfd = udp_peer6(&port), pfd2 = udp_peer6(&port2), fd = udp4(), closed;
 	struct sockaddr_in dst, lo = sin4("127.0.0.1", port2), peer;
 	struct sockaddr unspec = { .sa_family = AF_UNSPEC };
 	struct sockaddr_in6 cli;
@@ -557,7 +509,7 @@ static int tstamp_kinds(int fd, const char *ip, uint16_t port)
 static void case_tstamp(int argc, char **argv)
 {
 	uint16_t port;
-	int pfd = peer6(&port), real = real_inet();
+	int pfd = udp_peer6(&port), real = real_inet();
 
 	CHECK(tstamp_kinds(real, "127.0.0.1", port) == 3, "real AF_INET");
 	for (int i = 0; i < argc; i++) {
@@ -578,7 +530,7 @@ static void case_tstamp(int argc, char **argv)
 static void case_sendopts(int argc, char **argv)
 {
 	uint16_t port;
-	int pfd = peer6(&port), fd = udp4(), on = 1, ttl = 7, tos = 0x20;
+	int pfd = udp_peer6(&port), fd = udp4(), on = 1, ttl = 7, tos = 0x20;
 	int hops = -1, tclass = -1;
 	struct sockaddr_in dst = sin4(argc > 0 ? argv[0] : "198.51.100.7", 0);
 	_Alignas(struct cmsghdr) char ctl[256];
@@ -628,7 +580,7 @@ static uint16_t bound_port(int fd)
 static void case_bind(int argc, char **argv)
 {
 	uint16_t port, p;
-	int pfd = peer6(&port), fd = udp4(), v6, on = 1, fd2;
+	int pfd = udp_peer6(&port), fd = udp4(), v6, on = 1, fd2;
 	struct sockaddr_in any = sin4("0.0.0.0", 0), me, dst;
 	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6 }, cli;
 	char buf[64], to[INET6_ADDRSTRLEN];
