@@ -576,6 +576,8 @@ async function main(): Promise<void> {
   lines.push(`| launch: \`LD_PRELOAD=libtnat64.so true\` minus \`true\` (the library alone, no launcher) | ` +
     `${launch.preloadOnly.median.toFixed(2)} ms added | ${launch.bare.median.toFixed(2)} ms | – | ` +
     `±${ms(launch.preloadOnly)} ms | – | |`);
+  // The table's rows come first; the notes follow it.
+  let seccompNote = '';
   if (seccomp) {
     const S = seccomp;
     for (const p of S.pairs) {
@@ -589,8 +591,7 @@ async function main(): Promise<void> {
       `${S.launch.launcher!.median.toFixed(2)} ms added | ${S.launch.bare!.median.toFixed(2)} ms | – | ` +
       `±${ms(S.launch.launcher!)} ms | – | |`);
     const rt = S.roundTrip;
-    lines.push('');
-    lines.push(`One seccomp notification round trip on this machine, apart from tnat64 (bench/notify.c: getppid notified ` +
+    seccompNote = (`One seccomp notification round trip on this machine, apart from tnat64 (bench/notify.c: getppid notified ` +
       `and answered "continue" by another thread): ${fmt(rt.sync!.median - rt.native!.median)} ns added with ` +
       `SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (the answering thread woken on the caller's CPU), ` +
       `${fmt(rt.plain!.median - rt.native!.median)} ns with the kernel's default wake-up; getppid itself ` +
@@ -608,6 +609,7 @@ async function main(): Promise<void> {
       `one DNS round trip per process (${fmt(L.discovery.dnsRoundTrip.median)} µs here, from a fresh socket) | ` +
       `${L.discovery.added.median <= 2 * L.discovery.dnsRoundTrip.median ? 'met' : '**missed**'} |`);
     lines.push('');
+    if (seccompNote) lines.push(seccompNote, '');
     lines.push(discoveryNote);
     lines.push('');
     lines.push(`Against the alternative, in the lab (IPv6-only client, gateway NAT64, IPv4 server): the same IPv4 program ` +
@@ -621,6 +623,8 @@ async function main(): Promise<void> {
       lines.push(`| ${a.name} | ${fmt(a.tnat64.median)} ${a.unit} | ${fmt(a.clat.median)} ${a.unit} | ` +
         `${a.ratio.median.toFixed(3)} | ±${(a.ratio.spread * 100).toFixed(1)}% |`);
     }
+  } else if (seccompNote) {
+    lines.push('', seccompNote);
   }
   if (instr.length > 0) {
     lines.push('');
