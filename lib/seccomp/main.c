@@ -165,6 +165,30 @@ static int from_terminal(const siginfo_t *si)
 }
 
 /*
+ * stop_like stops us with the signal that stopped the program, so that the
+ * shell sees the job stopped as it would see the program (Ctrl-Z: $? is
+ * 148, SIGTSTP, not SIGSTOP's 147); SIGCONT resumes both. The signal is
+ * blocked for sigwaitinfo: let this one through, with its default action.
+ */
+static void stop_like(int sig)
+{
+	struct sigaction dfl = { .sa_handler = SIG_DFL }, was;
+	sigset_t one;
+
+	if (sig != SIGTSTP && sig != SIGTTIN && sig != SIGTTOU) {
+		kill(getpid(), SIGSTOP);
+		return;
+	}
+	sigemptyset(&one);
+	sigaddset(&one, sig);
+	sigaction(sig, &dfl, &was);
+	kill(getpid(), sig);
+	sigprocmask(SIG_UNBLOCK, &one, NULL);
+	sigprocmask(SIG_BLOCK, &one, NULL);
+	sigaction(sig, &was, NULL);
+}
+
+/*
  * unpreload: started by a program under the interposer (its exec of a
  * static program, see lib/core/calls/exec.c), we carry libtnat64.so in
  * LD_PRELOAD, which must not answer our own calls: run again without it,
@@ -239,8 +263,7 @@ int main(int argc, char **argv)
 
 			while ((w = waitpid(pid, &st, WNOHANG | WUNTRACED | WCONTINUED)) > 0) {
 				if (WIFSTOPPED(st)) {
-					/* Stop with it, so that the shell sees the job stopped; SIGCONT resumes both. */
-					kill(getpid(), SIGSTOP);
+					stop_like(WSTOPSIG(st));
 				} else if (WIFEXITED(st) || WIFSIGNALED(st)) {
 					if (lfd >= 0)
 						linger(lfd);

@@ -3,7 +3,7 @@
  * reach, on the lab's IPv6-only client through TAYGA to the IPv4-only server, with `tnat64 PROGRAM` and no flag (the
  * launcher picks the engine). Programs: Debian's busybox-static, a C client (test/lab/programs/static-client.c)
  * built with gcc -static and musl-gcc -static, a Go program (test/lab/programs/gonet.go) built with and without cgo,
- * all compiled here into a temporary directory. Assertions are about what the programs observe: bytes, the addresses
+ * the engine's limits (test/lab/programs/limits.c, gcc -static), all compiled here into a temporary directory. Assertions are about what the programs observe: bytes, the addresses
  * the socket calls return, exit status and signals.
  */
 import { after, before, describe, test } from 'node:test';
@@ -28,13 +28,14 @@ let env: NodeJS.ProcessEnv;
 let v4env: NodeJS.ProcessEnv;
 /** The temporary directory the programs are built in. */
 let dir: string;
-const bin = { gcc: '', musl: '', go: '', cgo: '', noseccomp: '' };
+const bin = { gcc: '', musl: '', go: '', cgo: '', noseccomp: '', limits: '' };
 
 async function build(): Promise<void> {
   const c = join(SOURCES, 'static-client.c');
   bin.gcc = join(dir, 'static-client-gcc');
   bin.musl = join(dir, 'static-client-musl');
   bin.noseccomp = join(dir, 'noseccomp');
+  bin.limits = join(dir, 'limits');
   bin.go = join(dir, 'gonet');
   bin.cgo = join(dir, 'gonet-cgo');
   const go = (cgo: string) => ({
@@ -50,6 +51,7 @@ async function build(): Promise<void> {
     [['gcc', '-static', '-O2', '-Wall', '-o', bin.gcc, c]],
     [['musl-gcc', '-static', '-O2', '-Wall', '-o', bin.musl, c]],
     [['gcc', '-O2', '-Wall', '-o', bin.noseccomp, join(SOURCES, 'noseccomp.c')]],
+    [['gcc', '-static', '-O2', '-Wall', '-o', bin.limits, join(SOURCES, 'limits.c')]],
     [['go', 'build', '-o', bin.go, join(SOURCES, 'gonet.go')], go('0')],
   ];
   const results = await Promise.all(steps.map(([argv, e]) => run(argv, { env: e, timeoutMs: 120_000, cwd: dir })));
@@ -551,5 +553,68 @@ describe('where seccomp is refused (seccomp() fails with ENOSYS)', () => {
     const lines = r.stderr.split('\n').filter(Boolean);
     assert.equal(lines.filter((l) => l.startsWith('tnat64:')).length, 1, show(r));
     assert.equal(lines.filter((l) => /seccomp/i.test(l)).length, 1, show(r));
+  });
+});
+
+describe('an interactive shell on a terminal: Ctrl-C and Ctrl-Z reach a supervised program as they reach it natively', () => {
+  test('the shell sees the same $? (130, then 148 while stopped), the program stopped and resumed by fg', async () => {
+    const observe = async (launcher: string) => {
+      const r = await lab.run(pyFile('shell-job-control.py', launcher), { env, timeoutMs: 40_000 });
+      assert.equal(r.code, 0, show(r));
+      return lastJson(r);
+    };
+    const expected = {
+      ctrl_c_status: 130, ctrl_c_program_gone: true,
+      ctrl_z_status: 148, stopped_state: 'T', printed_while_stopped: false, resumed_after_fg: true, fg_status: 0,
+    };
+    // `env` runs busybox as it is: the reference the supervised run must equal.
+    assert.deepEqual(await observe('env'), expected);
+    assert.deepEqual(await observe(PATHS.tnat64), expected);
+  });
+});
+
+describe('the seccomp engine\'s limits: what a static program sees there', () => {
+  const limits = async (supervised: boolean, ...args: string[]) => {
+    const argv = supervised ? tn(bin.limits, ...args) : [bin.limits, ...args];
+    const r = await lab.run(argv, { env, timeoutMs: 15_000 });
+    assert.equal(r.code, 0, show(r));
+    return lastJson(r);
+  };
+
+  test('a seccomp filter with a listener of its own: EBUSY (one listener per process tree); without tnat64 it is made', async () => {
+    assert.deepEqual(await limits(true, 'listener'), { listener: 'EBUSY' });
+    assert.deepEqual(await limits(false, 'listener'), { listener: 'ok' });
+  });
+
+  test('a plain seccomp filter of its own is stacked: the connect still goes through NAT64', async () => {
+    // Without tnat64 the IPv6-only client has no IPv4 route.
+    assert.deepEqual(await limits(true, 'filter', SERVER_IPV4, '80'), { filter: 'ok', connect: 'ok' });
+    assert.deepEqual(await limits(false, 'filter', SERVER_IPV4, '80'), { filter: 'ok', connect: 'ENETUNREACH' });
+  });
+
+  test('io_uring\'s IORING_OP_CONNECT passes the filter: the converted socket\'s completion is -EINVAL, as under the interposer', async () => {
+    const r = await limits(true, 'uring', SERVER_IPV4, '80');
+    assert.deepEqual(r, { uring: -22 });
+    assert.deepEqual(await limits(false, 'uring', SERVER_IPV4, '80'), { uring: -101 });
+  });
+
+  test('32-bit system calls (int 0x80) pass unanswered: ENETUNREACH, as without tnat64', { skip: process.arch !== 'x64' }, async () => {
+    assert.deepEqual(await limits(true, 'i386', SERVER_IPV4, '80'), { i386: 'ENETUNREACH' });
+    assert.deepEqual(await limits(false, 'i386', SERVER_IPV4, '80'), { i386: 'ENETUNREACH' });
+  });
+
+  test('a setuid-root program run by nobody keeps nobody\'s uid (no_new_privs); without tnat64 it is root', async () => {
+    const suid = join(dir, 'limits-suid');
+    writeFileSync(suid, readFileSync(bin.limits));
+    chmodSync(suid, 0o4755);
+    chmodSync(dir, 0o755);
+    const asNobody = (...argv: string[]) => lab.run(['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', ...argv],
+      { env, timeoutMs: 15_000 });
+    const plain = await asNobody(suid, 'euid');
+    assert.equal(plain.code, 0, show(plain));
+    assert.deepEqual(lastJson(plain), { ruid: 65534, euid: 0 });
+    const supervised = await asNobody(...tn(suid, 'euid'));
+    assert.equal(supervised.code, 0, show(supervised));
+    assert.deepEqual(lastJson(supervised), { ruid: 65534, euid: 65534 });
   });
 });
