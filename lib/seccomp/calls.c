@@ -489,27 +489,39 @@ static ssize_t sc_sendmsg(int fd, const struct msghdr *m, int flags)
 	return sendmsg(fd, m, flags);
 }
 
+/*
+ * A datagram up to this size is read with its address, before we know
+ * whether we answer the call: one read instead of two for the sendto we
+ * translate, a wasted copy of at most this much for one the kernel makes.
+ */
+#define PREREAD_MAX 4096
+
 static void on_sendto(struct sc_call *c)
 {
 	union addr a;
 	socklen_t len = (socklen_t)sc_arg(c, 5);
 	size_t n = (size_t)sc_arg(c, 2);
-	unsigned char *buf;
+	unsigned char *buf = data_buf();
 	struct sock s;
 	ssize_t rc;
-	int k;
+	int k, have = 0;
 
-	if (read_addr(c, sc_arg(c, 4), len, &a) < 0)
+	if (buf != NULL && n > 0 && n <= PREREAD_MAX && sc_arg(c, 4) != 0 && len >= sizeof(sa_family_t) &&
+	    len <= sizeof a) {
+		memset(&a, 0, sizeof a);
+		have = sc_read2(c, sc_arg(c, 4), &a, len, sc_arg(c, 1), buf, n) == 0;
+	}
+	if (!have && read_addr(c, sc_arg(c, 4), len, &a) < 0)
 		return;
 	if (sock_open(c, sc_arg(c, 0), &s, 1, bcast_dest(&a, len)) < 0)
 		return;
-	if ((k = route_of(&s, &a, len)) != K_KERNEL && (buf = data_buf()) != NULL) {
+	if ((k = route_of(&s, &a, len)) != K_KERNEL && buf != NULL) {
 		if (n > DATA_MAX && (s.bits & M_DGRAM)) {
 			sc_answer(c, -1, EMSGSIZE);
 		} else {
 			if (n > DATA_MAX)
 				n = DATA_MAX; /* a stream may take less than asked */
-			if (sc_read(c, sc_arg(c, 1), buf, n) < 0) {
+			if (!have && sc_read(c, sc_arg(c, 1), buf, n) < 0) {
 				sc_answer(c, -1, EFAULT);
 			} else {
 				if (k == K_CONVERTED) {

@@ -21,6 +21,7 @@ uint64_t sc_arg(const struct sc_call *c, int i);
 int sc_valid(const struct sc_call *c);
 int sc_fd(struct sc_call *c, int fd);
 int sc_read(const struct sc_call *c, uint64_t addr, void *buf, size_t n);
+int sc_read2(const struct sc_call *c, uint64_t a1, void *b1, size_t n1, uint64_t a2, void *b2, size_t n2);
 int sc_write(const struct sc_call *c, uint64_t addr, const void *buf, size_t n);
 void sc_continue(struct sc_call *c);
 void sc_answer(struct sc_call *c, int64_t val, int err);
