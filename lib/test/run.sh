@@ -112,7 +112,8 @@ guard_fd_limit() {
 		echo "the fd limit cannot be raised past $(ulimit -Hn) here: no CAP_SYS_RESOURCE"
 }
 
-# run_case PROGRAM NAME SETUP ENVIRONMENT COMMAND CHECKS: one row.
+# run_case PROGRAM NAME SETUP ENVIRONMENT COMMAND CHECKS: one row. Its stdin
+# is /dev/null, never the table being read.
 run_case() {
 	prog=$1 name=$2 setup=$3 vars=$4 cmd=$5 checks=$6
 	case $name in
@@ -140,11 +141,11 @@ run_case() {
 	esac
 	eval "set -- env LD_PRELOAD=\"\$PRE\" TNAT64_CONF_FILE=/nonexistent/tnat64.conf TNAT64_DISCOVERY=0 $vars $run"
 	if [ "$setup" = host ]; then
-		timeout "$LIMIT" "$@" >"$T/out" 2>"$T/err"
+		timeout "$LIMIT" "$@" </dev/null >"$T/out" 2>"$T/err"
 	else
 		# shellcheck disable=SC2016
 		timeout "$LIMIT" unshare -mn sh -c '. "$1/setups.sh" && VIA= && for s in $2; do "setup_$s" || exit 3; done && shift 2 && exec $VIA "$@"' \
-			sh "$HERE" "$setup" "$@" >"$T/out" 2>"$T/err"
+			sh "$HERE" "$setup" "$@" </dev/null >"$T/out" 2>"$T/err"
 	fi
 	status=$?
 	if [ $status -eq 77 ]; then
