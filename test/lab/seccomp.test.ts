@@ -598,12 +598,14 @@ describe('the seccomp engine\'s limits: what a static program sees there', () =>
     assert.deepEqual(await limits(false, 'uring', SERVER_IPV4, '80'), { uring: -101 });
   });
 
-  test('32-bit system calls (int 0x80) pass unanswered: ENETUNREACH, as without tnat64', { skip: process.arch !== 'x64' }, async () => {
+  test('32-bit system calls (int 0x80) pass unanswered: ENETUNREACH, as without tnat64', { skip: process.arch !== 'x64' }, async (t) => {
+    const native = await limits(false, 'i386', SERVER_IPV4, '80');
+    if (native.i386 === 'ENOSYS') return t.skip('this kernel has no 32-bit system call entry (IA32_EMULATION)');
+    assert.deepEqual(native, { i386: 'ENETUNREACH' });
     assert.deepEqual(await limits(true, 'i386', SERVER_IPV4, '80'), { i386: 'ENETUNREACH' });
-    assert.deepEqual(await limits(false, 'i386', SERVER_IPV4, '80'), { i386: 'ENETUNREACH' });
   });
 
-  test('a setuid-root program run by nobody keeps nobody\'s uid (no_new_privs); without tnat64 it is root', async () => {
+  test('a setuid-root program run by nobody keeps nobody\'s uid (no_new_privs); without tnat64 it is root', async (t) => {
     const suid = join(dir, 'limits-suid');
     writeFileSync(suid, readFileSync(bin.limits));
     chmodSync(suid, 0o4755);
@@ -612,6 +614,7 @@ describe('the seccomp engine\'s limits: what a static program sees there', () =>
       { env, timeoutMs: 15_000 });
     const plain = await asNobody(suid, 'euid');
     assert.equal(plain.code, 0, show(plain));
+    if (lastJson(plain).euid !== 0) return t.skip(`${dir} is on a nosuid mount: no setuid program runs as root there`);
     assert.deepEqual(lastJson(plain), { ruid: 65534, euid: 0 });
     const supervised = await asNobody(...tn(suid, 'euid'));
     assert.equal(supervised.code, 0, show(supervised));
