@@ -329,7 +329,7 @@ static void case_server(int argc, char **argv)
 	CHECK(c >= 0 && n >= 0 && p.sin_family == AF_INET && p.sin_addr.s_addr == htonl(INADDR_LOOPBACK), "0.0.0.0 accepts IPv4");
 	close(n);
 	close(c);
-	/* An IPv6 client is accepted too (issue 4), shown as a stand-in. */
+	/* An IPv6 client is accepted too, shown as a stand-in. */
 	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6, .sin6_port = htons(port), .sin6_addr = IN6ADDR_LOOPBACK_INIT };
 	int c6 = socket(AF_INET6, SOCK_STREAM, 0);
 	CHECK(connect(c6, (struct sockaddr *)&a6, sizeof a6) == 0, "IPv6 client accepted: %s", strerror(errno));

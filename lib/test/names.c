@@ -1,5 +1,5 @@
 /*
- * Name lookups under the library (issue 5), run by run.sh in a network and
+ * Name lookups under the library, run by run.sh in a network and
  * mount namespace whose /etc/hosts is names.hosts below and whose
  * nsswitch.conf says "hosts: files": no DNS at all. The host has no IPv4
  * address but loopback and one IPv6 address (3fff::1), so glibc's

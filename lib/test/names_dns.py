@@ -1,6 +1,6 @@
 """The nameserver of the own-resolver names test (lib/test/names.c `own`):
 an IPv4-only nameserver as the program's resolv.conf names it, reached only
-through NAT64, so it listens on that NAT64 address (routed to lo by run.sh).
+through NAT64, so it listens on that NAT64 address (routed to lo by setups.sh).
 argv: READY_FILE ADDRESS. A small fixed zone over UDP; names outside it get
 NXDOMAIN, names in it without records of the type asked NODATA. Exits after
 20 s without a query, so a failed test leaves nothing behind."""

@@ -1,5 +1,5 @@
 """The nameservers of the lookup test (lib/test/resolve.c), reached through
-NAT64 addresses that run.sh puts on lo.
+NAT64 addresses that setups.sh puts on lo.
 argv: READY_FILE LOG_FILE ZONE_ADDR SILENT_ADDR
 ZONE_ADDR answers over UDP and TCP from the zone below, with the misbehaving
 names; SILENT_ADDR reads queries and never answers. Each query is logged as

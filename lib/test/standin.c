@@ -1,5 +1,5 @@
 /*
- * Stand-in pool (issue 4): `standin unit` exercises the pool itself
+ * Stand-in pool: `standin unit` exercises the pool itself
  * (linked with the core objects); the other cases run under
  * LD_PRELOAD=libtnat64.so in a network namespace prepared by run.sh
  * (64:ff9b:1::/96 and 2001:db8::/32 local on lo, TNAT64_PREFIX=64:ff9b:1::/96).

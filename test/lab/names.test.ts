@@ -1,5 +1,5 @@
 /**
- * Names (issue 5): unmodified IPv4-only programs under tnat64 look names up and reach them on the lab's IPv6-only
+ * Names: unmodified IPv4-only programs under tnat64 look names up and reach them on the lab's IPv6-only
  * client. A name with A records resolves to its real IPv4 address (AI_ADDRCONFIG or not) and goes through NAT64; a
  * name with only AAAA records (the lab's IPv6-only host, passed through the DNS64 unchanged) gets a stand-in from
  * 198.19.0.0/16 that leads to the IPv6 address. Assertions are about what the programs and the servers observe.
