@@ -297,13 +297,24 @@ union addr {
 	struct sockaddr_storage ss;
 };
 
-/* read_addr reads the caller's address argument (p, len). Returns 0, or -1 (the kernel answers). */
-static int read_addr(struct sc_call *c, uint64_t p, uint64_t len, union addr *a)
+/*
+ * read_addr_data reads the caller's address argument (p, len) and, when n
+ * is not 0, n bytes of data at d into buf in the same read. Returns 0, or
+ * -1 (the kernel answers).
+ */
+static int read_addr_data(struct sc_call *c, uint64_t p, uint64_t len, union addr *a, uint64_t d, void *buf,
+			  size_t n)
 {
 	if (p == 0 || len < sizeof(sa_family_t) || len > sizeof *a)
 		return -1;
 	memset(a, 0, sizeof *a);
-	return sc_read(c, p, a, (size_t)len);
+	return n == 0 ? sc_read(c, p, a, (size_t)len) : sc_read2(c, p, a, (size_t)len, d, buf, n);
+}
+
+/* read_addr reads the caller's address argument (p, len). Returns 0, or -1 (the kernel answers). */
+static int read_addr(struct sc_call *c, uint64_t p, uint64_t len, union addr *a)
+{
+	return read_addr_data(c, p, len, a, 0, NULL, 0);
 }
 
 /* Whether a goes to an a.b.c.255 address (a directed broadcast where the socket has SO_BROADCAST). */
@@ -504,13 +515,11 @@ static void on_sendto(struct sc_call *c)
 	unsigned char *buf = data_buf();
 	struct sock s;
 	ssize_t rc;
-	int k, have = 0;
+	int k, have;
 
-	if (buf != NULL && n > 0 && n <= PREREAD_MAX && sc_arg(c, 4) != 0 && len >= sizeof(sa_family_t) &&
-	    len <= sizeof a) {
-		memset(&a, 0, sizeof a);
-		have = sc_read2(c, sc_arg(c, 4), &a, len, sc_arg(c, 1), buf, n) == 0;
-	}
+	/* A fault in the data is the answer's (EFAULT): read the address alone then, as for a longer datagram. */
+	have = buf != NULL && n > 0 && n <= PREREAD_MAX &&
+	       read_addr_data(c, sc_arg(c, 4), len, &a, sc_arg(c, 1), buf, n) == 0;
 	if (!have && read_addr(c, sc_arg(c, 4), len, &a) < 0)
 		return;
 	if (sock_open(c, sc_arg(c, 0), &s, 1, bcast_dest(&a, len)) < 0)

@@ -112,6 +112,11 @@ guard_fd_limit() {
 		echo "the fd limit cannot be raised past $(ulimit -Hn) here: no CAP_SYS_RESOURCE"
 }
 
+# trim TEXT: TEXT without the spaces around it.
+trim() {
+	printf '%s' "$1" | sed 's/^ *//; s/ *$//'
+}
+
 # run_case PROGRAM NAME SETUP ENVIRONMENT COMMAND CHECKS: one row. Its stdin
 # is /dev/null, never the table being read.
 run_case() {
@@ -158,7 +163,7 @@ run_case() {
 	while [ -n "$rest" ]; do
 		item=${rest%%;*}
 		[ "$item" = "$rest" ] && rest= || rest=${rest#*;}
-		item=$(printf '%s' "$item" | sed 's/^ *//; s/ *$//')
+		item=$(trim "$item")
 		label=${item%%:*}
 		eval "check \"\$name: \$label\" ${item#*: }"
 	done
@@ -175,11 +180,11 @@ vectors() {
 run_table() {
 	while IFS='|' read -r r_name r_setup r_vars r_cmd r_checks; do
 		case $r_name in '#'* | '') continue ;; esac
-		r_name=$(printf '%s' "$r_name" | sed 's/ *$//')
-		r_setup=$(printf '%s' "$r_setup" | sed 's/^ *//; s/ *$//')
-		r_vars=$(printf '%s' "$r_vars" | sed 's/^ *//; s/ *$//')
-		r_cmd=$(printf '%s' "$r_cmd" | sed 's/^ *//; s/ *$//')
-		r_checks=$(printf '%s' "${r_checks:-}" | sed 's/^ *//; s/ *$//')
+		r_name=$(trim "$r_name")
+		r_setup=$(trim "$r_setup")
+		r_vars=$(trim "$r_vars")
+		r_cmd=$(trim "$r_cmd")
+		r_checks=$(trim "${r_checks:-}")
 		eval "r_name=\"$r_name\""
 		case "$r_name$r_vars$r_cmd" in
 		*"{prefix}"*)

@@ -26,6 +26,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "../../../lib/test/net.h"
 #include "../../../lib/test/uring.h"
 
 static const char *err_name(int e)
@@ -57,10 +58,7 @@ static int allow_all(unsigned flags)
 
 static struct sockaddr_in dest(const char *host, const char *port)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(port)) };
-
-	inet_pton(AF_INET, host, &a.sin_addr);
-	return a;
+	return sin4(host, (uint16_t)atoi(port));
 }
 
 static int tcp_connect(const char *host, const char *port)
