@@ -184,8 +184,9 @@ static int64_t deadline_of(int fd, int opt)
  * wait_for waits until fd has events, as a blocking call of the program
  * would, while another thread receives notifications; it stops when the
  * caller is gone (killed, or interrupted by a signal: the kernel restarts
- * or fails its call) or at deadline. Returns 1 when ready, 0 at the
- * deadline, -1 with errno EINTR when the caller is gone.
+ * or fails its call), checked after every wake-up, or at deadline.
+ * Returns 1 when ready, 0 at the deadline, -1 with errno EINTR when the
+ * caller is gone.
  */
 static int wait_for(int fd, short events, int64_t deadline)
 {
@@ -198,15 +199,16 @@ static int wait_for(int fd, short events, int64_t deadline)
 	for (;;) {
 		ms = slice(deadline);
 		n = poll(&p, 1, ms);
-		if (n > 0)
-			break;
-		if (n == 0 && deadline != 0 && slice(deadline) == 0)
-			break;
+		/* Ready or not, a caller that gave up meanwhile must not have its send made or its data taken. */
 		if (!sc_valid(sc_current)) {
 			n = -1;
 			errno = EINTR;
 			break;
 		}
+		if (n > 0)
+			break;
+		if (n == 0 && deadline != 0 && slice(deadline) == 0)
+			break;
 	}
 	return n;
 }
@@ -474,30 +476,71 @@ static void on_bind(struct sc_call *c)
 }
 
 /*
- * sc_sendto and sc_sendmsg are the sends lib/core calls: without waiting
- * first, and only when the socket's buffer is full (EAGAIN) once more as
- * the program asked, after making sure another thread receives (a
- * blocking socket's send waits here). A non-blocking socket answers
- * EAGAIN again at once.
+ * send_blocks says whether a send that found the buffer full (EAGAIN)
+ * waits for room as the program asked (a blocking socket, no
+ * MSG_DONTWAIT), and how long (*deadline, from SO_SNDTIMEO).
+ */
+static int send_blocks(int fd, int flags, int64_t *deadline)
+{
+	int fl;
+
+	if ((flags & MSG_DONTWAIT) || (fl = fcntl(fd, F_GETFL)) < 0 || (fl & O_NONBLOCK)) {
+		errno = EAGAIN;
+		return 0;
+	}
+	*deadline = deadline_of(fd, SO_SNDTIMEO);
+	return 1;
+}
+
+/*
+ * send_wait waits for room in fd's buffer as the blocking send would,
+ * noticing the caller giving up (so the data is not sent after all).
+ * Returns 0 when there is room, -1 with errno EAGAIN (SO_SNDTIMEO passed)
+ * or EINTR.
+ */
+static int send_wait(int fd, int64_t deadline)
+{
+	int w = wait_for(fd, POLLOUT, deadline);
+
+	if (w == 0)
+		errno = EAGAIN;
+	return w > 0 ? 0 : -1;
+}
+
+/*
+ * sc_sendto and sc_sendmsg are the sends lib/core calls. They never block
+ * in the kernel: a blocking socket whose buffer is full waits in
+ * send_wait and tries again, so a caller interrupted meanwhile does not
+ * have its data sent behind its back (it may send it again itself).
  */
 static ssize_t sc_sendto(int fd, const void *buf, size_t n, int flags, const struct sockaddr *to, socklen_t len)
 {
-	ssize_t rc = sendto(fd, buf, n, flags | MSG_DONTWAIT, to, len);
+	int64_t deadline = 0;
+	int blocks = -1;
+	ssize_t rc;
 
-	if (rc >= 0 || errno != EAGAIN || (flags & MSG_DONTWAIT))
-		return rc;
-	sc_pool_wait_begin();
-	return sendto(fd, buf, n, flags, to, len);
+	while ((rc = sendto(fd, buf, n, flags | MSG_DONTWAIT, to, len)) < 0 && errno == EAGAIN) {
+		if (blocks < 0 && !(blocks = send_blocks(fd, flags, &deadline)))
+			break;
+		if (send_wait(fd, deadline) < 0)
+			break;
+	}
+	return rc;
 }
 
 static ssize_t sc_sendmsg(int fd, const struct msghdr *m, int flags)
 {
-	ssize_t rc = sendmsg(fd, m, flags | MSG_DONTWAIT);
+	int64_t deadline = 0;
+	int blocks = -1;
+	ssize_t rc;
 
-	if (rc >= 0 || errno != EAGAIN || (flags & MSG_DONTWAIT))
-		return rc;
-	sc_pool_wait_begin();
-	return sendmsg(fd, m, flags);
+	while ((rc = sendmsg(fd, m, flags | MSG_DONTWAIT)) < 0 && errno == EAGAIN) {
+		if (blocks < 0 && !(blocks = send_blocks(fd, flags, &deadline)))
+			break;
+		if (send_wait(fd, deadline) < 0)
+			break;
+	}
+	return rc;
 }
 
 /*
@@ -546,14 +589,19 @@ static void on_sendto(struct sc_call *c)
 	sock_close(&s);
 }
 
+/* As many iovecs as the kernel takes in one msghdr (UIO_MAXIOV); more: EMSGSIZE, as there. */
+#define IOV_MAX_KERNEL 1024
+
 /*
  * gather reads the caller's msghdr m (iovecs and control data) into ours:
- * one iovec in data_buf(), the control data in ctl. Returns 0, or -1 with
- * errno (EFAULT, EMSGSIZE).
+ * one iovec in data_buf(), the control data in ctl. A datagram longer
+ * than DATA_MAX is EMSGSIZE; a stream takes its first DATA_MAX bytes (a
+ * short send, as for sendto). Returns 0, or -1 with errno (EFAULT,
+ * EMSGSIZE, ENOBUFS).
  */
-static int gather(struct sc_call *c, struct msghdr *m, unsigned char *ctl, size_t ctlroom, size_t *total)
+static int gather(struct sc_call *c, struct msghdr *m, int stream, unsigned char *ctl, size_t ctlroom, size_t *total)
 {
-	struct iovec iov[64];
+	static __thread struct iovec iov[IOV_MAX_KERNEL];
 	unsigned char *buf = data_buf();
 	size_t n = 0, k;
 
@@ -563,7 +611,7 @@ static int gather(struct sc_call *c, struct msghdr *m, unsigned char *ctl, size_
 	}
 	size_t iovlen = (size_t)m->msg_iovlen; /* int in musl */
 
-	if (iovlen > sizeof iov / sizeof iov[0]) {
+	if (iovlen > IOV_MAX_KERNEL) {
 		errno = EMSGSIZE;
 		return -1;
 	}
@@ -572,13 +620,17 @@ static int gather(struct sc_call *c, struct msghdr *m, unsigned char *ctl, size_
 	for (size_t i = 0; i < iovlen; i++) {
 		k = iov[i].iov_len;
 		if (k > DATA_MAX - n) {
-			errno = EMSGSIZE;
-			return -1;
+			if (!stream) {
+				errno = EMSGSIZE;
+				return -1;
+			}
+			iov[i].iov_len = DATA_MAX - n;
+			iovlen = i + 1;
 		}
-		if (sc_read(c, (uintptr_t)iov[i].iov_base, buf + n, k) < 0)
-			return -1;
-		n += k;
+		n += iov[i].iov_len;
 	}
+	if (sc_readv(c, iov, iovlen, buf, n) < 0)
+		return -1;
 	if ((size_t)m->msg_controllen > ctlroom) {
 		errno = ENOBUFS;
 		return -1;
@@ -612,7 +664,7 @@ static void on_sendmsg(struct sc_call *c)
 	if (sock_open(c, sc_arg(c, 0), &s, 1, bcast_dest(&a, m.msg_namelen)) < 0)
 		return;
 	if ((k = route_of(&s, &a, m.msg_namelen)) != K_KERNEL) {
-		if (gather(c, &m, ctl.b, sizeof ctl.b, &n) < 0) {
+		if (gather(c, &m, !(s.bits & M_DGRAM), ctl.b, sizeof ctl.b, &n) < 0) {
 			answer_rc(c, -1);
 		} else {
 			one.iov_base = data_buf();

@@ -175,6 +175,24 @@ int sc_read2(const struct sc_call *c, uint64_t a1, void *b1, size_t n1, uint64_t
 	return 0;
 }
 
+/*
+ * sc_readv copies the caller's cnt areas theirs (an iovec array of the
+ * caller's, already read) into buf, n bytes in all, with one
+ * process_vm_readv. Returns 0, or -1 with errno EFAULT.
+ */
+int sc_readv(const struct sc_call *c, const struct iovec *theirs, size_t cnt, void *buf, size_t n)
+{
+	struct iovec mine = { buf, n };
+
+	if (n == 0)
+		return 0;
+	if (process_vm_readv((pid_t)c->req->pid, &mine, 1, theirs, cnt, 0) != (ssize_t)n) {
+		errno = EFAULT;
+		return -1;
+	}
+	return 0;
+}
+
 /* sc_write copies n bytes of buf to the caller's addr. Returns 0, or -1 with errno EFAULT. */
 int sc_write(const struct sc_call *c, uint64_t addr, const void *buf, size_t n)
 {

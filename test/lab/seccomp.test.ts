@@ -48,7 +48,7 @@ async function build(): Promise<void> {
     GOTOOLCHAIN: 'local',
   });
   const steps: Array<[string[], NodeJS.ProcessEnv?]> = [
-    [['gcc', '-static', '-O2', '-Wall', '-o', bin.gcc, c]],
+    [['gcc', '-static', '-O2', '-Wall', '-pthread', '-o', bin.gcc, c]],
     [['musl-gcc', '-static', '-O2', '-Wall', '-o', bin.musl, c]],
     [['gcc', '-O2', '-Wall', '-o', bin.noseccomp, join(SOURCES, 'noseccomp.c')]],
     [['gcc', '-static', '-O2', '-Wall', '-o', bin.limits, join(SOURCES, 'limits.c')]],
@@ -194,6 +194,41 @@ for (const [name, which] of [['gcc -static', 'gcc'], ['musl-gcc -static', 'musl'
         peer: inet(SERVER_IPV4, PORTS.echo),
         data: 'through epoll',
       });
+    });
+
+    test('threads, fork, a socket made before fork, vfork + exec: every exchange through NAT64, peers as dialled', async () => {
+      const r = await lab.run(tn(prog(), 'procs', SERVER_IPV4, String(PORTS.echo)), { env, timeoutMs: 60_000 });
+      assert.equal(r.code, 0, show(r));
+      const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      assert.deepEqual(lines.find((l) => l.mode === 'procs'), { mode: 'procs', threads: 160, fork: 0, inherited: 0, vfork: 0 }, show(r));
+      const child = lines.find((l) => l.mode === 'tcp');
+      assert.deepEqual([child?.peer, child?.data], [inet(SERVER_IPV4, PORTS.echo), 'vforked\n'], show(r));
+      const native = await lab.run([prog(), 'procs', SERVER_IPV4, String(PORTS.echo)], { timeoutMs: 60_000 });
+      assert.deepEqual(lastJson(native), { mode: 'procs', threads: 0, fork: 1, inherited: 1, vfork: 1 }, `the control: ${show(native)}`);
+    });
+
+    test('sendmsg in pieces with msg_name: 300 iovecs as one datagram, 1025 EMSGSIZE as the kernel says, 100 KiB over TCP whole', async () => {
+      const r = await lab.run(tn(prog(), 'gather', SERVER_IPV4, String(PORTS.echo)), { env });
+      assert.equal(r.code, 0, show(r));
+      assert.deepEqual(lastJson(r), {
+        mode: 'gather',
+        from: inet(SERVER_IPV4, PORTS.echo),
+        datagram: 300,
+        same: true,
+        iov1025: 'EMSGSIZE',
+        stream: 102400,
+        back: 102400,
+        stream_same: true,
+      });
+    });
+
+    test('a send that waits for room and is interrupted (EINTR) sends nothing later; a waiting recvfrom interrupted loses no datagram', async () => {
+      const r = await lab.run(tn(prog(), 'sendblock', SERVER_IPV4, String(PORTS.echo)), { env, timeoutMs: 30_000 });
+      assert.equal(r.code, 0, show(r));
+      assert.deepEqual(lastJson(r), { mode: 'sendblock', last: 'EINTR', blocked: true, back: true, extra: 0 });
+      const u = await lab.run(tn(prog(), 'recvblock', SERVER_IPV4, String(PORTS.echo)), { env, timeoutMs: 30_000 });
+      assert.equal(u.code, 0, show(u));
+      assert.deepEqual(lastJson(u), { mode: 'recvblock', first: 'EINTR', from: inet(SERVER_IPV4, PORTS.echo), data: 'after' });
     });
 
     test('udp: sendto the echo port, recvfrom says AF_INET 203.0.113.2:7', async () => {

@@ -12,6 +12,23 @@
  *                                                times accept(): the peer accept() reports (family, address,
  *                                                addrlen), getpeername of the accepted socket; reads a line and
  *                                                sends it back upper-cased
+ *   static-client procs HOST PORT                the echo port from threads and processes at once: 8 threads x 20
+ *                                                exchanges; a fork()ed child's own; a socket made before fork()
+ *                                                and connected by the child; a vfork() child that execs this
+ *                                                program's tcp mode (its own line). Counts of the exchanges that
+ *                                                came back whole, with getpeername AF_INET HOST:PORT, and each
+ *                                                child's exit status
+ *   static-client gather HOST PORT               sendmsg in many pieces, with the destination in msg_name: a UDP
+ *                                                datagram of 300 one-byte iovecs and its echo; 1025 iovecs (the
+ *                                                kernel's limit is 1024); 100 KiB over TCP in two iovecs, sent to
+ *                                                the end (short sends resent), read back from the echo server
+ *   static-client sendblock HOST PORT            sendto with the address on a connected TCP socket to the echo
+ *                                                port, reading nothing, until a send blocks and SIGALRM (no
+ *                                                SA_RESTART) interrupts it; then reads back what the sends said
+ *                                                they sent, and whatever else arrives in the next 500 ms: a send
+ *                                                that failed with EINTR must not have sent anything
+ *   static-client recvblock HOST PORT            a UDP recvfrom that waits and is interrupted by SIGALRM, then a
+ *                                                datagram to the echo port: the next recvfrom must get its echo
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -19,11 +36,16 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static const char *errname(int e)
@@ -38,6 +60,8 @@ static const char *errname(int e)
 	case EAGAIN: return "EAGAIN";
 	case EAFNOSUPPORT: return "EAFNOSUPPORT";
 	case EINVAL: return "EINVAL";
+	case EMSGSIZE: return "EMSGSIZE";
+	case EINTR: return "EINTR";
 	case EADDRINUSE: return "EADDRINUSE";
 	case ENOTCONN: return "ENOTCONN";
 	default: return "other";
@@ -370,6 +394,212 @@ static int mapped(char **argv)
 	return 0;
 }
 
+/* echo_once exchanges one line with the echo server on fd (a new socket when fd < 0). Returns 1 when it came back whole with the peer as dialled. */
+static int echo_once(const struct sockaddr_in *to, int fd, const char *line)
+{
+	struct sockaddr_in peer;
+	socklen_t len = sizeof peer;
+	char back[256];
+	size_t n = strlen(line), got = 0;
+	ssize_t r;
+	int ok;
+
+	if (fd < 0 && (fd = socket(AF_INET, SOCK_STREAM, 0)) < 0)
+		return 0;
+	memset(&peer, 0, sizeof peer);
+	ok = connect(fd, (const struct sockaddr *)to, sizeof *to) == 0 &&
+	     getpeername(fd, (struct sockaddr *)&peer, &len) == 0 && len == sizeof peer &&
+	     peer.sin_family == AF_INET && peer.sin_addr.s_addr == to->sin_addr.s_addr &&
+	     peer.sin_port == to->sin_port && write(fd, line, n) == (ssize_t)n && shutdown(fd, SHUT_WR) == 0;
+	while (ok && (r = read(fd, back + got, sizeof back - got)) > 0)
+		got += (size_t)r;
+	close(fd);
+	return ok && got == n && memcmp(back, line, n) == 0;
+}
+
+static struct sockaddr_in procs_to;
+static atomic_int procs_ok;
+
+static void *procs_thread(void *arg)
+{
+	char line[64];
+
+	for (int i = 0; i < 20; i++) {
+		snprintf(line, sizeof line, "thread %d exchange %d\n", (int)(intptr_t)arg, i);
+		atomic_fetch_add(&procs_ok, echo_once(&procs_to, -1, line));
+	}
+	return NULL;
+}
+
+/* The exit status of child pid: its code, or 128 + the signal that ended it, -1 if it could not be waited for. */
+static int status_of(pid_t pid)
+{
+	int st;
+
+	if (pid < 0 || waitpid(pid, &st, 0) != pid)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static int procs(char **argv)
+{
+	pthread_t t[8];
+	pid_t pid;
+	int fd, forked, inherited, vforked;
+
+	procs_to = target(argv[2], argv[3]);
+	for (int i = 0; i < 8; i++)
+		if (pthread_create(&t[i], NULL, procs_thread, (void *)(intptr_t)i) != 0)
+			fail("pthread_create");
+	for (int i = 0; i < 8; i++)
+		pthread_join(t[i], NULL);
+	fflush(stdout);
+	if ((pid = fork()) == 0)
+		_exit(echo_once(&procs_to, -1, "forked\n") ? 0 : 1);
+	forked = status_of(pid);
+	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0)
+		fail("socket");
+	if ((pid = fork()) == 0)
+		_exit(echo_once(&procs_to, fd, "made before fork\n") ? 0 : 1);
+	close(fd);
+	inherited = status_of(pid);
+	if ((pid = vfork()) == 0) {
+		execl("/proc/self/exe", "static-client", "tcp", argv[2], argv[3], "vforked\\n", "shut", (char *)NULL);
+		_exit(127);
+	}
+	vforked = status_of(pid);
+	printf("{\"mode\":\"procs\",\"threads\":%d,\"fork\":%d,\"inherited\":%d,\"vfork\":%d}\n",
+	       atomic_load(&procs_ok), forked, inherited, vforked);
+	return 0;
+}
+
+static char gather_out[102400], gather_back[102400];
+static struct iovec gather_iov[1025];
+
+/* gather_send sends n bytes of buf to *to through sendmsg with msg_name set, k iovecs at a time, until all went. Returns the bytes sent, or -1. */
+static ssize_t gather_send(int fd, const struct sockaddr_in *to, const char *buf, size_t n, size_t k)
+{
+	size_t done = 0;
+
+	while (done < n) {
+		size_t part = (n - done + k - 1) / k, i = 0;
+		struct msghdr m = { .msg_name = (void *)to, .msg_namelen = sizeof *to, .msg_iov = gather_iov };
+		ssize_t r;
+
+		for (size_t at = done; at < n && i < k; i++, at += part) {
+			gather_iov[i].iov_base = (void *)(buf + at);
+			gather_iov[i].iov_len = part < n - at ? part : n - at;
+		}
+		m.msg_iovlen = i;
+		if ((r = sendmsg(fd, &m, 0)) < 0)
+			return -1;
+		done += (size_t)r;
+	}
+	return (ssize_t)done;
+}
+
+static int gather(char **argv)
+{
+	struct sockaddr_in to = target(argv[2], argv[3]);
+	struct sockaddr_storage from;
+	socklen_t len = sizeof from;
+	struct msghdr m = { .msg_name = &to, .msg_namelen = sizeof to, .msg_iov = gather_iov, .msg_iovlen = 1025 };
+	int u = socket(AF_INET, SOCK_DGRAM, 0), t = socket(AF_INET, SOCK_STREAM, 0);
+	ssize_t r, sent;
+	size_t got = 0;
+
+	if (u < 0 || t < 0)
+		fail("socket");
+	for (size_t i = 0; i < sizeof gather_out; i++)
+		gather_out[i] = (char)('a' + i % 26);
+	if (gather_send(u, &to, gather_out, 300, 300) != 300)
+		fail("sendmsg");
+	memset(&from, 0, sizeof from);
+	if ((r = recvfrom(u, gather_back, sizeof gather_back, 0, (struct sockaddr *)&from, &len)) < 0)
+		fail("recvfrom");
+	fputs("{\"mode\":\"gather\",\"from\":", stdout);
+	jaddr(&from, len);
+	printf(",\"datagram\":%zd,\"same\":%s", r, r == 300 && memcmp(gather_back, gather_out, 300) == 0 ? "true" : "false");
+	for (size_t i = 0; i < 1025; i++)
+		gather_iov[i] = (struct iovec){ gather_out, 1 };
+	printf(",\"iov1025\":\"%s\"", sendmsg(u, &m, 0) < 0 ? errname(errno) : "sent");
+	partial = 1;
+	if (connect(t, (struct sockaddr *)&to, sizeof to) < 0)
+		fail("connect");
+	if ((sent = gather_send(t, &to, gather_out, sizeof gather_out, 2)) < 0)
+		fail("sendmsg");
+	if (shutdown(t, SHUT_WR) < 0)
+		fail("shutdown");
+	while (got < sizeof gather_back && (r = read(t, gather_back + got, sizeof gather_back - got)) > 0)
+		got += (size_t)r;
+	printf(",\"stream\":%zd,\"back\":%zu,\"stream_same\":%s}\n", sent, got,
+	       got == sizeof gather_out && memcmp(gather_back, gather_out, got) == 0 ? "true" : "false");
+	return 0;
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+static int sendblock(char **argv)
+{
+	struct sockaddr_in to = target(argv[2], argv[3]);
+	struct sigaction sa = { .sa_handler = on_alarm }; /* no SA_RESTART: the blocked send fails */
+	struct pollfd p;
+	size_t sent = 0, got = 0, extra = 0;
+	int fd = socket(AF_INET, SOCK_STREAM, 0), last;
+	ssize_t r;
+
+	if (fd < 0 || connect(fd, (struct sockaddr *)&to, sizeof to) < 0)
+		fail("connect");
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(2);
+	while ((r = sendto(fd, gather_out, sizeof gather_out, 0, (struct sockaddr *)&to, sizeof to)) >= 0)
+		sent += (size_t)r;
+	last = errno;
+	while (got < sent && (r = read(fd, gather_back, sizeof gather_back < sent - got ? sizeof gather_back : sent - got)) > 0)
+		got += (size_t)r;
+	p = (struct pollfd){ .fd = fd, .events = POLLIN };
+	while (poll(&p, 1, 500) > 0 && (r = read(fd, gather_back, sizeof gather_back)) > 0)
+		extra += (size_t)r;
+	printf("{\"mode\":\"sendblock\",\"last\":\"%s\",\"blocked\":%s,\"back\":%s,\"extra\":%zu}\n", errname(last),
+	       sent > 0 ? "true" : "false", got == sent ? "true" : "false", extra);
+	return 0;
+}
+
+static int recvblock(char **argv)
+{
+	struct sockaddr_in to = target(argv[2], argv[3]);
+	struct sigaction sa = { .sa_handler = on_alarm };
+	struct sockaddr_storage from;
+	socklen_t len = sizeof from;
+	int u = socket(AF_INET, SOCK_DGRAM, 0), first;
+	char b[64];
+	ssize_t r;
+
+	if (u < 0)
+		fail("socket");
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(1);
+	r = recvfrom(u, b, sizeof b, 0, (struct sockaddr *)&from, &len);
+	first = r < 0 ? errno : 0;
+	if (sendto(u, "after", 5, 0, (struct sockaddr *)&to, sizeof to) != 5)
+		fail("sendto");
+	alarm(3);
+	len = sizeof from;
+	memset(&from, 0, sizeof from);
+	if ((r = recvfrom(u, b, sizeof b, 0, (struct sockaddr *)&from, &len)) < 0)
+		fail("recvfrom");
+	alarm(0);
+	printf("{\"mode\":\"recvblock\",\"first\":\"%s\",\"from\":", errname(first));
+	jaddr(&from, len);
+	fputs(",\"data\":", stdout);
+	jstr(b, (size_t)r);
+	puts("}");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -383,6 +613,14 @@ int main(int argc, char **argv)
 		return server(argv);
 	if (argc == 6 && strcmp(argv[1], "mapped") == 0)
 		return mapped(argv);
-	fputs("usage: static-client tcp|nonblocking|udp HOST PORT PAYLOAD | server PORT COUNT | mapped HOST TCPPORT UDPPORT PAYLOAD\n", stderr);
+	if (argc == 4 && strcmp(argv[1], "procs") == 0)
+		return procs(argv);
+	if (argc == 4 && strcmp(argv[1], "gather") == 0)
+		return gather(argv);
+	if (argc == 4 && strcmp(argv[1], "sendblock") == 0)
+		return sendblock(argv);
+	if (argc == 4 && strcmp(argv[1], "recvblock") == 0)
+		return recvblock(argv);
+	fputs("usage: static-client tcp|nonblocking|udp HOST PORT PAYLOAD | server PORT COUNT | mapped HOST TCPPORT UDPPORT PAYLOAD | procs|gather|sendblock|recvblock HOST PORT\n", stderr);
 	return 2;
 }
