@@ -19,6 +19,7 @@
 #include "calls/dgram.h"
 #include "calls/send.h"
 #include "calls/mapped.h"
+#include "calls/options.h"
 #include "calls/sockname.h"
 #include "config/settings.h"
 #include "plan/bcast.h"
@@ -841,7 +842,7 @@ out:
 static void on_getsockopt(struct sc_call *c)
 {
 	int opt = (int)sc_arg(c, 2), v = 0;
-	socklen_t room, l = sizeof v, four = sizeof v;
+	socklen_t room, l = sizeof v;
 	uint64_t ino = 0;
 	struct sock s;
 
@@ -849,26 +850,40 @@ static void on_getsockopt(struct sc_call *c)
 		return;
 	if (sock_open(c, sc_arg(c, 0), &s, 0, 0) < 0)
 		return;
-	if (opt == SO_DOMAIN) {
-		if (!converted(&s))
-			goto out;
-		v = AF_INET;
-	} else {
-		if (!(s.bits & M_PENDING) || pending_load(&s, &ino) < 0)
-			goto out;
-		if (getsockopt(s.fd, SOL_SOCKET, SO_ERROR, &v, &l) < 0) {
-			answer_rc(c, -1);
-			goto out;
-		}
-		v = t64_pending_error(s.fd, v);
-		if (!(t64_fd_get(s.fd) & T64_FD_PENDING))
-			pending_end(&s, ino);
+	/* SO_DOMAIN: lib/core's answer for a converted socket; SO_ERROR: for one whose NAT64 connect may fall back. */
+	if (opt == SO_DOMAIN ? !converted(&s) : (!(s.bits & M_PENDING) || pending_load(&s, &ino) < 0))
+		goto out;
+	if (t64_getsockopt_logic(getsockopt, t64_fd_get(s.fd), s.fd, SOL_SOCKET, opt, &v, &l) < 0) {
+		answer_rc(c, -1);
+		goto out;
 	}
-	if (sc_write(c, sc_arg(c, 3), &v, sizeof v) < 0 || sc_write(c, sc_arg(c, 4), &four, sizeof four) < 0)
+	if (opt == SO_ERROR && !(t64_fd_get(s.fd) & T64_FD_PENDING))
+		pending_end(&s, ino);
+	if (sc_write(c, sc_arg(c, 3), &v, sizeof v) < 0 || sc_write(c, sc_arg(c, 4), &l, sizeof l) < 0)
 		sc_answer(c, -1, EFAULT);
 	else
 		sc_answer(c, 0, 0);
 out:
+	sock_close(&s);
+}
+
+/*
+ * on_setsockopt: an IPv4 option with an IPv6 twin (the filter lets only
+ * those through) on a converted socket is set both ways by lib/core, so
+ * NAT64 traffic gets it too.
+ */
+static void on_setsockopt(struct sc_call *c)
+{
+	unsigned char val[64];
+	socklen_t len = (socklen_t)sc_arg(c, 4);
+	struct sock s;
+
+	if (sc_arg(c, 3) == 0 || len == 0 || len > sizeof val || sc_read(c, sc_arg(c, 3), val, len) < 0)
+		return;
+	if (sock_open(c, sc_arg(c, 0), &s, 0, 0) < 0)
+		return;
+	if (converted(&s))
+		answer_rc(c, t64_setsockopt_logic(setsockopt, s.fd, (int)sc_arg(c, 1), (int)sc_arg(c, 2), val, len));
 	sock_close(&s);
 }
 
@@ -900,6 +915,8 @@ void sc_handle(struct sc_call *c)
 		on_accept(c, 1);
 	else if (nr == SYS_getsockopt)
 		on_getsockopt(c);
+	else if (nr == SYS_setsockopt)
+		on_setsockopt(c);
 	sc_call_end(c);
 	sc_current = NULL;
 }

@@ -33,7 +33,7 @@
 #define ARG(i, half) ((unsigned)(offsetof(struct seccomp_data, args) + 8 * (i) + (half)))
 
 /* A BPF program with symbolic jump targets, resolved once it is complete. */
-enum label { L_NEXT, L_ALLOW, L_NOTIFY, L_SOCKET, L_ADDR4, L_ADDR1, L_SOCKOPT, L_N };
+enum label { L_NEXT, L_ALLOW, L_NOTIFY, L_SOCKET, L_ADDR4, L_ADDR1, L_SETOPT, L_SOCKOPT, L_N };
 struct prog {
 	struct sock_filter f[64];
 	unsigned char jt[64], jf[64]; /* labels, until resolved */
@@ -86,7 +86,9 @@ static int resolve(struct prog *p)
  * program) and every call not listed run in the kernel; socket() is
  * notified only for AF_INET; sendto() and recvfrom() only with an
  * address; accept() and accept4() only with an address buffer;
- * getsockopt() only for SOL_SOCKET's SO_ERROR and SO_DOMAIN. So the
+ * setsockopt() only for the IPv4 options whose IPv6 twins lib/core sets
+ * (IP_TOS, IP_TTL, IP_MTU_DISCOVER, IP_FREEBIND); getsockopt() only for
+ * SOL_SOCKET's SO_ERROR and SO_DOMAIN. So the
  * data path (read, write, send, recv without an address) never stops in
  * the supervisor.
  */
@@ -109,6 +111,7 @@ static int build(struct prog *p)
 	jump(p, BPF_JEQ, __NR_recvfrom, L_ADDR4, L_NEXT);
 	jump(p, BPF_JEQ, __NR_accept, L_ADDR1, L_NEXT);
 	jump(p, BPF_JEQ, __NR_accept4, L_ADDR1, L_NEXT);
+	jump(p, BPF_JEQ, __NR_setsockopt, L_SETOPT, L_NEXT);
 	jump(p, BPF_JEQ, __NR_getsockopt, L_SOCKOPT, L_ALLOW);
 	here(p, L_SOCKET);
 	ld(p, ARG(0, LO));
@@ -123,6 +126,14 @@ static int build(struct prog *p)
 	jump(p, BPF_JEQ, 0, L_NEXT, L_NOTIFY);
 	ld(p, ARG(1, HI));
 	jump(p, BPF_JEQ, 0, L_ALLOW, L_NOTIFY);
+	here(p, L_SETOPT);
+	ld(p, ARG(1, LO));
+	jump(p, BPF_JEQ, IPPROTO_IP, L_NEXT, L_ALLOW);
+	ld(p, ARG(2, LO));
+	jump(p, BPF_JEQ, IP_TOS, L_NOTIFY, L_NEXT);
+	jump(p, BPF_JEQ, IP_TTL, L_NOTIFY, L_NEXT);
+	jump(p, BPF_JEQ, IP_MTU_DISCOVER, L_NOTIFY, L_NEXT);
+	jump(p, BPF_JEQ, IP_FREEBIND, L_NOTIFY, L_ALLOW);
 	here(p, L_SOCKOPT);
 	ld(p, ARG(1, LO));
 	jump(p, BPF_JEQ, SOL_SOCKET, L_NEXT, L_ALLOW);

@@ -61,7 +61,7 @@ async function build(): Promise<void> {
 }
 
 before(async () => {
-  await requireTools('busybox', 'gcc', 'musl-gcc', 'go', 'curl', 'python3', 'tayga', 'unbound');
+  await requireTools('busybox', 'gcc', 'musl-gcc', 'go', 'curl', 'python3', 'tayga', 'unbound', 'tcpdump');
   requireBuilt();
   assert.ok(existsSync(SUPERVISOR), `${SUPERVISOR} is missing: run npm run build`);
   dir = mkdtempSync(join(tmpdir(), 'tnat64-seccomp-test-'));
@@ -229,6 +229,20 @@ for (const [name, which] of [['gcc -static', 'gcc'], ['musl-gcc -static', 'musl'
       const u = await lab.run(tn(prog(), 'recvblock', SERVER_IPV4, String(PORTS.echo)), { env, timeoutMs: 30_000 });
       assert.equal(u.code, 0, show(u));
       assert.deepEqual(lastJson(u), { mode: 'recvblock', first: 'EINTR', from: inet(SERVER_IPV4, PORTS.echo), data: 'after' });
+    });
+
+    test('IP_TOS by setsockopt (UDP and TCP) and by a sendmsg cmsg: the IPv6 traffic class in a capture, read back as set', async () => {
+      const pcap = join(lab.dir, `tos-${which}.pcap`);
+      const cap = lab.spawnIn('gateway', ['tcpdump', '-i', 'to-cli', '-nn', '-U', '-c', '3', '-w', pcap, 'ip6 and dst port 7 and (udp or (tcp and ip6[53] & 2 != 0))'], { timeoutMs: 20_000 });
+      await lab.waitFor(cap, 'listening on');
+      const r = await lab.run(tn(prog(), 'tos', SERVER_IPV4, String(PORTS.echo)), { env });
+      assert.equal(r.code, 0, show(r));
+      assert.deepEqual(lastJson(r), { mode: 'tos', udp: 0xb8, tcp: 0x48 }, show(r));
+      const done = await cap.exited;
+      assert.equal(done.code, 0, show(done));
+      const read = await lab.runIn('gateway', ['tcpdump', '-nn', '-v', '-r', pcap]);
+      const classes = [...read.stdout.matchAll(/class (0x[0-9a-f]+)/g)].map((m) => Number(m[1]));
+      assert.deepEqual(classes, [0xb8, 0x28, 0x48], show(read));
     });
 
     test('udp: sendto the echo port, recvfrom says AF_INET 203.0.113.2:7', async () => {

@@ -29,6 +29,9 @@
  *                                                that failed with EINTR must not have sent anything
  *   static-client recvblock HOST PORT            a UDP recvfrom that waits and is interrupted by SIGALRM, then a
  *                                                datagram to the echo port: the next recvfrom must get its echo
+ *   static-client tos HOST PORT                  IP_TOS 0xb8 by setsockopt on a UDP socket and a sendto, 0x28 by a
+ *                                                sendmsg IP_TOS cmsg, 0x48 by setsockopt on a TCP socket and a
+ *                                                connect; prints the IP_TOS each socket reads back
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -600,6 +603,43 @@ static int recvblock(char **argv)
 	return 0;
 }
 
+static int tos(char **argv)
+{
+	struct sockaddr_in to = target(argv[2], argv[3]);
+	union {
+		struct cmsghdr align;
+		char b[CMSG_SPACE(sizeof(int))];
+	} ctl;
+	struct iovec iov = { "two", 3 };
+	struct msghdr m = { .msg_name = &to, .msg_namelen = sizeof to, .msg_iov = &iov, .msg_iovlen = 1,
+			    .msg_control = ctl.b, .msg_controllen = sizeof ctl.b };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
+	int u = socket(AF_INET, SOCK_DGRAM, 0), t = socket(AF_INET, SOCK_STREAM, 0), v = 0xb8, w = 0x48, c = 0x28;
+	socklen_t l = sizeof v;
+
+	if (u < 0 || t < 0)
+		fail("socket");
+	if (setsockopt(u, IPPROTO_IP, IP_TOS, &v, sizeof v) < 0 || setsockopt(t, IPPROTO_IP, IP_TOS, &w, sizeof w) < 0)
+		fail("setsockopt");
+	if (sendto(u, "one", 3, 0, (struct sockaddr *)&to, sizeof to) != 3)
+		fail("sendto");
+	usleep(200000);
+	cm->cmsg_level = IPPROTO_IP;
+	cm->cmsg_type = IP_TOS;
+	cm->cmsg_len = CMSG_LEN(sizeof c);
+	memcpy(CMSG_DATA(cm), &c, sizeof c);
+	if (sendmsg(u, &m, 0) != 3)
+		fail("sendmsg");
+	usleep(200000);
+	if (connect(t, (struct sockaddr *)&to, sizeof to) < 0)
+		fail("connect");
+	v = w = 0;
+	if (getsockopt(u, IPPROTO_IP, IP_TOS, &v, &l) < 0 || getsockopt(t, IPPROTO_IP, IP_TOS, &w, &l) < 0)
+		fail("getsockopt");
+	printf("{\"mode\":\"tos\",\"udp\":%d,\"tcp\":%d}\n", v, w);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -621,6 +661,8 @@ int main(int argc, char **argv)
 		return sendblock(argv);
 	if (argc == 4 && strcmp(argv[1], "recvblock") == 0)
 		return recvblock(argv);
-	fputs("usage: static-client tcp|nonblocking|udp HOST PORT PAYLOAD | server PORT COUNT | mapped HOST TCPPORT UDPPORT PAYLOAD | procs|gather|sendblock|recvblock HOST PORT\n", stderr);
+	if (argc == 4 && strcmp(argv[1], "tos") == 0)
+		return tos(argv);
+	fputs("usage: static-client tcp|nonblocking|udp HOST PORT PAYLOAD | server PORT COUNT | mapped HOST TCPPORT UDPPORT PAYLOAD | procs|gather|sendblock|recvblock|tos HOST PORT\n", stderr);
 	return 2;
 }
