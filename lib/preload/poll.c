@@ -1,59 +1,14 @@
-/* poll(): a pending NAT64 connect that failed is retried over IPv4 before the program sees POLLERR. */
+/* poll(): a pending NAT64 connect that failed is retried over IPv4 before the program sees POLLERR (calls/poll.c). */
 #include <poll.h>
-#include <time.h>
 
-#include "sock/fdtab.h"
-#include "plan/pending.h"
 #include "base/real.h"
-
-/* settle runs t64_pending_poll on fds' pending sockets; returns how many fds are still ready. */
-static int settle(struct pollfd *fds, nfds_t nfds, int rc)
-{
-	for (nfds_t i = 0; i < nfds; i++) {
-		if (fds[i].revents == 0 || fds[i].fd < 0 ||
-		    !(t64_fd_get(fds[i].fd) & T64_FD_PENDING))
-			continue;
-		if (t64_pending_poll(fds[i].fd, fds[i].revents)) {
-			fds[i].revents = 0; /* connecting again over IPv4 */
-			rc--;
-		}
-	}
-	return rc;
-}
-
-/*
- * poll_logic polls through real while some socket has a NAT64 connect in
- * progress: a pending socket reported with POLLERR/POLLHUP is settled by
- * t64_pending_poll; when it is connecting again over IPv4 its revents are
- * dropped, and if nothing else is ready the wait goes on for the rest of
- * timeout (so the program sees it become writable, not a timeout).
- * Returns as poll(), -1 with the real call's errno.
- */
-static int poll_logic(t64_fn_poll *real, struct pollfd *fds, nfds_t nfds,
-		      int timeout)
-{
-	struct timespec t0, t;
-	int rc, left = timeout;
-
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (;;) {
-		rc = real(fds, nfds, left);
-		if (rc <= 0 || (rc = settle(fds, nfds, rc)) > 0)
-			return rc;
-		if (timeout >= 0) {
-			clock_gettime(CLOCK_MONOTONIC, &t);
-			left = timeout - (int)((t.tv_sec - t0.tv_sec) * 1000 +
-					       (t.tv_nsec - t0.tv_nsec) / 1000000);
-			if (left <= 0)
-				return 0;
-		}
-	}
-}
+#include "calls/poll.h"
+#include "plan/pending.h"
 
 /*
  * poll waits like the real poll(); only while some socket has a pending
- * NAT64 connect (one atomic load otherwise) through poll_logic. Returns the
- * number of ready fds, 0 on timeout, or -1 with errno.
+ * NAT64 connect (one atomic load otherwise) through t64_poll_logic.
+ * Returns the number of ready fds, 0 on timeout, or -1 with errno.
  */
 T64_EXPORT T64_RET_poll poll(T64_SIG_poll)
 {
@@ -61,8 +16,7 @@ T64_EXPORT T64_RET_poll poll(T64_SIG_poll)
 
 	if (real == NULL)
 		return -1;
-	if (atomic_load_explicit(&t64_pending_n,
-					     memory_order_relaxed) <= 0)
+	if (atomic_load_explicit(&t64_pending_n, memory_order_relaxed) <= 0)
 		return real(fds, nfds, timeout);
-	return poll_logic(real, fds, nfds, timeout);
+	return t64_poll_logic(real, fds, nfds, timeout);
 }

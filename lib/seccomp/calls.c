@@ -20,6 +20,7 @@
 #include "calls/send.h"
 #include "calls/mapped.h"
 #include "calls/options.h"
+#include "calls/socket.h"
 #include "calls/sockname.h"
 #include "config/settings.h"
 #include "plan/bcast.h"
@@ -270,24 +271,19 @@ static int sc_connect(int fd, const struct sockaddr *addr, socklen_t len)
 
 static void on_socket(struct sc_call *c)
 {
-	int type = (int)sc_arg(c, 1), proto = (int)sc_arg(c, 2);
-	int base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC), off = 0, fd;
-	unsigned bits = 0;
+	int type = (int)sc_arg(c, 1), proto = (int)sc_arg(c, 2), fd;
+	unsigned kind = t64_socket_kind(type, proto);
 
-	if (base == SOCK_DGRAM && (proto == 0 || proto == IPPROTO_UDP))
-		bits = M_DGRAM;
-	else if (base != SOCK_STREAM || (proto != 0 && proto != IPPROTO_TCP))
+	if (kind == 0)
 		return;
 	/* No IPv6 here (or a sandbox says no): the program's AF_INET socket, from the kernel. */
-	if ((fd = socket(AF_INET6, type | SOCK_CLOEXEC, proto)) < 0)
+	if ((fd = t64_socket_dual(socket, type | SOCK_CLOEXEC, proto)) < 0)
 		return;
-	/* Explicit only where the kernel's default (bindv6only) is not already off, as in the interposer. */
-	if ((!t64_state()->v6only_off && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off) < 0) ||
-	    mark_set(fd, bits) < 0) {
+	if (mark_set(fd, kind & T64_FD_DGRAM ? M_DGRAM : 0) < 0) {
 		close(fd);
 		return;
 	}
-	if (bits & M_DGRAM)
+	if (kind & T64_FD_DGRAM)
 		t64_bcast_refresh();
 	sc_answer_fd(c, fd, type & SOCK_CLOEXEC);
 	close(fd);
