@@ -14,8 +14,8 @@
  * and latest.md (the committed copy the README's table comes from).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, release, totalmem } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, release, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Lab } from '../src/lab/lab.js';
@@ -160,7 +160,47 @@ const staticBin = (name: string) => join(root, 'build', `bench-${name}-static`);
 const notifyBin = join(root, 'build', 'bench-notify');
 const supervised = { TNAT64_PREFIX: PREFIX, TNAT64_CONF_FILE: '/nonexistent' };
 
-function seccompPart(port: () => number): { pairs: Pair[]; roundTrip: Record<string, Summary>; launch: Record<string, Summary> } {
+/** Where a supervised operation's time goes (lib/seccomp/profile.h), µs per operation, medians of 5 runs. */
+interface Breakdown {
+  name: string;
+  /** notified calls per operation */
+  perOp: number;
+  parts: Record<'wait' | 'memory' | 'fd' | 'call' | 'answer' | 'total', number>;
+  native: number;
+}
+
+/**
+ * breakdown runs a supervised benchmark with TNAT64_SECCOMP_PROFILE: the supervisor's wall time in each part of
+ * answering, per operation (its notified calls divided by perOp; the setup's few calls are in the count too).
+ */
+function breakdown(name: string, perOp: number, run: (env: NodeJS.ProcessEnv) => void, native: number): Breakdown {
+  const dir = mkdtempSync(join(tmpdir(), 'tnat64-bench-profile-'));
+  const file = join(dir, 'profile.json');
+  const runs: Array<Record<string, number>> = [];
+  try {
+    for (let i = 0; i < 5; i++) {
+      run({ ...supervised, TNAT64_SECCOMP_PROFILE: file });
+      const p = JSON.parse(readFileSync(file, 'utf8')) as Record<string, number>;
+      const ops = p.calls! / perOp;
+      const us = (k: string) => p[k]! / ops / 1000;
+      runs.push({
+        wait: us('wait'),
+        memory: us('memory'),
+        fd: us('fd'),
+        answer: us('answer'),
+        call: us('handle') - us('memory') - us('fd') - us('answer'),
+        total: us('wait') + us('handle'),
+      });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const median = (k: string) => summarize(runs.map((r) => r[k]!)).median;
+  const parts = { wait: median('wait'), memory: median('memory'), fd: median('fd'), call: median('call'), answer: median('answer'), total: median('total') };
+  return { name, perOp, parts, native };
+}
+
+function seccompPart(port: () => number): { pairs: Pair[]; roundTrip: Record<string, Summary>; launch: Record<string, Summary>; breakdowns: Breakdown[] } {
   const pairs: Pair[] = [];
   const n = String(DATAGRAMS);
   const sup = (bin: string, args: string[]) => inNs([supervisor, '--', staticBin(bin), ...args], supervised).trim();
@@ -182,9 +222,16 @@ function seccompPart(port: () => number): { pairs: Pair[]; roundTrip: Record<str
         BULK_ROUNDS),
     );
   }
+  const inSup = (bin: string, args: string[], env: NodeJS.ProcessEnv) => inNs([supervisor, '--', staticBin(bin), ...args], env);
+  const breakdowns = [
+    breakdown('socket + connect + close via NAT64', 2,
+      (env) => inSup('connect', ['4', DEST4, String(port()), String(CONNECTS)], env), pairs[0]!.native.median / 1000),
+    breakdown('unconnected UDP sendto via NAT64', 1,
+      (env) => inSup('udp', ['send', '4', DEST4, String(port()), n], env), pairs[1]!.native.median / 1000),
+  ];
   const calls = String(Math.max(2000, Math.floor(DATAGRAMS / 5)));
   const roundTrip: Record<string, Summary> = {};
-  for (const mode of ['native', 'sync', 'plain']) {
+  for (const mode of ['native', 'sync', 'process', 'plain']) {
     const xs: number[] = [];
     for (let i = 0; i < 5; i++) xs.push(Number(sh(notifyBin, [calls, mode]).trim()));
     roundTrip[mode] = summarize(xs);
@@ -203,7 +250,7 @@ function seccompPart(port: () => number): { pairs: Pair[]; roundTrip: Record<str
   launch.supervisor = summarize(sv);
   launch.launcher = summarize(viaLauncher);
   launch.bare = summarize(bare);
-  return { pairs, roundTrip, launch };
+  return { pairs, roundTrip, launch, breakdowns };
 }
 
 /** Resident memory (VmRSS, kB) of bench/mem.c with one converted socket, with tnat64 and without. */
@@ -591,13 +638,25 @@ async function main(): Promise<void> {
       `${S.launch.launcher!.median.toFixed(2)} ms added | ${S.launch.bare!.median.toFixed(2)} ms | – | ` +
       `±${ms(S.launch.launcher!)} ms | – | |`);
     const rt = S.roundTrip;
-    seccompNote = (`One seccomp notification round trip on this machine, apart from tnat64 (bench/notify.c: getppid notified ` +
-      `and answered "continue" by another thread): ${fmt(rt.sync!.median - rt.native!.median)} ns added with ` +
-      `SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (the answering thread woken on the caller's CPU), ` +
-      `${fmt(rt.plain!.median - rt.native!.median)} ns with the kernel's default wake-up; getppid itself ` +
-      `${fmt(rt.native!.median)} ns. A supervised connect cycle makes two notified calls (socket, connect); the rest ` +
-      'of its added time is the supervisor\'s own work (pidfd_open, pidfd_getfd, reading the mark, the route, the ' +
-      'connect on its copy, close).');
+    const us = (x: number) => x.toFixed(2);
+    seccompNote = [
+      `One seccomp notification round trip on this machine, apart from tnat64 (bench/notify.c: getppid notified ` +
+        `and answered "continue"): ${fmt(rt.sync!.median - rt.native!.median)} ns added with ` +
+        `SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (the answering thread woken on the caller's CPU), ` +
+        `${fmt(rt.process!.median - rt.native!.median)} ns when the answer comes from another process, as ` +
+        `tnat64-seccomp's does, ${fmt(rt.plain!.median - rt.native!.median)} ns with the kernel's default wake-up; ` +
+        `getppid itself ${fmt(rt.native!.median)} ns.`,
+      '',
+      'Where a supervised operation\'s time goes (TNAT64_SECCOMP_PROFILE: the supervisor\'s wall time in each part ' +
+        'of its answers, µs per operation, medians of 5 runs). "answer" runs from the answer\'s ioctl until the ' +
+        'supervisor runs again: with SYNC_WAKE_UP the program takes the CPU at once, so its own time until its next ' +
+        'notified call (and, for connect, the accepting thread\'s) is in it; "waiting" is the rest of that hand-over.',
+      '',
+      '| operation | notified calls | waiting for the call | the caller\'s memory | fd copy, mark, close | lib/core and the call on our copy | answer | all | native operation |',
+      '|---|---|---|---|---|---|---|---|---|',
+      ...S.breakdowns.map((b) => `| ${b.name} | ${b.perOp} | ${us(b.parts.wait)} | ${us(b.parts.memory)} | ${us(b.parts.fd)} | ` +
+        `${us(b.parts.call)} | ${us(b.parts.answer)} | ${us(b.parts.total)} | ${us(b.native)} |`),
+    ].join('\n');
   }
   if (labResults) {
     const L = labResults;

@@ -26,6 +26,7 @@
 #include "plan/bcast.h"
 #include "plan/pending.h"
 #include "pool.h"
+#include "profile.h"
 #include "sock/fdtab.h"
 
 /*
@@ -107,6 +108,7 @@ static int sock_open(struct sc_call *c, uint64_t tfd, struct sock *s, int dgram,
 	unsigned f = T64_FD_KNOWN;
 	int on = 0;
 	socklen_t l = sizeof on;
+	uint64_t t = sc_clock();
 
 	s->bits = 0;
 	if (tfd > 0x7fffffff || (s->fd = sc_fd(c, (int)tfd)) < 0)
@@ -126,14 +128,10 @@ static int sock_open(struct sc_call *c, uint64_t tfd, struct sock *s, int dgram,
 	if (s->bits & M_ACCEPTED)
 		f |= T64_FD_ACCEPTED;
 	t64_fd_set(s->fd, f);
+	sc_spent(SC_FD, t);
 	return 0;
 }
 
-static void sock_close(struct sock *s)
-{
-	t64_fd_forget(s->fd);
-	close(s->fd);
-}
 
 static int converted(const struct sock *s)
 {
@@ -449,7 +447,7 @@ static void on_connect(struct sc_call *c)
 		pending_save(&s);
 		answer_rc(c, rc);
 	}
-	sock_close(&s);
+	sc_release(c);
 }
 
 static void on_bind(struct sc_call *c)
@@ -469,7 +467,7 @@ static void on_bind(struct sc_call *c)
 			mark_set(s.fd, s.bits | M_V4ONLY);
 		answer_rc(c, rc);
 	}
-	sock_close(&s);
+	sc_release(c);
 }
 
 /*
@@ -583,7 +581,7 @@ static void on_sendto(struct sc_call *c)
 			}
 		}
 	}
-	sock_close(&s);
+	sc_release(c);
 }
 
 /* As many iovecs as the kernel takes in one msghdr (UIO_MAXIOV); more: EMSGSIZE, as there. */
@@ -678,7 +676,7 @@ static void on_sendmsg(struct sc_call *c)
 			answer_rc(c, rc);
 		}
 	}
-	sock_close(&s);
+	sc_release(c);
 }
 
 /* out writes an address going out (ours, alen bytes of it) to the caller's (p, lenp) as the kernel would. */
@@ -746,7 +744,7 @@ static void on_recvfrom(struct sc_call *c)
 	else
 		answer_rc(c, rc);
 out:
-	sock_close(&s);
+	sc_release(c);
 }
 
 static void on_name(struct sc_call *c, int peer)
@@ -776,7 +774,7 @@ static void on_name(struct sc_call *c, int peer)
 		else
 			answer_rc(c, rc);
 	}
-	sock_close(&s);
+	sc_release(c);
 }
 
 static void on_accept(struct sc_call *c, int four)
@@ -825,7 +823,7 @@ static void on_accept(struct sc_call *c, int four)
 		sc_answer_fd(c, nfd, flags & SOCK_CLOEXEC);
 	close(nfd);
 out:
-	sock_close(&s);
+	sc_release(c);
 }
 
 /*
@@ -860,7 +858,7 @@ static void on_getsockopt(struct sc_call *c)
 	else
 		sc_answer(c, 0, 0);
 out:
-	sock_close(&s);
+	sc_release(c);
 }
 
 /*
@@ -880,7 +878,7 @@ static void on_setsockopt(struct sc_call *c)
 		return;
 	if (converted(&s))
 		answer_rc(c, t64_setsockopt_logic(setsockopt, s.fd, (int)sc_arg(c, 1), (int)sc_arg(c, 2), val, len));
-	sock_close(&s);
+	sc_release(c);
 }
 
 /* sc_handle answers one notified call; what it does not answer runs in the kernel as made. */

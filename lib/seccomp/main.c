@@ -26,6 +26,7 @@
 #include "exec/engine.h"
 #include "filter.h"
 #include "pool.h"
+#include "profile.h"
 
 static void usage(void)
 {
@@ -111,6 +112,7 @@ static void end(int st)
 	sigset_t one;
 	int sig;
 
+	sc_profile_write();
 	if (WIFEXITED(st))
 		exit(WEXITSTATUS(st));
 	sig = WTERMSIG(st);
@@ -235,6 +237,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tnat64: %s: %s\n", argv[0], strerror(errno));
 		return errno == ENOENT ? 127 : 126;
 	}
+	sc_profile_start();
 	forwarded(&set);
 	sigprocmask(SIG_BLOCK, &set, &old);
 	if (pipe2(report, O_CLOEXEC) < 0) {

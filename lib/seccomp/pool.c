@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "calls.h"
+#include "profile.h"
 
 /* Newer than Debian 12's kernel headers (Linux 6.6). */
 #ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
@@ -66,8 +67,10 @@ static void *receiver(void *arg)
 	(void)arg;
 	while (req != NULL && take_turn() == 0) {
 		memset(req, 0, notif_size);
+		uint64_t t = sc_clock();
 		int rc = ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, req);
 
+		sc_spent(SC_WAIT, t);
 		atomic_store(&receiving, 0);
 		if (rc < 0) {
 			/* ENOENT: the caller was interrupted before we took it. */
@@ -78,8 +81,11 @@ static void *receiver(void *arg)
 		c.listener = listener;
 		c.req = req;
 		c.pidfd = -1;
+		c.copy = -1;
 		c.answered = 0;
+		t = sc_clock();
 		sc_handle(&c);
+		sc_spent(SC_HANDLE, t);
 	}
 	free(req);
 	atomic_fetch_sub(&threads, 1);

@@ -1,4 +1,6 @@
 #include "target.h"
+#include "profile.h"
+#include "sock/fdtab.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -113,13 +115,43 @@ static int open_pidfd(struct sc_call *c, int *thread)
 	return fd;
 }
 
+static int fd_copy(struct sc_call *c, int fd);
+
 /*
  * sc_fd returns the supervisor's own copy of the caller's fd (the same
- * open file: pidfd_getfd), to be closed by the caller, or -1 with errno
- * (EBADF: no such fd). The caller's identity is checked when its pidfd is
- * opened, so a reused pid never lends us another process's fd.
+ * open file: pidfd_getfd), or -1 with errno (EBADF: no such fd). The copy
+ * is the call's (c->copy): sc_release closes it, at the latest just before
+ * the answer. The caller's identity is checked when its pidfd is opened,
+ * so a reused pid never lends us another process's fd.
  */
 int sc_fd(struct sc_call *c, int fd)
+{
+	int rc = fd_copy(c, fd);
+
+	if (rc >= 0)
+		c->copy = rc;
+	return rc;
+}
+
+/*
+ * sc_release closes our copy of the call's socket and forgets its fd
+ * table state. Done before answering, so that the socket's life is the
+ * program's alone: its close after our answer is the last one, as it
+ * would be without us (the port is free at once, a reset goes out then).
+ */
+void sc_release(struct sc_call *c)
+{
+	uint64_t t = sc_clock();
+
+	if (c->copy < 0)
+		return;
+	t64_fd_forget(c->copy);
+	close(c->copy);
+	c->copy = -1;
+	sc_spent(SC_FD, t);
+}
+
+static int fd_copy(struct sc_call *c, int fd)
 {
 	pid_t tid = (pid_t)c->req->pid;
 	int i = cached(tid), rc, thread;
@@ -147,10 +179,14 @@ int sc_fd(struct sc_call *c, int fd)
 int sc_read(const struct sc_call *c, uint64_t addr, void *buf, size_t n)
 {
 	struct iovec mine = { buf, n }, theirs = { (void *)(uintptr_t)addr, n };
+	uint64_t t = sc_clock();
+	ssize_t got;
 
 	if (n == 0)
 		return 0;
-	if (process_vm_readv((pid_t)c->req->pid, &mine, 1, &theirs, 1, 0) != (ssize_t)n) {
+	got = process_vm_readv((pid_t)c->req->pid, &mine, 1, &theirs, 1, 0);
+	sc_spent(SC_MEMORY, t);
+	if (got != (ssize_t)n) {
 		errno = EFAULT;
 		return -1;
 	}
@@ -167,8 +203,11 @@ int sc_read2(const struct sc_call *c, uint64_t a1, void *b1, size_t n1, uint64_t
 {
 	struct iovec mine[2] = { { b1, n1 }, { b2, n2 } };
 	struct iovec theirs[2] = { { (void *)(uintptr_t)a1, n1 }, { (void *)(uintptr_t)a2, n2 } };
+	uint64_t t = sc_clock();
+	ssize_t got = process_vm_readv((pid_t)c->req->pid, mine, 2, theirs, 2, 0);
 
-	if (process_vm_readv((pid_t)c->req->pid, mine, 2, theirs, 2, 0) != (ssize_t)(n1 + n2)) {
+	sc_spent(SC_MEMORY, t);
+	if (got != (ssize_t)(n1 + n2)) {
 		errno = EFAULT;
 		return -1;
 	}
@@ -183,10 +222,14 @@ int sc_read2(const struct sc_call *c, uint64_t a1, void *b1, size_t n1, uint64_t
 int sc_readv(const struct sc_call *c, const struct iovec *theirs, size_t cnt, void *buf, size_t n)
 {
 	struct iovec mine = { buf, n };
+	uint64_t t = sc_clock();
+	ssize_t got;
 
 	if (n == 0)
 		return 0;
-	if (process_vm_readv((pid_t)c->req->pid, &mine, 1, theirs, cnt, 0) != (ssize_t)n) {
+	got = process_vm_readv((pid_t)c->req->pid, &mine, 1, theirs, cnt, 0);
+	sc_spent(SC_MEMORY, t);
+	if (got != (ssize_t)n) {
 		errno = EFAULT;
 		return -1;
 	}
@@ -197,10 +240,14 @@ int sc_readv(const struct sc_call *c, const struct iovec *theirs, size_t cnt, vo
 int sc_write(const struct sc_call *c, uint64_t addr, const void *buf, size_t n)
 {
 	struct iovec mine = { (void *)buf, n }, theirs = { (void *)(uintptr_t)addr, n };
+	uint64_t t = sc_clock();
+	ssize_t put;
 
 	if (n == 0)
 		return 0;
-	if (process_vm_writev((pid_t)c->req->pid, &mine, 1, &theirs, 1, 0) != (ssize_t)n) {
+	put = process_vm_writev((pid_t)c->req->pid, &mine, 1, &theirs, 1, 0);
+	sc_spent(SC_MEMORY, t);
+	if (put != (ssize_t)n) {
 		errno = EFAULT;
 		return -1;
 	}
@@ -210,13 +257,16 @@ int sc_write(const struct sc_call *c, uint64_t addr, const void *buf, size_t n)
 static void send_resp(struct sc_call *c, int64_t val, int err, unsigned flags)
 {
 	struct seccomp_notif_resp resp = { .id = c->req->id, .val = val, .error = err, .flags = flags };
+	uint64_t t = sc_clock();
 
 	if (c->answered)
 		return;
 	c->answered = 1;
+	sc_release(c);
 	/* ENOENT: the caller was interrupted or killed meanwhile; nothing waits for this answer. */
 	while (ioctl(c->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0 && errno == EINTR)
 		;
+	sc_spent(SC_ANSWER, t);
 }
 
 /* sc_continue lets the call run in the kernel as the program made it. */
@@ -247,10 +297,14 @@ int sc_answer_fd(struct sc_call *c, int fd, int cloexec)
 	};
 	int rc;
 
+	uint64_t t = sc_clock();
+
 	if (c->answered)
 		return -1;
+	sc_release(c);
 	while ((rc = ioctl(c->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &add)) < 0 && errno == EINTR)
 		;
+	sc_spent(SC_ANSWER, t);
 	if (rc >= 0) {
 		c->answered = 1;
 		return 0;
@@ -268,6 +322,7 @@ void sc_call_end(struct sc_call *c)
 {
 	if (!c->answered)
 		sc_continue(c);
+	sc_release(c);
 	if (c->pidfd >= 0)
 		close(c->pidfd);
 	c->pidfd = -1;

@@ -12,6 +12,7 @@ struct sc_call {
 	int listener;
 	struct seccomp_notif *req;
 	int pidfd;   /* the caller's, opened on first need; -1 before */
+	int copy;    /* our copy of the caller's socket (sc_fd), closed before the answer; -1: none */
 	int answered;
 };
 
@@ -21,6 +22,7 @@ extern __thread struct sc_call *sc_current;
 uint64_t sc_arg(const struct sc_call *c, int i);
 int sc_valid(const struct sc_call *c);
 int sc_fd(struct sc_call *c, int fd);
+void sc_release(struct sc_call *c);
 int sc_read(const struct sc_call *c, uint64_t addr, void *buf, size_t n);
 int sc_read2(const struct sc_call *c, uint64_t a1, void *b1, size_t n1, uint64_t a2, void *b2, size_t n2);
 int sc_readv(const struct sc_call *c, const struct iovec *theirs, size_t cnt, void *buf, size_t n);
