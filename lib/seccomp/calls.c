@@ -214,38 +214,28 @@ static int wait_for(int fd, short events, int64_t deadline)
 }
 
 /*
- * connect_again connects fd; after an attempt that failed once in
- * progress (waited for here, or read from SO_ERROR) the kernel's first
- * connect only resets the socket, with ECONNABORTED, so it is made again
- * (as plan/pending.c's retry does).
- */
-static int connect_again(int fd, const struct sockaddr *addr, socklen_t len)
-{
-	int rc = connect(fd, addr, len);
-
-	if (rc < 0 && errno == ECONNABORTED)
-		rc = connect(fd, addr, len);
-	return rc;
-}
-
-/*
  * sc_connect is the connect that lib/core's attempt engine calls: for a
  * blocking socket it waits here, not in the kernel, so that the caller
  * giving up is noticed, and the result is known (synchronous fallback).
  * A blocking connect whose SO_SNDTIMEO passes gives EINPROGRESS, as the
- * kernel's does.
+ * kernel's does. One that fails leaves the socket as the kernel's failed
+ * blocking connect does, ready for the next connect (the attempt
+ * engine's next method, or the program's own): our non-blocking attempt
+ * would make that next connect fail with ECONNABORTED, so it is reset
+ * here (connect to AF_UNSPEC, which a failed socket takes as a no-op).
  */
 static int sc_connect(int fd, const struct sockaddr *addr, socklen_t len)
 {
+	static const struct sockaddr unspec = { .sa_family = AF_UNSPEC };
 	int fl = fcntl(fd, F_GETFL), rc, e, err = 0;
 	socklen_t l = sizeof err;
 	int64_t deadline;
 
 	if (fl < 0 || (fl & O_NONBLOCK))
-		return connect_again(fd, addr, len);
+		return connect(fd, addr, len);
 	deadline = deadline_of(fd, SO_SNDTIMEO);
 	fcntl(fd, F_SETFL, fl | O_NONBLOCK);
-	rc = connect_again(fd, addr, len);
+	rc = connect(fd, addr, len);
 	e = errno;
 	fcntl(fd, F_SETFL, fl);
 	errno = e;
@@ -261,6 +251,7 @@ static int sc_connect(int fd, const struct sockaddr *addr, socklen_t len)
 	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &l) < 0)
 		return -1;
 	if (err != 0) {
+		connect(fd, &unspec, sizeof unspec);
 		errno = err;
 		return -1;
 	}

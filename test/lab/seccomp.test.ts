@@ -379,6 +379,21 @@ for (const [name, which] of [['CGO_ENABLED=0', 'go'], ['CGO_ENABLED=1', 'cgo']] 
 // supervisor (which waits for it) and falls back at once; a non-blocking one (epoll, Go's poller) learns it later from
 // getsockopt(SO_ERROR), where the supervisor connects again over IPv4, as the interposer does. The whoami services
 // say which address the server saw: the client's IPv4 192.0.2.2.
+describe('errors as a native IPv6 program sees them', () => {
+  test('the supervisor alone (python3 under build/tnat64-seccomp, no LD_PRELOAD): the same errno sequence on one socket as AF_INET6 to the synthesized address', async () => {
+    // refused, then again on the same socket (after a wait with a timeout: ECONNABORTED; after a blocking one: a
+    // fresh connect), then non-blocking: in progress, connected, EISCONN
+    const steps = (family: string, host: string) =>
+      pyFile('tcp-errno-sequence.py', family, host, String(PORTS.closed), String(PORTS.whoami), String(PORTS.echo));
+    const native = await lab.run(steps('AF_INET6', lab.synthesize(SERVER_IPV4)));
+    const under = await lab.run([SUPERVISOR, '--', ...steps('AF_INET', SERVER_IPV4)], { env });
+    assert.equal(native.code, 0, show(native));
+    assert.equal(under.code, 0, show(under));
+    assert.deepEqual(lastJson(native), ['ECONNREFUSED', 'ECONNABORTED', 'ECONNREFUSED', 0, 'EINPROGRESS', 0, 'EISCONN']);
+    assert.deepEqual(lastJson(under), lastJson(native));
+  });
+});
+
 describe('a dual-stack host whose NAT64 is down: the static programs fall back to IPv4', () => {
   const CLIENT_V4 = '192.0.2.2';
   test('busybox wget, the C clients blocking and through epoll, Go net.Dial and 4 goroutines x 10: the server sees 192.0.2.2', () =>
