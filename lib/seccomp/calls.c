@@ -214,34 +214,22 @@ static int wait_for(int fd, short events, int64_t deadline)
 }
 
 /*
- * sc_connect is the connect that lib/core's attempt engine calls: for a
- * blocking socket it waits here, not in the kernel, so that the caller
- * giving up is noticed, and the result is known (synchronous fallback).
- * A blocking connect whose SO_SNDTIMEO passes gives EINPROGRESS, as the
- * kernel's does. One that fails leaves the socket as the kernel's failed
- * blocking connect does, ready for the next connect (the attempt
- * engine's next method, or the program's own): our non-blocking attempt
- * would make that next connect fail with ECONNABORTED, so it is reset
- * here (connect to AF_UNSPEC, which a failed socket takes as a no-op).
+ * connect_wait waits for fd's connect in progress as a blocking connect
+ * would (SO_SNDTIMEO honoured). Returns 0 when connected, or -1 with
+ * errno: the connect's error, EINPROGRESS when SO_SNDTIMEO passed (the
+ * kernel's answer then too), EINTR when the caller is gone. A failed
+ * socket is left as the kernel's failed blocking connect leaves it, ready
+ * for the next connect (the attempt engine's next method, or the
+ * program's own): after our non-blocking attempt that next connect would
+ * only reset it, with ECONNABORTED, so it is reset here (a connect to
+ * AF_UNSPEC, which a failed socket takes as a no-op).
  */
-static int sc_connect(int fd, const struct sockaddr *addr, socklen_t len)
+static int connect_wait(int fd)
 {
 	static const struct sockaddr unspec = { .sa_family = AF_UNSPEC };
-	int fl = fcntl(fd, F_GETFL), rc, e, err = 0;
+	int rc = wait_for(fd, POLLOUT, deadline_of(fd, SO_SNDTIMEO)), err = 0;
 	socklen_t l = sizeof err;
-	int64_t deadline;
 
-	if (fl < 0 || (fl & O_NONBLOCK))
-		return connect(fd, addr, len);
-	deadline = deadline_of(fd, SO_SNDTIMEO);
-	fcntl(fd, F_SETFL, fl | O_NONBLOCK);
-	rc = connect(fd, addr, len);
-	e = errno;
-	fcntl(fd, F_SETFL, fl);
-	errno = e;
-	if (rc == 0 || errno != EINPROGRESS)
-		return rc;
-	rc = wait_for(fd, POLLOUT, deadline);
 	if (rc < 0)
 		return -1;
 	if (rc == 0) {
@@ -256,6 +244,36 @@ static int sc_connect(int fd, const struct sockaddr *addr, socklen_t len)
 		return -1;
 	}
 	return 0;
+}
+
+/* Whether a call on fd with flags blocks, as the program made it: a blocking socket, no MSG_DONTWAIT. */
+static int blocking(int fd, int flags)
+{
+	int fl;
+
+	return !(flags & MSG_DONTWAIT) && (fl = fcntl(fd, F_GETFL)) >= 0 && !(fl & O_NONBLOCK);
+}
+
+/*
+ * sc_connect is the connect that lib/core's attempt engine calls: for a
+ * blocking socket it waits here (connect_wait), not in the kernel, so
+ * that the caller giving up is noticed, and the result is known
+ * (synchronous fallback).
+ */
+static int sc_connect(int fd, const struct sockaddr *addr, socklen_t len)
+{
+	int fl = fcntl(fd, F_GETFL), rc, e;
+
+	if (fl < 0 || (fl & O_NONBLOCK))
+		return connect(fd, addr, len);
+	fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+	rc = connect(fd, addr, len);
+	e = errno;
+	fcntl(fd, F_SETFL, fl);
+	errno = e;
+	if (rc == 0 || errno != EINPROGRESS)
+		return rc;
+	return connect_wait(fd);
 }
 
 static void on_socket(struct sc_call *c)
@@ -336,10 +354,13 @@ static int route_of(const struct sock *s, const union addr *a, socklen_t len)
 /* mapped_done marks a socket lib/core has just taken as mapped, for the calls to come. */
 static void mapped_done(struct sock *s)
 {
-	unsigned f = t64_fd_get(s->fd);
+	unsigned f = t64_fd_get(s->fd), bits;
 
-	if ((f & T64_FD_MAPPED) && !(s->bits & M_MAPPED))
-		mark_set(s->fd, M_MAPPED | (f & T64_FD_DGRAM ? M_DGRAM : 0) | (f & T64_FD_V4ONLY ? M_V4ONLY : 0));
+	if (!(f & T64_FD_MAPPED) || (s->bits & M_MAPPED))
+		return;
+	bits = M_MAPPED | (f & T64_FD_DGRAM ? M_DGRAM : 0) | (f & T64_FD_V4ONLY ? M_V4ONLY : 0);
+	if (mark_set(s->fd, bits) == 0)
+		s->bits = M_MARKED | bits; /* what a later mark_set of this call (pending_save) builds on */
 }
 
 /*
@@ -462,33 +483,18 @@ static void on_bind(struct sc_call *c)
 }
 
 /*
- * send_blocks says whether a send that found the buffer full (EAGAIN)
- * waits for room as the program asked (a blocking socket, no
- * MSG_DONTWAIT), and how long (*deadline, from SO_SNDTIMEO).
+ * send_wait waits for room in fd's buffer as the blocking send would
+ * (SO_SNDTIMEO honoured), noticing the caller giving up (so the data is
+ * not sent after all). Returns 0 when there is room, -1 with errno EAGAIN
+ * (SO_SNDTIMEO passed) or EINTR.
  */
-static int send_blocks(int fd, int flags, int64_t *deadline)
+static int send_wait(int fd, int64_t *deadline)
 {
-	int fl;
+	int w;
 
-	if ((flags & MSG_DONTWAIT) || (fl = fcntl(fd, F_GETFL)) < 0 || (fl & O_NONBLOCK)) {
-		errno = EAGAIN;
-		return 0;
-	}
-	*deadline = deadline_of(fd, SO_SNDTIMEO);
-	return 1;
-}
-
-/*
- * send_wait waits for room in fd's buffer as the blocking send would,
- * noticing the caller giving up (so the data is not sent after all).
- * Returns 0 when there is room, -1 with errno EAGAIN (SO_SNDTIMEO passed)
- * or EINTR.
- */
-static int send_wait(int fd, int64_t deadline)
-{
-	int w = wait_for(fd, POLLOUT, deadline);
-
-	if (w == 0)
+	if (*deadline < 0)
+		*deadline = deadline_of(fd, SO_SNDTIMEO);
+	if ((w = wait_for(fd, POLLOUT, *deadline)) == 0)
 		errno = EAGAIN;
 	return w > 0 ? 0 : -1;
 }
@@ -497,34 +503,51 @@ static int send_wait(int fd, int64_t deadline)
  * sc_sendto and sc_sendmsg are the sends lib/core calls. They never block
  * in the kernel: a blocking socket whose buffer is full waits in
  * send_wait and tries again, so a caller interrupted meanwhile does not
- * have its data sent behind its back (it may send it again itself).
+ * have its data sent behind its back (it may send it again itself). A
+ * blocking MSG_FASTOPEN send whose connect goes in progress (no cookie
+ * yet: no data in the SYN) waits for the connect as a blocking one would,
+ * then sends.
  */
 static ssize_t sc_sendto(int fd, const void *buf, size_t n, int flags, const struct sockaddr *to, socklen_t len)
 {
-	int64_t deadline = 0;
+	int64_t deadline = -1;
 	int blocks = -1;
 	ssize_t rc;
 
 	while ((rc = sendto(fd, buf, n, flags | MSG_DONTWAIT, to, len)) < 0 && errno == EAGAIN) {
-		if (blocks < 0 && !(blocks = send_blocks(fd, flags, &deadline)))
+		if (blocks < 0 && !(blocks = blocking(fd, flags)))
 			break;
-		if (send_wait(fd, deadline) < 0)
-			break;
+		if (send_wait(fd, &deadline) < 0)
+			return -1;
+	}
+	if (rc < 0 && errno == EINPROGRESS && (flags & MSG_FASTOPEN) && blocking(fd, flags)) {
+		if (connect_wait(fd) < 0)
+			return -1;
+		return sc_sendto(fd, buf, n, flags & ~MSG_FASTOPEN, NULL, 0);
 	}
 	return rc;
 }
 
 static ssize_t sc_sendmsg(int fd, const struct msghdr *m, int flags)
 {
-	int64_t deadline = 0;
+	int64_t deadline = -1;
 	int blocks = -1;
 	ssize_t rc;
 
 	while ((rc = sendmsg(fd, m, flags | MSG_DONTWAIT)) < 0 && errno == EAGAIN) {
-		if (blocks < 0 && !(blocks = send_blocks(fd, flags, &deadline)))
+		if (blocks < 0 && !(blocks = blocking(fd, flags)))
 			break;
-		if (send_wait(fd, deadline) < 0)
-			break;
+		if (send_wait(fd, &deadline) < 0)
+			return -1;
+	}
+	if (rc < 0 && errno == EINPROGRESS && (flags & MSG_FASTOPEN) && blocking(fd, flags)) {
+		struct msghdr plain = *m;
+
+		if (connect_wait(fd) < 0)
+			return -1;
+		plain.msg_name = NULL;
+		plain.msg_namelen = 0;
+		return sc_sendmsg(fd, &plain, flags & ~MSG_FASTOPEN);
 	}
 	return rc;
 }

@@ -394,6 +394,42 @@ describe('errors as a native IPv6 program sees them', () => {
   });
 });
 
+describe('one core, two engines: the interposer\'s lab programs answer the same under the supervisor alone', () => {
+  // python3 is dynamic: LD_PRELOAD alone is one engine, build/tnat64-seccomp with no LD_PRELOAD the other. Each
+  // program prints what its socket calls returned; the two runs must print the same.
+  const [h, echo, whoami, closed] = [SERVER_IPV4, String(PORTS.echo), String(PORTS.whoami), String(PORTS.closed)];
+  const cases: string[][] = [
+    ['udp-asyncio-endpoint.py', h, echo],
+    ['udp-bound-port.py', h, whoami, '41234'],
+    ['udp-connected.py', h, echo, whoami, closed],
+    ['udp6-mapped.py', `::ffff:${h}`, echo, whoami],
+    ['tcp-asyncio-urllib.py', h, echo],
+    ['tcp-asyncio-whoami.py', h, whoami],
+    ['tcp-dup-fastopen.py', h, echo],
+    ['tcp-fork-connect.py', h, echo],
+    ['tcp-inherit-exec.py', h, echo],
+    ['tcp-ipv4-options.py', h, whoami],
+    ['tcp-nonblocking-connect.py', h, echo],
+    ['tcp-refused.py', h, closed],
+    ['tcp-selectors-connect.py', h, whoami],
+    ['tcp-threads-whoami.py', h, whoami, '16'],
+    ['tcp6-mapped-connect.py', `::ffff:${h}`, echo, '0', echo],
+    ['tcp6-mapped-connect.py', `::ffff:${h}`, echo, '1', echo],
+    ['so-domain-getsockname.py', h, echo],
+    ['unspec-ipv4-get.py', h, String(PORTS.http)],
+  ];
+  for (const [file, ...args] of cases) {
+    test(`${file} ${args.join(' ')}`, async () => {
+      const preload = await lab.run(pyFile(file!, ...args), { env: { ...env, LD_PRELOAD: PATHS.library } });
+      const supervised = await lab.run([SUPERVISOR, '--', ...pyFile(file!, ...args)], { env });
+      assert.equal(preload.code, 0, show(preload));
+      assert.equal(supervised.code, 0, show(supervised));
+      assert.notEqual(preload.stdout.trim(), '', show(preload));
+      assert.equal(supervised.stdout, preload.stdout, `supervised: ${show(supervised)}\npreload: ${show(preload)}`);
+    });
+  }
+});
+
 describe('a dual-stack host whose NAT64 is down: the static programs fall back to IPv4', () => {
   const CLIENT_V4 = '192.0.2.2';
   test('busybox wget, the C clients blocking and through epoll, Go net.Dial and 4 goroutines x 10: the server sees 192.0.2.2', () =>

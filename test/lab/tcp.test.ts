@@ -224,11 +224,15 @@ describe('more programs and patterns', () => {
   // The fd table does not survive execve(): the new program's library probes a socket it never saw on first use
   // (DESIGN.md, "Inherited sockets"), so a connected socket handed over (inetd style, socat EXEC) still looks IPv4.
   test(
-    'python3: a socket inherited across exec still looks IPv4 to the new program',
+    'python3: a socket inherited across exec still looks IPv4 to the new program, the prefix configured or discovered',
     async () => {
       const r = await lab.run(tn(...pyFile('tcp-inherit-exec.py', SERVER_IPV4, String(PORTS.echo))), { env });
       assert.equal(r.code, 0, show(r));
       assert.deepEqual(lastJson(r), ['AF_INET', [SERVER_IPV4, PORTS.echo]]);
+      // With no prefix configured, the new program has discovered none when it first meets the socket: it does then.
+      const d = await lab.run(tn(...pyFile('tcp-inherit-exec.py', SERVER_IPV4, String(PORTS.echo))), { env: { TNAT64_CONF_FILE: env.TNAT64_CONF_FILE } });
+      assert.equal(d.code, 0, show(d));
+      assert.deepEqual(lastJson(d), ['AF_INET', [SERVER_IPV4, PORTS.echo]], 'with the prefix discovered');
     },
   );
 

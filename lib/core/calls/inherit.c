@@ -11,23 +11,33 @@
 #include "base/log.h"
 #include "base/real.h"
 #include "prefix/known.h"
+#include "prefix/order.h"
 #include "calls/inherit.h"
 
 /*
  * converted_addr returns 1 when sin6 (l bytes, from the kernel) is an
- * address only a converted socket has: ::ffff:x, or a peer in a known
- * NAT64 prefix; else 0.
+ * address only a converted socket has: ::ffff:x, or a peer in a NAT64
+ * prefix; else 0. A peer in no prefix known yet is asked about once the
+ * default prefix is known: this process may not have connected anywhere
+ * yet (a program that inherited the socket from the one that did), and
+ * with no prefix configured the default one is discovered, once per
+ * process, as its first connect would.
  */
 static int converted_addr(const struct sockaddr_in6 *sin6, socklen_t l,
 			  int peer)
 {
+	const struct t64_prefix *p;
 	uint32_t ip;
 
 	if (l < sizeof *sin6 || sin6->sin6_family != AF_INET6)
 		return 0;
 	if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr))
 		return 1;
-	return peer && t64_known_prefix(sin6->sin6_addr.s6_addr, &ip) != NULL;
+	if (!peer)
+		return 0;
+	if (t64_known_prefix(sin6->sin6_addr.s6_addr, &ip) != NULL)
+		return 1;
+	return t64_default_prefix(1, &p) != T64_O_NONE && t64_known_prefix(sin6->sin6_addr.s6_addr, &ip) != NULL;
 }
 
 /*
@@ -37,7 +47,8 @@ static int converted_addr(const struct sockaddr_in6 *sin6, socklen_t l,
  * peer is ::ffff:x or inside a known NAT64 prefix; otherwise just known.
  * A socket bound to [::] and not connected stays unconverted (an IPv6
  * server's listener looks the same). Returns the flags recorded (0 when
- * fd is not open). errno preserved; a few syscalls, no lock, no allocation.
+ * fd is not open). errno preserved; a few syscalls, and, for a peer in no
+ * prefix known yet, the process's one discovery if it has not run.
  */
 unsigned t64_fd_probe(int fd)
 {
