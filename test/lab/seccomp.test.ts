@@ -417,6 +417,11 @@ describe('one core, two engines: the interposer\'s lab programs answer the same 
     ['tcp6-mapped-connect.py', `::ffff:${h}`, echo, '1', echo],
     ['so-domain-getsockname.py', h, echo],
     ['unspec-ipv4-get.py', h, String(PORTS.http)],
+    ['tcp-server-and-client.py', '0.0.0.0'],
+    ['tcp-server-and-client.py', '127.0.0.1'],
+    ['tcp-listen-any-loopback.py'],
+    ['tcp-listen-ipv6-clients.py'],
+    ['broadcast-multicast-steps.py'],
   ];
   for (const [file, ...args] of cases) {
     test(`${file} ${args.join(' ')}`, async () => {
