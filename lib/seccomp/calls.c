@@ -143,13 +143,21 @@ static void answer_rc(struct sc_call *c, int64_t rc)
 	sc_answer(c, rc, rc < 0 ? errno : 0);
 }
 
+/* The data of a send or a receive: DATA_MAX bytes per receiving thread, made on first need. */
+static __thread unsigned char *data;
+
 static unsigned char *data_buf(void)
 {
-	static __thread unsigned char *buf;
+	if (data == NULL)
+		data = malloc(DATA_MAX);
+	return data;
+}
 
-	if (buf == NULL)
-		buf = malloc(DATA_MAX);
-	return buf;
+/* sc_thread_end frees what a receiving thread that ends made for itself. */
+void sc_thread_end(void)
+{
+	free(data);
+	data = NULL;
 }
 
 /* ms until deadline (a CLOCK_MONOTONIC time in ms, 0: none), at most 200: how long one poll may sleep. */
@@ -186,16 +194,22 @@ static int64_t deadline_of(int fd, int opt)
  * caller is gone (killed, or interrupted by a signal: the kernel restarts
  * or fails its call), checked after every wake-up, or at deadline.
  * Returns 1 when ready, 0 at the deadline, -1 with errno EINTR when the
- * caller is gone.
+ * caller is gone. With may_pass, when no other thread can receive (the
+ * pool's limit: every thread waits already), returns -1 with errno EBUSY
+ * at once: the caller lets the kernel wait instead of holding up every
+ * other call of the program.
  */
-static int wait_for(int fd, short events, int64_t deadline)
+static int wait_for(int fd, short events, int64_t deadline, int may_pass)
 {
 	struct pollfd p = { .fd = fd, .events = events };
 	int n = poll(&p, 1, 0), ms;
 
 	if (n > 0) /* ready already (a loopback handshake): no other receiver needed */
 		return n;
-	sc_pool_wait_begin();
+	if (sc_pool_wait_begin() < 0 && may_pass) {
+		errno = EBUSY;
+		return -1;
+	}
 	for (;;) {
 		ms = slice(deadline);
 		n = poll(&p, 1, ms);
@@ -227,7 +241,7 @@ static int wait_for(int fd, short events, int64_t deadline)
 static int connect_wait(int fd)
 {
 	static const struct sockaddr unspec = { .sa_family = AF_UNSPEC };
-	int rc = wait_for(fd, POLLOUT, deadline_of(fd, SO_SNDTIMEO)), err = 0;
+	int rc = wait_for(fd, POLLOUT, deadline_of(fd, SO_SNDTIMEO), 0), err = 0;
 	socklen_t l = sizeof err;
 
 	if (rc < 0)
@@ -494,7 +508,7 @@ static int send_wait(int fd, int64_t *deadline)
 
 	if (*deadline < 0)
 		*deadline = deadline_of(fd, SO_SNDTIMEO);
-	if ((w = wait_for(fd, POLLOUT, *deadline)) == 0)
+	if ((w = wait_for(fd, POLLOUT, *deadline, 0)) == 0)
 		errno = EAGAIN;
 	return w > 0 ? 0 : -1;
 }
@@ -744,8 +758,10 @@ static void on_recvfrom(struct sc_call *c)
 		}
 		if (rc >= 0 || errno != EAGAIN || fl < 0)
 			break;
-		int w = wait_for(s.fd, POLLIN, deadline);
+		int w = wait_for(s.fd, POLLIN, deadline, 1);
 
+		if (w < 0 && errno == EBUSY)
+			goto out; /* the kernel waits: the sender in its AF_INET6 form, but no call held up */
 		if (w <= 0) {
 			if (w == 0)
 				errno = EAGAIN;
@@ -813,8 +829,10 @@ static void on_accept(struct sc_call *c, int four)
 	for (;;) {
 		/* A blocking listener: wait here, then take the connection without blocking. */
 		if (fl >= 0) {
-			int w = wait_for(s.fd, POLLIN, deadline);
+			int w = wait_for(s.fd, POLLIN, deadline, 1);
 
+			if (w < 0 && errno == EBUSY)
+				goto out; /* the kernel waits: the peer in its AF_INET6 form, but no call held up */
 			if (w <= 0) {
 				sc_answer(c, -1, w == 0 ? EAGAIN : EINTR);
 				goto out;

@@ -5,5 +5,6 @@
 #include "target.h"
 
 void sc_handle(struct sc_call *c);
+void sc_thread_end(void);
 
 #endif

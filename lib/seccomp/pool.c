@@ -31,7 +31,13 @@
  * parked. More parked than SPARE: the thread ends.
  */
 #define SPARE 3
-#define THREADS_MAX 512
+
+/*
+ * At most this many threads (TNAT64_SECCOMP_THREADS changes it): each
+ * waiting call holds one. At the limit a receive or an accept that would
+ * wait is left to the kernel (sc_pool_wait_begin fails).
+ */
+static int threads_max = 4096;
 
 static int listener = -1;
 static size_t notif_size;
@@ -88,6 +94,7 @@ static void *receiver(void *arg)
 		sc_spent(SC_HANDLE, t);
 	}
 	free(req);
+	sc_thread_end();
 	atomic_fetch_sub(&threads, 1);
 	return NULL;
 }
@@ -98,7 +105,7 @@ static int spawn(void)
 	pthread_t t;
 	int rc;
 
-	if (atomic_fetch_add(&threads, 1) >= THREADS_MAX) {
+	if (atomic_fetch_add(&threads, 1) >= threads_max) {
 		atomic_fetch_sub(&threads, 1);
 		return -1;
 	}
@@ -128,6 +135,10 @@ int sc_pool_start(int fd)
 		return -1;
 	notif_size = sizes.seccomp_notif > sizeof(struct seccomp_notif) ? sizes.seccomp_notif :
 									 sizeof(struct seccomp_notif);
+	const char *max = getenv("TNAT64_SECCOMP_THREADS");
+
+	if (max != NULL && atoi(max) >= 2 && atoi(max) <= 65536)
+		threads_max = atoi(max);
 	listener = fd;
 	/* a fresh process (see main.c, linger) starts with no thread */
 	atomic_store(&receiving, 0);
@@ -137,15 +148,19 @@ int sc_pool_start(int fd)
 	return spawn();
 }
 
-/* sc_pool_wait_begin: this thread is about to wait on the network; make sure another one receives. */
-void sc_pool_wait_begin(void)
+/*
+ * sc_pool_wait_begin: this thread is about to wait on the network; make
+ * sure another one receives. Returns 0, or -1 when none can (every
+ * thread allowed is waiting already).
+ */
+int sc_pool_wait_begin(void)
 {
 	if (atomic_load(&receiving))
-		return;
+		return 0;
 	if (atomic_load(&parked) > 0) {
 		atomic_fetch_add(&wake_gen, 1);
 		futex(&wake_gen, FUTEX_WAKE, 1);
-	} else {
-		spawn();
+		return 0;
 	}
+	return spawn();
 }

@@ -3,6 +3,6 @@
 #define T64_SC_POOL_H
 
 int sc_pool_start(int listener);
-void sc_pool_wait_begin(void);
+int sc_pool_wait_begin(void);
 
 #endif

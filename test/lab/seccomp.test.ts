@@ -245,6 +245,15 @@ for (const [name, which] of [['gcc -static', 'gcc'], ['musl-gcc -static', 'musl'
       assert.deepEqual(classes, [0xb8, 0x28, 0x48], show(read));
     });
 
+    test('600 threads waiting in recvfrom hold up no other call; past TNAT64_SECCOMP_THREADS the kernel waits for them', async () => {
+      const r = await lab.run(tn(prog(), 'manywait', SERVER_IPV4, String(PORTS.echo), '600'), { env, timeoutMs: 60_000 });
+      assert.equal(r.code, 0, show(r));
+      assert.deepEqual(lastJson(r), { mode: 'manywait', waiting: 600, echo: true });
+      const few = await lab.run(tn(prog(), 'manywait', SERVER_IPV4, String(PORTS.echo), '20'), { env: { ...env, TNAT64_SECCOMP_THREADS: '8' }, timeoutMs: 60_000 });
+      assert.equal(few.code, 0, show(few));
+      assert.deepEqual(lastJson(few), { mode: 'manywait', waiting: 20, echo: true });
+    });
+
     test('udp: sendto the echo port, recvfrom says AF_INET 203.0.113.2:7', async () => {
       const r = await lab.run(tn(prog(), 'udp', SERVER_IPV4, String(PORTS.echo), 'a datagram'), { env });
       assert.equal(r.code, 0, show(r));

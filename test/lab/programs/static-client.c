@@ -29,6 +29,9 @@
  *                                                that failed with EINTR must not have sent anything
  *   static-client recvblock HOST PORT            a UDP recvfrom that waits and is interrupted by SIGALRM, then a
  *                                                datagram to the echo port: the next recvfrom must get its echo
+ *   static-client manywait HOST PORT N           N threads each blocked in recvfrom on a UDP socket of its own
+ *                                                (nothing comes), then one echo exchange from the main thread:
+ *                                                calls waiting in the supervisor do not hold up the others
  *   static-client tos HOST PORT                  IP_TOS 0xb8 by setsockopt on a UDP socket and a sendto, 0x28 by a
  *                                                sendmsg IP_TOS cmsg, 0x48 by setsockopt on a TCP socket and a
  *                                                connect; prints the IP_TOS each socket reads back
@@ -640,6 +643,44 @@ static int tos(char **argv)
 	return 0;
 }
 
+static atomic_int waiting;
+
+static void *wait_forever(void *arg)
+{
+	struct sockaddr_storage from;
+	socklen_t len = sizeof from;
+	int u = socket(AF_INET, SOCK_DGRAM, 0);
+	char b[16];
+
+	(void)arg;
+	atomic_fetch_add(&waiting, 1);
+	if (u >= 0)
+		recvfrom(u, b, sizeof b, 0, (struct sockaddr *)&from, &len);
+	return NULL;
+}
+
+static int manywait(char **argv)
+{
+	struct sockaddr_in to = target(argv[2], argv[3]);
+	pthread_attr_t a;
+	pthread_t t;
+	int n = atoi(argv[4]), ok;
+
+	pthread_attr_init(&a);
+	pthread_attr_setstacksize(&a, 64 * 1024);
+	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+	for (int i = 0; i < n; i++)
+		if (pthread_create(&t, &a, wait_forever, NULL) != 0)
+			fail("pthread_create");
+	while (atomic_load(&waiting) < n)
+		usleep(10000);
+	usleep(300000); /* their recvfroms are in the supervisor by now */
+	ok = echo_once(&to, -1, "still answered\n");
+	printf("{\"mode\":\"manywait\",\"waiting\":%d,\"echo\":%s}\n", n, ok ? "true" : "false");
+	fflush(stdout);
+	_exit(0); /* the waiting threads with it */
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -663,6 +704,8 @@ int main(int argc, char **argv)
 		return recvblock(argv);
 	if (argc == 4 && strcmp(argv[1], "tos") == 0)
 		return tos(argv);
-	fputs("usage: static-client tcp|nonblocking|udp HOST PORT PAYLOAD | server PORT COUNT | mapped HOST TCPPORT UDPPORT PAYLOAD | procs|gather|sendblock|recvblock|tos HOST PORT\n", stderr);
+	if (argc == 5 && strcmp(argv[1], "manywait") == 0)
+		return manywait(argv);
+	fputs("usage: static-client tcp|nonblocking|udp HOST PORT PAYLOAD | server PORT COUNT | mapped HOST TCPPORT UDPPORT PAYLOAD | procs|gather|sendblock|recvblock|tos HOST PORT | manywait HOST PORT N\n", stderr);
 	return 2;
 }
