@@ -2,7 +2,7 @@
  * Test program for the fd table's edges (run under the library by
  * lib/test/run.sh): numbers closed past the hooks (closefrom, fclose of an
  * fdopen'ed socket, a raw close), so a socket or file the program puts there
- * next must be its own; the debug file's number taken over by the program;
+ * next, even past the hooks, must be its own; the debug file's number taken over by the program;
  * and fds above the fixed table (65536 and beyond).
  */
 #include <errno.h>
@@ -298,10 +298,90 @@ static void case_highfd(int argc, char **argv)
 	close(lfd);
 }
 
+/* raw_bound makes a socket of type bound to 127.0.0.1:0 with raw system calls (a listener for TCP) and gives its port. */
+static int raw_bound(int type, uint16_t *port)
+{
+	struct sockaddr_in a = sin4("127.0.0.1", 0);
+	socklen_t l = sizeof a;
+	int fd = (int)syscall(SYS_socket, AF_INET, type, 0);
+
+	if (fd < 0 || syscall(SYS_bind, fd, &a, sizeof a) < 0 ||
+	    (type == SOCK_STREAM && syscall(SYS_listen, fd, 8) < 0) || syscall(SYS_getsockname, fd, &a, &l) < 0) {
+		perror("raw_bound");
+		exit(2);
+	}
+	*port = ntohs(a.sin_port);
+	return fd;
+}
+
+/*
+ * stale returns a plain AF_INET socket of type, made with a raw system
+ * call on the number of a converted socket closed with a raw close: the
+ * table still says converted, the kernel holds another socket.
+ */
+static int stale(int type)
+{
+	int fd = socket(AF_INET, type, 0), n;
+
+	if (fd < 0 || real_domain(fd) != AF_INET6) {
+		fprintf(stderr, "socket(AF_INET) was not converted\n");
+		exit(2);
+	}
+	syscall(SYS_close, fd);
+	n = (int)syscall(SYS_socket, AF_INET, type, 0);
+	if (n != fd) {
+		fprintf(stderr, "the number did not come back (%d, %d)\n", n, fd);
+		exit(2);
+	}
+	return n;
+}
+
+/*
+ * case_rawreuse: on a number whose converted socket was closed past the
+ * hooks, a plain AF_INET socket made past them connects, binds, sends
+ * with sendto and with sendmsg as the program asked, and getsockname
+ * shows it as it is.
+ */
+static void case_rawreuse(int argc, char **argv)
+{
+	uint16_t tport, uport;
+	int lt = raw_bound(SOCK_STREAM, &tport), lu = raw_bound(SOCK_DGRAM, &uport), fd;
+	struct sockaddr_in t = sin4("127.0.0.1", tport), u = sin4("127.0.0.1", uport), me = sin4("127.0.0.1", 0), got;
+	struct iovec iov = { .iov_base = "m", .iov_len = 1 };
+	struct msghdr m = { .msg_name = &u, .msg_namelen = sizeof u, .msg_iov = &iov, .msg_iovlen = 1 };
+	socklen_t l = sizeof got;
+	char b[4];
+
+	(void)argc;
+	(void)argv;
+	fd = stale(SOCK_STREAM);
+	CHECK(connect(fd, (struct sockaddr *)&t, sizeof t) == 0, "connect: %s", strerror(errno));
+	CHECK(peer_is(fd, "127.0.0.1", tport), "getpeername is 127.0.0.1:%u", tport);
+	close(fd);
+	fd = stale(SOCK_DGRAM);
+	CHECK(bind(fd, (struct sockaddr *)&me, sizeof me) == 0, "bind: %s", strerror(errno));
+	memset(&got, 0, sizeof got);
+	CHECK(getsockname(fd, (struct sockaddr *)&got, &l) == 0 && got.sin_family == AF_INET &&
+		      got.sin_addr.s_addr == htonl(INADDR_LOOPBACK),
+	      "getsockname is AF_INET 127.0.0.1");
+	close(fd);
+	fd = stale(SOCK_DGRAM);
+	CHECK(sendto(fd, "s", 1, 0, (struct sockaddr *)&u, sizeof u) == 1, "sendto: %s", strerror(errno));
+	close(fd);
+	fd = stale(SOCK_DGRAM);
+	CHECK(sendmsg(fd, &m, 0) == 1, "sendmsg: %s", strerror(errno));
+	close(fd);
+	CHECK(readable(lu, 1000) && recv(lu, b, sizeof b, 0) == 1 && b[0] == 's', "the sendto datagram arrived");
+	CHECK(readable(lu, 1000) && recv(lu, b, sizeof b, 0) == 1 && b[0] == 'm', "the sendmsg datagram arrived");
+	close(lu);
+	close(lt);
+}
+
 static const struct t_case cases[] = {
 	{ "closefrom", 0, case_closefrom },
 	{ "fclose", 0, case_fclose },
 	{ "received", 0, case_received },
+	{ "rawreuse", 0, case_rawreuse },
 	{ "debugfd", 3, case_debugfd },
 	{ "highfd", 2, case_highfd },
 	{ 0 },

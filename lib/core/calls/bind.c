@@ -5,6 +5,7 @@
 
 #include "addr/sockaddr.h"
 #include "base/log.h"
+#include "calls/inherit.h"
 #include "sock/fdtab.h"
 
 /*
@@ -43,6 +44,8 @@ int t64_bind_logic(t64_fn_bind *real, int fd, const struct sockaddr *addr,
 	}
 	rc = real(fd, (const struct sockaddr *)&sin6, sizeof sin6);
 out:
+	if (rc < 0 && errno == EAFNOSUPPORT && t64_fd_recheck(fd))
+		return real(fd, addr, len); /* not converted after all */
 	if (rc == 0)
 		errno = saved;
 	if (rc == 0 && v4only)

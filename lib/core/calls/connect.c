@@ -3,6 +3,7 @@
 #include <errno.h>
 
 #include "base/log.h"
+#include "calls/inherit.h"
 #include "calls/mapped.h"
 #include "plan/attempt.h"
 #include "plan/pending.h"
@@ -63,7 +64,8 @@ out:
  * t64_fallback_pick),
  * EINVAL/EAFNOSUPPORT for addresses an AF_INET socket would refuse,
  * ENETUNREACH when there is no way at all, EHOSTUNREACH for the full
- * pool's network address.
+ * pool's network address. A socket that turns out not to be converted
+ * after all (t64_fd_recheck) gets the program's connect as it is.
  */
 int t64_connect_logic(t64_fn_connect *real, int fd, const struct sockaddr *addr, socklen_t len)
 {
@@ -74,7 +76,11 @@ int t64_connect_logic(t64_fn_connect *real, int fd, const struct sockaddr *addr,
 		return real(fd, addr, len);
 	if (t64_attempt_connect(fd, addr, len, &a) < 0)
 		return -1;
-	return connect_tries(real, fd, &a);
+	if (connect_tries(real, fd, &a) == 0)
+		return 0;
+	if (errno == EAFNOSUPPORT && t64_fd_recheck(fd))
+		return real(fd, addr, len);
+	return -1;
 }
 
 /*

@@ -86,3 +86,28 @@ out:
 	errno = saved;
 	return f;
 }
+
+/*
+ * t64_fd_recheck: a call on converted socket fd failed with EAFNOSUPPORT,
+ * which a converted socket never gives for the AF_INET6 address we made:
+ * the kernel may hold another socket on that number, made past our hooks
+ * after the converted one was closed past them (raw system calls). Asks
+ * the kernel; when fd is not AF_INET6, its entry says known (no longer
+ * converted) and 1 is returned: the caller makes the program's call as
+ * it is. Else 0. errno preserved.
+ */
+int t64_fd_recheck(int fd)
+{
+	t64_fn_getsockopt *gso = T64_REAL(getsockopt);
+	int saved = errno, domain = 0;
+	socklen_t l = sizeof domain;
+
+	if (gso == NULL || gso(fd, SOL_SOCKET, SO_DOMAIN, &domain, &l) < 0 || domain == AF_INET6) {
+		errno = saved;
+		return 0;
+	}
+	t64_fd_set(fd, T64_FD_KNOWN);
+	T64_DEBUG(1, "fd %d is not the socket we converted (domain %d): left alone", fd, domain);
+	errno = saved;
+	return 1;
+}

@@ -5,6 +5,7 @@
 #include "sock/fdtab.h"
 
 unsigned t64_fd_probe(int fd);
+int t64_fd_recheck(int fd);
 
 /*
  * t64_fd_flags returns fd's flags like t64_fd_get, but an fd our hooks

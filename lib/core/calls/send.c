@@ -13,6 +13,7 @@
 #include "addr/sockaddr.h"
 #include "base/log.h"
 #include "calls/dgram.h"
+#include "calls/inherit.h"
 #include "calls/mapped.h"
 #include "plan/attempt.h"
 #include "sock/fdtab.h"
@@ -64,9 +65,14 @@ ssize_t t64_sendto_logic(t64_fn_sendto *real, int fd, const void *buf,
 	struct t64_attempt s;
 	int k = t64_attempt_send(fd, addr, len, &s);
 
+	ssize_t rc;
+
 	if (k <= 0)
 		return k < 0 ? -1 : real(fd, buf, n, flags, addr, len);
-	return sendto_tries(real, fd, buf, n, flags, &s);
+	rc = sendto_tries(real, fd, buf, n, flags, &s);
+	if (rc < 0 && errno == EAFNOSUPPORT && t64_fd_recheck(fd))
+		return real(fd, buf, n, flags, addr, len); /* not converted after all */
+	return rc;
 }
 
 /*
@@ -202,10 +208,16 @@ ssize_t t64_sendmsg_logic(t64_fn_sendmsg *real, int fd,
 	struct t64_attempt s;
 	int k = t64_attempt_send(fd, msg->msg_name, msg->msg_namelen, &s);
 
+	ssize_t rc;
+
 	if (k < 0)
 		return -1;
-	if (k > 0)
-		return sendmsg_tries(real, fd, msg, flags, &s);
+	if (k > 0) {
+		rc = sendmsg_tries(real, fd, msg, flags, &s);
+		if (rc < 0 && errno == EAFNOSUPPORT && t64_fd_recheck(fd))
+			return real(fd, msg, flags); /* not converted after all */
+		return rc;
+	}
 	if (msg->msg_name != NULL || msg->msg_control == NULL)
 		return real(fd, msg, flags);
 	return sendmsg_connected(real, fd, msg, flags);
