@@ -468,7 +468,7 @@ describe('a dual-stack host whose NAT64 is down: the static programs fall back t
   );
 });
 
-describe('Go\'s own resolver with only an IPv4 nameserver in resolv.conf', () => {
+describe('the programs\' own resolvers (Go\'s, the C libraries\') with only an IPv4 nameserver in resolv.conf', () => {
   test('the lab\'s client names only 203.0.113.2; without tnat64 the lookup fails', async () => {
     const conf = await v4dns.run(['cat', '/etc/resolv.conf']);
     assert.deepEqual(conf.stdout.match(/^nameserver .*/gm), [`nameserver ${SERVER_IPV4}`], show(conf));
@@ -476,6 +476,17 @@ describe('Go\'s own resolver with only an IPv4 nameserver in resolv.conf', () =>
     assert.equal(r.code, 1, show(r));
     assert.equal(lastJson(r).error, 'dial', show(r));
   });
+
+  for (const [name, which] of [['gcc -static (glibc)', 'gcc'], ['musl-gcc -static', 'musl']] as const) {
+    test(`the C library's own resolver, ${name}: getaddrinfo through NAT64, then the connect`, async () => {
+      const native = await v4dns.run([bin[which], 'resolve', SERVER_NAME, String(PORTS.http)], { timeoutMs: 20_000 });
+      assert.equal(native.code, 1, `without tnat64 the lookup fails: ${show(native)}`);
+      const r = await v4dns.run(tn(bin[which], 'resolve', SERVER_NAME, String(PORTS.http)), { env: v4env, timeoutMs: 20_000 });
+      assert.equal(r.code, 0, show(r));
+      const o = lastJson<{ address: string; peer: Addr }>(r);
+      assert.deepEqual([o.address, o.peer], [SERVER_IPV4, inet(SERVER_IPV4, PORTS.http)], show(r));
+    });
+  }
 
   for (const [name, which] of [['CGO_ENABLED=0', 'go'], ['CGO_ENABLED=1', 'cgo']] as const) {
     for (const network of ['tcp', 'tcp4']) {

@@ -29,6 +29,8 @@
  *                                                that failed with EINTR must not have sent anything
  *   static-client recvblock HOST PORT            a UDP recvfrom that waits and is interrupted by SIGALRM, then a
  *                                                datagram to the echo port: the next recvfrom must get its echo
+ *   static-client resolve NAME PORT              the C library's own resolver (getaddrinfo, AF_INET), then a
+ *                                                connect to the first address: the address and getpeername
  *   static-client manywait HOST PORT N           N threads each blocked in recvfrom on a UDP socket of its own
  *                                                (nothing comes), then one echo exchange from the main thread:
  *                                                calls waiting in the supervisor do not hold up the others
@@ -40,6 +42,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -681,6 +684,26 @@ static int manywait(char **argv)
 	_exit(0); /* the waiting threads with it */
 }
 
+static int resolve(char **argv)
+{
+	struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_STREAM }, *res;
+	char text[INET_ADDRSTRLEN] = "?";
+	int rc = getaddrinfo(argv[2], argv[3], &hints, &res), fd;
+
+	if (rc != 0) {
+		printf("{\"error\":\"getaddrinfo\",\"text\":\"%s\"}\n", gai_strerror(rc));
+		return 1;
+	}
+	inet_ntop(AF_INET, &((struct sockaddr_in *)res->ai_addr)->sin_addr, text, sizeof text);
+	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0 || connect(fd, res->ai_addr, res->ai_addrlen) < 0)
+		fail("connect");
+	printf("{\"mode\":\"resolve\",\"address\":\"%s\"", text);
+	names(fd);
+	puts("}");
+	freeaddrinfo(res);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -706,6 +729,8 @@ int main(int argc, char **argv)
 		return tos(argv);
 	if (argc == 5 && strcmp(argv[1], "manywait") == 0)
 		return manywait(argv);
-	fputs("usage: static-client tcp|nonblocking|udp HOST PORT PAYLOAD | server PORT COUNT | mapped HOST TCPPORT UDPPORT PAYLOAD | procs|gather|sendblock|recvblock|tos HOST PORT | manywait HOST PORT N\n", stderr);
+	if (argc == 4 && strcmp(argv[1], "resolve") == 0)
+		return resolve(argv);
+	fputs("usage: static-client tcp|nonblocking|udp HOST PORT PAYLOAD | server PORT COUNT | mapped HOST TCPPORT UDPPORT PAYLOAD | procs|gather|sendblock|recvblock|tos HOST PORT | manywait HOST PORT N | resolve NAME PORT\n", stderr);
 	return 2;
 }
