@@ -20,7 +20,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <signal.h>
 #include <time.h>
@@ -53,47 +52,6 @@ static void *answer(void *arg)
 	return NULL;
 }
 
-/* The answering process gets the listener over fds[1] (SCM_RIGHTS) and answers until it is killed. */
-static pid_t answerer(int sock)
-{
-	pid_t pid = fork();
-	char byte;
-	union {
-		struct cmsghdr align;
-		char b[CMSG_SPACE(sizeof(int))];
-	} ctl;
-	struct iovec iov = { &byte, 1 };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.b, .msg_controllen = sizeof ctl.b };
-	int fd;
-
-	if (pid != 0)
-		return pid;
-	if (recvmsg(sock, &m, 0) != 1 || CMSG_FIRSTHDR(&m) == NULL)
-		_exit(1);
-	memcpy(&fd, CMSG_DATA(CMSG_FIRSTHDR(&m)), sizeof fd);
-	atomic_store(&listener, fd);
-	answer(NULL);
-	_exit(0);
-}
-
-static int hand_over(int sock, int fd)
-{
-	char byte = 0;
-	union {
-		struct cmsghdr align;
-		char b[CMSG_SPACE(sizeof(int))];
-	} ctl;
-	struct iovec iov = { &byte, 1 };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.b, .msg_controllen = sizeof ctl.b };
-	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof fd);
-	memcpy(CMSG_DATA(c), &fd, sizeof fd);
-	return sendmsg(sock, &m, 0) == 1 ? 0 : -1;
-}
-
 int main(int argc, char **argv)
 {
 	struct sock_filter f[] = {
@@ -110,19 +68,15 @@ int main(int argc, char **argv)
 	if (argc != 3)
 		return 2;
 	n = atol(argv[1]);
-	int process = strcmp(argv[2], "process") == 0, sync = process || strcmp(argv[2], "sync") == 0, sv[2];
+	int process = strcmp(argv[2], "process") == 0, sync = process || strcmp(argv[2], "sync") == 0;
 	pid_t other = -1;
 
 	if (strcmp(argv[2], "native") != 0) {
-		/* The answering thread or process exists before the filter, which then applies to this thread only. */
+		/* The answering thread exists before the filter, which then applies to this thread only. */
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 			return 1;
-		if (process) {
-			if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0 || (other = answerer(sv[1])) < 0)
-				return 1;
-		} else {
+		if (!process)
 			pthread_create(&t, NULL, answer, NULL);
-		}
 		int fd = (int)syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
 
 		if (fd < 0) {
@@ -133,8 +87,12 @@ int main(int argc, char **argv)
 			perror("SECCOMP_IOCTL_NOTIF_SET_FLAGS");
 			return 1;
 		}
-		if (process ? hand_over(sv[0], fd) < 0 : (atomic_store(&listener, fd), 0))
-			return 1;
+		atomic_store(&listener, fd);
+		/* The answering process inherits the listener and the filter, which it never meets (no getppid). */
+		if (process && (other = fork()) == 0) {
+			answer(NULL);
+			_exit(0);
+		}
 	}
 	for (long i = 0; i < n / 10; i++)
 		syscall(__NR_getppid);
