@@ -513,57 +513,67 @@ static int send_wait(int fd, int64_t *deadline)
 	return w > 0 ? 0 : -1;
 }
 
+/* One send lib/core asks for: with sendto, or (msg set) with sendmsg. */
+struct send {
+	int fd;
+	const void *buf;
+	size_t n;
+	const struct sockaddr *to;
+	socklen_t len;
+	struct msghdr m;
+	int msg;
+};
+
+static ssize_t send_once(const struct send *s, int flags)
+{
+	return s->msg ? sendmsg(s->fd, &s->m, flags) : sendto(s->fd, s->buf, s->n, flags, s->to, s->len);
+}
+
 /*
- * sc_sendto and sc_sendmsg are the sends lib/core calls. They never block
- * in the kernel: a blocking socket whose buffer is full waits in
- * send_wait and tries again, so a caller interrupted meanwhile does not
- * have its data sent behind its back (it may send it again itself). A
- * blocking MSG_FASTOPEN send whose connect goes in progress (no cookie
- * yet: no data in the SYN) waits for the connect as a blocking one would,
- * then sends.
+ * send_as_asked makes send s as the program asked it, never blocking in
+ * the kernel: a blocking socket whose buffer is full waits in send_wait
+ * and tries again, so a caller interrupted meanwhile does not have its
+ * data sent behind its back (it may send it again itself). A blocking
+ * MSG_FASTOPEN send whose connect goes in progress (no cookie yet: no data
+ * in the SYN) waits for the connect as a blocking one would, then sends.
  */
-static ssize_t sc_sendto(int fd, const void *buf, size_t n, int flags, const struct sockaddr *to, socklen_t len)
+static ssize_t send_as_asked(struct send *s, int flags)
 {
 	int64_t deadline = -1;
 	int blocks = -1;
 	ssize_t rc;
 
-	while ((rc = sendto(fd, buf, n, flags | MSG_DONTWAIT, to, len)) < 0 && errno == EAGAIN) {
-		if (blocks < 0 && !(blocks = blocking(fd, flags)))
+	while ((rc = send_once(s, flags | MSG_DONTWAIT)) < 0 && errno == EAGAIN) {
+		if (blocks < 0 && !(blocks = blocking(s->fd, flags)))
 			break;
-		if (send_wait(fd, &deadline) < 0)
+		if (send_wait(s->fd, &deadline) < 0)
 			return -1;
 	}
-	if (rc < 0 && errno == EINPROGRESS && (flags & MSG_FASTOPEN) && blocking(fd, flags)) {
-		if (connect_wait(fd) < 0)
+	if (rc < 0 && errno == EINPROGRESS && (flags & MSG_FASTOPEN) && blocking(s->fd, flags)) {
+		if (connect_wait(s->fd) < 0)
 			return -1;
-		return sc_sendto(fd, buf, n, flags & ~MSG_FASTOPEN, NULL, 0);
+		s->to = NULL;
+		s->len = 0;
+		s->m.msg_name = NULL;
+		s->m.msg_namelen = 0;
+		return send_as_asked(s, flags & ~MSG_FASTOPEN);
 	}
 	return rc;
 }
 
+/* sc_sendto and sc_sendmsg are the sends lib/core calls (send_as_asked). */
+static ssize_t sc_sendto(int fd, const void *buf, size_t n, int flags, const struct sockaddr *to, socklen_t len)
+{
+	struct send s = { .fd = fd, .buf = buf, .n = n, .to = to, .len = len };
+
+	return send_as_asked(&s, flags);
+}
+
 static ssize_t sc_sendmsg(int fd, const struct msghdr *m, int flags)
 {
-	int64_t deadline = -1;
-	int blocks = -1;
-	ssize_t rc;
+	struct send s = { .fd = fd, .m = *m, .msg = 1 };
 
-	while ((rc = sendmsg(fd, m, flags | MSG_DONTWAIT)) < 0 && errno == EAGAIN) {
-		if (blocks < 0 && !(blocks = blocking(fd, flags)))
-			break;
-		if (send_wait(fd, &deadline) < 0)
-			return -1;
-	}
-	if (rc < 0 && errno == EINPROGRESS && (flags & MSG_FASTOPEN) && blocking(fd, flags)) {
-		struct msghdr plain = *m;
-
-		if (connect_wait(fd) < 0)
-			return -1;
-		plain.msg_name = NULL;
-		plain.msg_namelen = 0;
-		return sc_sendmsg(fd, &plain, flags & ~MSG_FASTOPEN);
-	}
-	return rc;
+	return send_as_asked(&s, flags);
 }
 
 /*

@@ -384,10 +384,6 @@ for (const [name, which] of [['CGO_ENABLED=0', 'go'], ['CGO_ENABLED=1', 'cgo']] 
   });
 }
 
-// A dual-stack client whose NAT64 is down: the gateway answers "unreachable". A blocking connect learns it in the
-// supervisor (which waits for it) and falls back at once; a non-blocking one (epoll, Go's poller) learns it later from
-// getsockopt(SO_ERROR), where the supervisor connects again over IPv4, as the interposer does. The whoami services
-// say which address the server saw: the client's IPv4 192.0.2.2.
 describe('errors as a native IPv6 program sees them', () => {
   test('the supervisor alone (python3 under build/tnat64-seccomp, no LD_PRELOAD): the same errno sequence on one socket as AF_INET6 to the synthesized address', async () => {
     // refused, then again on the same socket (after a wait with a timeout: ECONNABORTED; after a blocking one: a
@@ -444,6 +440,10 @@ describe('one core, two engines: the interposer\'s lab programs answer the same 
   }
 });
 
+// A dual-stack client whose NAT64 is down: the gateway answers "unreachable". A blocking connect learns it in the
+// supervisor (which waits for it) and falls back at once; a non-blocking one (epoll, Go's poller) learns it later from
+// getsockopt(SO_ERROR), where the supervisor connects again over IPv4, as the interposer does. The whoami services
+// say which address the server saw: the client's IPv4 192.0.2.2.
 describe('a dual-stack host whose NAT64 is down: the static programs fall back to IPv4', () => {
   const CLIENT_V4 = '192.0.2.2';
   test('busybox wget, the C clients blocking and through epoll, Go net.Dial and 4 goroutines x 10: the server sees 192.0.2.2', () =>
@@ -464,6 +464,24 @@ describe('a dual-stack host whose NAT64 is down: the static programs fall back t
       const m = await down.run(tn(bin.go, 'many', `${SERVER_IPV4}:${PORTS.echo}`, '4', '10'), { env: denv, timeoutMs: 30_000 });
       const o = lastJson<{ ok: number; failed: number; firstError?: string }>(m);
       assert.deepEqual([m.code, o.ok, o.failed, o.firstError], [0, 40, 0, undefined], show(m));
+    }),
+  );
+
+  test('the fallback is remembered: of 5 blocking connects in one process, only the first tries NAT64 (a capture)', () =>
+    withLab({ clientIPv4: true, nat64: false }, async (down) => {
+      const pcap = join(down.dir, 'syn.pcap');
+      const filter = `ip6 and dst net ${down.addresses.prefix} and tcp and ip6[53] & 2 != 0`;
+      const cap = down.spawnIn('gateway', ['tcpdump', '-i', 'to-cli', '-nn', '-U', '-w', pcap, filter], { timeoutMs: 30_000 });
+      await down.waitFor(cap, 'listening on');
+      const r = await down.run([SUPERVISOR, '--', ...pyFile('tcp-whoami-loop.py', SERVER_IPV4, String(PORTS.whoami), '5', '0')],
+        { env: labEnv(down), timeoutMs: 30_000 });
+      await cap.stop();
+      assert.equal(r.code, 0, show(r));
+      assert.deepEqual(lastJson<{ seen: string[] }>(r).seen, Array(5).fill(CLIENT_V4), show(r));
+      const read = await down.runIn('gateway', ['tcpdump', '-nn', '-r', pcap]);
+      // one attempt (the kernel may send its SYN twice): one source port
+      const ports = new Set([...read.stdout.matchAll(/\.(\d+) > \S+: Flags \[S\]/g)].map((x) => x[1]));
+      assert.equal(ports.size, 1, show(read));
     }),
   );
 });
