@@ -440,6 +440,25 @@ describe('one core, two engines: the interposer\'s lab programs answer the same 
   }
 });
 
+describe('no prefix anywhere (no DNS64, no configuration): the supervised programs fail fast, with one message', () => {
+  test('the C client gets ENETUNREACH, busybox wget fails, 20 connects under the supervisor alone all ENETUNREACH and say so once', () =>
+    withLab({ dns64: false }, async (none) => {
+      const nenv = { TNAT64_CONF_FILE: join(none.dir, 'absent.conf') };
+      const c = await none.run(tn(bin.gcc, 'tcp', SERVER_IPV4, String(PORTS.http), 'x'), { env: nenv, timeoutMs: 20_000 });
+      assert.deepEqual([c.timedOut, c.code, lastJson(c).errno], [false, 1, 'ENETUNREACH'], show(c));
+      const w = await none.run(tn('busybox', 'wget', '-q', '-O-', `http://${SERVER_IPV4}/`), { env: nenv, timeoutMs: 20_000 });
+      assert.equal(w.timedOut, false, show(w));
+      assert.notEqual(w.code, 0, show(w));
+      const p = await none.run([SUPERVISOR, '--', ...pyFile('tcp-whoami-loop.py', SERVER_IPV4, String(PORTS.whoami), '20', '1')],
+        { env: nenv, timeoutMs: 20_000 });
+      assert.equal(p.code, 0, show(p));
+      assert.deepEqual(lastJson<{ seen: string[] }>(p).seen, Array(20).fill('ENETUNREACH'), show(p));
+      const lines = p.stderr.trim().split('\n').filter(Boolean);
+      assert.ok(lines.length <= 3, `stderr has ${lines.length} lines for 20 connects:\n${p.stderr}`);
+    }),
+  );
+});
+
 // A dual-stack client whose NAT64 is down: the gateway answers "unreachable". A blocking connect learns it in the
 // supervisor (which waits for it) and falls back at once; a non-blocking one (epoll, Go's poller) learns it later from
 // getsockopt(SO_ERROR), where the supervisor connects again over IPv4, as the interposer does. The whoami services
