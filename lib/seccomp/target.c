@@ -115,7 +115,30 @@ static int open_pidfd(struct sc_call *c, int *thread)
 	return fd;
 }
 
-static int fd_copy(struct sc_call *c, int fd);
+/* fd_copy is pidfd_getfd of the caller's fd, through the receiving thread's cached pidfd of the caller when it has one. */
+static int fd_copy(struct sc_call *c, int fd)
+{
+	pid_t tid = (pid_t)c->req->pid;
+	int i = cached(tid), rc, thread;
+
+	if (i >= 0) {
+		rc = (int)syscall(SYS_pidfd_getfd, pidfds[i].fd, fd, 0);
+		if (rc >= 0 || errno != ESRCH)
+			return rc;
+		drop(i);
+	}
+	if (c->pidfd < 0) {
+		if ((c->pidfd = open_pidfd(c, &thread)) < 0)
+			return -1;
+		if (thread) {
+			keep(tid, c->pidfd);
+			rc = (int)syscall(SYS_pidfd_getfd, c->pidfd, fd, 0);
+			c->pidfd = -1; /* the cache's now */
+			return rc;
+		}
+	}
+	return (int)syscall(SYS_pidfd_getfd, c->pidfd, fd, 0);
+}
 
 /*
  * sc_fd returns the supervisor's own copy of the caller's fd (the same
@@ -149,30 +172,6 @@ void sc_release(struct sc_call *c)
 	close(c->copy);
 	c->copy = -1;
 	sc_spent(SC_FD, t);
-}
-
-static int fd_copy(struct sc_call *c, int fd)
-{
-	pid_t tid = (pid_t)c->req->pid;
-	int i = cached(tid), rc, thread;
-
-	if (i >= 0) {
-		rc = (int)syscall(SYS_pidfd_getfd, pidfds[i].fd, fd, 0);
-		if (rc >= 0 || errno != ESRCH)
-			return rc;
-		drop(i);
-	}
-	if (c->pidfd < 0) {
-		if ((c->pidfd = open_pidfd(c, &thread)) < 0)
-			return -1;
-		if (thread) {
-			keep(tid, c->pidfd);
-			rc = (int)syscall(SYS_pidfd_getfd, c->pidfd, fd, 0);
-			c->pidfd = -1; /* the cache's now */
-			return rc;
-		}
-	}
-	return (int)syscall(SYS_pidfd_getfd, c->pidfd, fd, 0);
 }
 
 /* sc_read copies n bytes at the caller's addr into buf. Returns 0, or -1 with errno EFAULT. */
@@ -257,12 +256,13 @@ int sc_write(const struct sc_call *c, uint64_t addr, const void *buf, size_t n)
 static void send_resp(struct sc_call *c, int64_t val, int err, unsigned flags)
 {
 	struct seccomp_notif_resp resp = { .id = c->req->id, .val = val, .error = err, .flags = flags };
-	uint64_t t = sc_clock();
+	uint64_t t;
 
 	if (c->answered)
 		return;
 	c->answered = 1;
 	sc_release(c);
+	t = sc_clock();
 	/* ENOENT: the caller was interrupted or killed meanwhile; nothing waits for this answer. */
 	while (ioctl(c->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0 && errno == EINTR)
 		;
@@ -295,13 +295,13 @@ int sc_answer_fd(struct sc_call *c, int fd, int cloexec)
 		.srcfd = (uint32_t)fd,
 		.newfd_flags = cloexec ? O_CLOEXEC : 0,
 	};
+	uint64_t t;
 	int rc;
-
-	uint64_t t = sc_clock();
 
 	if (c->answered)
 		return -1;
 	sc_release(c);
+	t = sc_clock();
 	while ((rc = ioctl(c->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &add)) < 0 && errno == EINTR)
 		;
 	sc_spent(SC_ANSWER, t);
