@@ -315,18 +315,21 @@ for (const [name, which] of [['CGO_ENABLED=0', 'go'], ['CGO_ENABLED=1', 'cgo']] 
       });
     }
 
-    test('net.Dial("udp4") to the echo port: the reply, RemoteAddr, LocalAddr IPv4', async () => {
-      const r = await lab.run(tn(prog(), 'udp', 'udp4', `${SERVER_IPV4}:${PORTS.echo}`, 'go datagram'), { env });
-      assert.equal(r.code, 0, show(r));
-      const o = lastJson<GoConn>(r);
-      assert.deepEqual([o.reply, o.remote, o.localIs4], ['go datagram', `${SERVER_IPV4}:${PORTS.echo}`, true], show(r));
-    });
+    // "udp4" makes an AF_INET socket (converted); "udp" a dual-stack AF_INET6 one that goes to ::ffff:203.0.113.2.
+    for (const network of ['udp4', 'udp']) {
+      test(`net.Dial("${network}") to the echo port: the reply, RemoteAddr, LocalAddr IPv4`, async () => {
+        const r = await lab.run(tn(prog(), 'udp', network, `${SERVER_IPV4}:${PORTS.echo}`, 'go datagram'), { env });
+        assert.equal(r.code, 0, show(r));
+        const o = lastJson<GoConn>(r);
+        assert.deepEqual([o.reply, o.remote, o.localIs4], ['go datagram', `${SERVER_IPV4}:${PORTS.echo}`, true], show(r));
+      });
 
-    test('ListenPacket("udp4") WriteTo/ReadFrom: the sender is 203.0.113.2:7', async () => {
-      const r = await lab.run(tn(prog(), 'udpfrom', `${SERVER_IPV4}:${PORTS.echo}`, 'go unconnected'), { env });
-      assert.equal(r.code, 0, show(r));
-      assert.deepEqual(lastJson(r), { reply: 'go unconnected', from: `${SERVER_IPV4}:${PORTS.echo}`, fromIP: SERVER_IPV4, fromIs4: true });
-    });
+      test(`ListenPacket("${network}") WriteTo/ReadFrom: the sender is 203.0.113.2:7`, async () => {
+        const r = await lab.run(tn(prog(), 'udpfrom', network, `${SERVER_IPV4}:${PORTS.echo}`, 'go unconnected'), { env });
+        assert.equal(r.code, 0, show(r));
+        assert.deepEqual(lastJson(r), { reply: 'go unconnected', from: `${SERVER_IPV4}:${PORTS.echo}`, fromIP: SERVER_IPV4, fromIs4: true });
+      });
+    }
 
     test('net.Dial("tcp4", "server.lab.example:80"), the lab\'s resolver: the A record, through NAT64', async () => {
       const r = await lab.run(tn(prog(), 'http', 'tcp4', `${SERVER_NAME}:${PORTS.http}`), { env });

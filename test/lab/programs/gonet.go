@@ -3,7 +3,8 @@
 //
 //	gonet http NETWORK HOST:PORT      net.Dial, HTTP/1.0 GET /, the body; RemoteAddr, LocalAddr
 //	gonet udp NETWORK HOST:PORT TEXT  net.Dial (a connected socket), Write, Read: the reply; RemoteAddr, LocalAddr
-//	gonet udpfrom HOST:PORT TEXT      ListenPacket("udp4", ":0"), WriteTo, ReadFrom: the reply and its sender
+//	gonet udpfrom NETWORK HOST:PORT TEXT
+//	                                  ListenPacket(NETWORK, ":0"), WriteTo, ReadFrom: the reply and its sender
 //	gonet server NETWORK ADDR COUNT   Listen, print {"listening":ADDR}, then COUNT times Accept: the RemoteAddr Go
 //	                                  reports, answered as an HTTP/1.0 response whose body is that address
 //	gonet many HOST:PORT G N          G goroutines each making N connections (tcp4), one byte echoed on each
@@ -94,12 +95,12 @@ func udp(network, addr, text string) {
 	out(o)
 }
 
-func udpFrom(addr, text string) {
-	to, err := net.ResolveUDPAddr("udp4", addr)
+func udpFrom(network, addr, text string) {
+	to, err := net.ResolveUDPAddr(network, addr)
 	if err != nil {
 		die("resolve", err)
 	}
-	c, err := net.ListenPacket("udp4", ":0")
+	c, err := net.ListenPacket(network, ":0")
 	if err != nil {
 		die("listen", err)
 	}
@@ -209,8 +210,8 @@ func main() {
 		httpGet(a[2], a[3])
 	case len(a) == 5 && a[1] == "udp":
 		udp(a[2], a[3], a[4])
-	case len(a) == 4 && a[1] == "udpfrom":
-		udpFrom(a[2], a[3])
+	case len(a) == 5 && a[1] == "udpfrom":
+		udpFrom(a[2], a[3], a[4])
 	case len(a) == 5 && a[1] == "server":
 		server(a[2], a[3], atoi(a[4]))
 	case len(a) == 5 && a[1] == "many":
