@@ -431,6 +431,25 @@ describe('one core, two engines: the interposer\'s lab programs answer the same 
     ['tcp-listen-ipv6-clients.py'],
     ['broadcast-multicast-steps.py'],
   ];
+  test('udp-echo-peer-server.py answers an IPv6 client through its stand-in (sendto and sendmsg), under each engine', async () => {
+    for (const engine of ['preload', 'seccomp']) {
+      const argv = engine === 'preload' ? pyFile('udp-echo-peer-server.py') : [SUPERVISOR, '--', ...pyFile('udp-echo-peer-server.py')];
+      const bg = lab.spawn(argv, { env: engine === 'preload' ? { ...env, LD_PRELOAD: PATHS.library } : env });
+      try {
+        await lab.waitFor(bg, /ready \d+/);
+        const port = Number(/ready (\d+)/.exec(bg.stdout())![1]);
+        const r = await lab.runIn('gateway', pyFile('udp6-ping-twice.py', lab.addresses.client.ipv6!, String(port)));
+        assert.equal(r.code, 0, show(r));
+        const got = lastJson<string[]>(r);
+        const standin = /^to (\S+) ping0$/.exec(got[0]!)?.[1];
+        assert.match(String(standin), /^198\.19\.\d+\.\d+$/, `${engine}: ${show(r)}`);
+        assert.deepEqual(got, [`to ${standin} ping0`, 'again', `to ${standin} ping1`, 'again'], engine);
+      } finally {
+        await bg.stop();
+      }
+    }
+  });
+
   for (const [file, ...args] of cases) {
     test(`${file} ${args.join(' ')}`, async () => {
       const preload = await lab.run(pyFile(file!, ...args), { env: { ...env, LD_PRELOAD: PATHS.library } });
