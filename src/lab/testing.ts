@@ -91,3 +91,22 @@ export function useLab(options: LabOptions, ready: (shared: SharedLab) => void):
   });
   after(async () => lab?.destroy());
 }
+
+/**
+ * Runs server (argv of test/lab/programs/udp-echo-peer-server.py, with or without an engine in front) in the client
+ * host and pings it from the gateway over IPv6 (udp6-ping-twice.py): the four answers the gateway got, and the
+ * stand-in address the server showed for it (from the first answer).
+ */
+export async function udpEchoFromGateway(lab: Lab, server: string[], env: NodeJS.ProcessEnv): Promise<{ got: string[]; standin: string }> {
+  const bg = lab.spawn(server, { env });
+  try {
+    await lab.waitFor(bg, /ready \d+/);
+    const port = Number(/ready (\d+)/.exec(bg.stdout())![1]);
+    const r = await lab.runIn('gateway', pyFile('udp6-ping-twice.py', lab.addresses.client.ipv6!, String(port)));
+    assert.equal(r.code, 0, show(r));
+    const got = lastJson<string[]>(r);
+    return { got, standin: String(/^to (\S+) ping0$/.exec(got[0] ?? '')?.[1]) };
+  } finally {
+    await bg.stop();
+  }
+}

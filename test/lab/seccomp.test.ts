@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { run } from '../../src/lab/exec.js';
 import { PATHS, SERVER_IPV4, SERVER_NAME, withLab, type Background, type Lab } from '../../src/lab/lab.js';
 import { HTTP_BODY, PORTS } from '../../src/lab/services.js';
-import { labEnv, lastJson, pyFile, requireBuilt, requireTools, show, useLab } from '../../src/lab/testing.js';
+import { labEnv, lastJson, pyFile, requireBuilt, requireTools, show, udpEchoFromGateway, useLab } from '../../src/lab/testing.js';
 
 const SUPERVISOR = join(PATHS.repo, 'build', 'tnat64-seccomp');
 const SOURCES = join(PATHS.repo, 'test', 'lab', 'programs');
@@ -432,21 +432,11 @@ describe('one core, two engines: the interposer\'s lab programs answer the same 
     ['broadcast-multicast-steps.py'],
   ];
   test('udp-echo-peer-server.py answers an IPv6 client through its stand-in (sendto and sendmsg), under each engine', async () => {
-    for (const engine of ['preload', 'seccomp']) {
-      const argv = engine === 'preload' ? pyFile('udp-echo-peer-server.py') : [SUPERVISOR, '--', ...pyFile('udp-echo-peer-server.py')];
-      const bg = lab.spawn(argv, { env: engine === 'preload' ? { ...env, LD_PRELOAD: PATHS.library } : env });
-      try {
-        await lab.waitFor(bg, /ready \d+/);
-        const port = Number(/ready (\d+)/.exec(bg.stdout())![1]);
-        const r = await lab.runIn('gateway', pyFile('udp6-ping-twice.py', lab.addresses.client.ipv6!, String(port)));
-        assert.equal(r.code, 0, show(r));
-        const got = lastJson<string[]>(r);
-        const standin = /^to (\S+) ping0$/.exec(got[0]!)?.[1];
-        assert.match(String(standin), /^198\.19\.\d+\.\d+$/, `${engine}: ${show(r)}`);
-        assert.deepEqual(got, [`to ${standin} ping0`, 'again', `to ${standin} ping1`, 'again'], engine);
-      } finally {
-        await bg.stop();
-      }
+    const server = pyFile('udp-echo-peer-server.py');
+    for (const [engine, argv, e] of [['preload', server, { ...env, LD_PRELOAD: PATHS.library }], ['seccomp', [SUPERVISOR, '--', ...server], env]] as const) {
+      const { got, standin } = await udpEchoFromGateway(lab, [...argv], e);
+      assert.match(standin, /^198\.19\.\d+\.\d+$/, `${engine}: ${JSON.stringify(got)}`);
+      assert.deepEqual(got, [`to ${standin} ping0`, 'again', `to ${standin} ping1`, 'again'], engine);
     }
   });
 

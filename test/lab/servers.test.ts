@@ -8,7 +8,7 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { PATHS, SERVER_IPV4, type Lab } from '../../src/lab/lab.js';
-import { lastJson, pyFile, requireBuilt, requireTools, show, useLab } from '../../src/lab/testing.js';
+import { lastJson, pyFile, requireBuilt, requireTools, show, udpEchoFromGateway, useLab } from '../../src/lab/testing.js';
 
 const tn = (...argv: string[]) => [PATHS.tnat64, ...argv];
 const STANDIN = /^198\.19\.\d+\.\d+$/;
@@ -95,19 +95,9 @@ describe('an IPv4-only server bound to 0.0.0.0 is reached over IPv6', () => {
 
 describe('UDP: a reply to a stand-in reaches the IPv6 peer', () => {
   test('an echo server under tnat64 answers an IPv6 client through its stand-in (sendto and sendmsg)', async () => {
-    const bg = lab.spawn(tn(...pyFile('udp-echo-peer-server.py')), { env });
-    try {
-      await lab.waitFor(bg, /ready \d+/);
-      const port = Number(/ready (\d+)/.exec(bg.stdout())![1]);
-      const r = await lab.runIn('gateway', pyFile('udp6-ping-twice.py', lab.addresses.client.ipv6!, String(port)));
-      assert.equal(r.code, 0, show(r));
-      const got = lastJson<string[]>(r);
-      const standin = /^to (\S+) ping0$/.exec(got[0]!)?.[1];
-      assert.match(String(standin), STANDIN, show(r));
-      assert.deepEqual(got, [`to ${standin} ping0`, 'again', `to ${standin} ping1`, 'again']);
-    } finally {
-      await bg.stop();
-    }
+    const { got, standin } = await udpEchoFromGateway(lab, tn(...pyFile('udp-echo-peer-server.py')), env);
+    assert.match(standin, STANDIN, JSON.stringify(got));
+    assert.deepEqual(got, [`to ${standin} ping0`, 'again', `to ${standin} ping1`, 'again']);
   });
 });
 
