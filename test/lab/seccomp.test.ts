@@ -477,7 +477,7 @@ describe('no prefix anywhere (no DNS64, no configuration): the supervised progra
 // say which address the server saw: the client's IPv4 192.0.2.2.
 describe('a dual-stack host whose NAT64 is down: the static programs fall back to IPv4', () => {
   const CLIENT_V4 = '192.0.2.2';
-  test('busybox wget, the C clients blocking and through epoll, Go net.Dial and 4 goroutines x 10: the server sees 192.0.2.2', () =>
+  test('busybox wget, the C clients blocking and through epoll, Go net.Dial and 4 goroutines x 10, a ::ffff: connect: the server sees 192.0.2.2', () =>
     withLab({ clientIPv4: true, nat64: false }, async (down) => {
       const denv = labEnv(down);
       const w = await down.run(tn('busybox', 'wget', '-q', '-O-', `http://${SERVER_IPV4}/whoami`), { env: denv, timeoutMs: 20_000 });
@@ -495,6 +495,12 @@ describe('a dual-stack host whose NAT64 is down: the static programs fall back t
       const m = await down.run(tn(bin.go, 'many', `${SERVER_IPV4}:${PORTS.echo}`, '4', '10'), { env: denv, timeoutMs: 30_000 });
       const o = lastJson<{ ok: number; failed: number; firstError?: string }>(m);
       assert.deepEqual([m.code, o.ok, o.failed, o.firstError], [0, 40, 0, undefined], show(m));
+      // ::ffff:203.0.113.2 on the program's own AF_INET6 socket, non-blocking (a timeout): the late fallback too
+      const j = await down.run([SUPERVISOR, '--', ...pyFile('tcp6-mapped-connect.py', `::ffff:${SERVER_IPV4}`, String(PORTS.whoami), '0', String(PORTS.echo))],
+        { env: denv, timeoutMs: 20_000 });
+      assert.equal(j.code, 0, show(j));
+      const jo = lastJson<{ got: string; peer: [string, number] }>(j);
+      assert.deepEqual([jo.got.split(' ')[0], jo.peer[0]], [CLIENT_V4, `::ffff:${SERVER_IPV4}`], show(j));
     }),
   );
 
