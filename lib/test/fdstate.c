@@ -110,6 +110,7 @@ static void case_received(int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0, "socketpair");
+	memset(u.b, 0, sizeof u.b);
 	c = CMSG_FIRSTHDR(&m);
 	c->cmsg_level = SOL_SOCKET;
 	c->cmsg_type = SCM_RIGHTS;
