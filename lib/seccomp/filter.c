@@ -81,6 +81,27 @@ static int resolve(struct prog *p)
 	return 0;
 }
 
+/* At label l: notify when argument arg (a pointer, all 64 bits) is not NULL, else allow. */
+static void pointer_given(struct prog *p, enum label l, int arg)
+{
+	here(p, l);
+	ld(p, ARG(arg, LO));
+	jump(p, BPF_JEQ, 0, L_NEXT, L_NOTIFY);
+	ld(p, ARG(arg, HI));
+	jump(p, BPF_JEQ, 0, L_ALLOW, L_NOTIFY);
+}
+
+/* At label l: notify a socket-option call (level: argument 1, name: argument 2) for level and one of its n names. */
+static void level_and_names(struct prog *p, enum label l, unsigned level, const unsigned *names, int n)
+{
+	here(p, l);
+	ld(p, ARG(1, LO));
+	jump(p, BPF_JEQ, level, L_NEXT, L_ALLOW);
+	ld(p, ARG(2, LO));
+	for (int i = 0; i < n; i++)
+		jump(p, BPF_JEQ, names[i], L_NOTIFY, i == n - 1 ? L_ALLOW : L_NEXT);
+}
+
 /*
  * build writes the filter: calls of another ABI (x32 on x86-64, a 32-bit
  * program) and every call not listed run in the kernel; socket() is
@@ -116,30 +137,10 @@ static int build(struct prog *p)
 	here(p, L_SOCKET);
 	ld(p, ARG(0, LO));
 	jump(p, BPF_JEQ, AF_INET, L_NOTIFY, L_ALLOW);
-	here(p, L_ADDR4);
-	ld(p, ARG(4, LO));
-	jump(p, BPF_JEQ, 0, L_NEXT, L_NOTIFY);
-	ld(p, ARG(4, HI));
-	jump(p, BPF_JEQ, 0, L_ALLOW, L_NOTIFY);
-	here(p, L_ADDR1);
-	ld(p, ARG(1, LO));
-	jump(p, BPF_JEQ, 0, L_NEXT, L_NOTIFY);
-	ld(p, ARG(1, HI));
-	jump(p, BPF_JEQ, 0, L_ALLOW, L_NOTIFY);
-	here(p, L_SETOPT);
-	ld(p, ARG(1, LO));
-	jump(p, BPF_JEQ, IPPROTO_IP, L_NEXT, L_ALLOW);
-	ld(p, ARG(2, LO));
-	jump(p, BPF_JEQ, IP_TOS, L_NOTIFY, L_NEXT);
-	jump(p, BPF_JEQ, IP_TTL, L_NOTIFY, L_NEXT);
-	jump(p, BPF_JEQ, IP_MTU_DISCOVER, L_NOTIFY, L_NEXT);
-	jump(p, BPF_JEQ, IP_FREEBIND, L_NOTIFY, L_ALLOW);
-	here(p, L_SOCKOPT);
-	ld(p, ARG(1, LO));
-	jump(p, BPF_JEQ, SOL_SOCKET, L_NEXT, L_ALLOW);
-	ld(p, ARG(2, LO));
-	jump(p, BPF_JEQ, SO_ERROR, L_NOTIFY, L_NEXT);
-	jump(p, BPF_JEQ, SO_DOMAIN, L_NOTIFY, L_ALLOW);
+	pointer_given(p, L_ADDR4, 4);
+	pointer_given(p, L_ADDR1, 1);
+	level_and_names(p, L_SETOPT, IPPROTO_IP, (const unsigned[]){ IP_TOS, IP_TTL, IP_MTU_DISCOVER, IP_FREEBIND }, 4);
+	level_and_names(p, L_SOCKOPT, SOL_SOCKET, (const unsigned[]){ SO_ERROR, SO_DOMAIN }, 2);
 	here(p, L_NOTIFY);
 	ret(p, SECCOMP_RET_USER_NOTIF);
 	here(p, L_ALLOW);

@@ -135,10 +135,11 @@ int sc_pool_start(int fd)
 		return -1;
 	notif_size = sizes.seccomp_notif > sizeof(struct seccomp_notif) ? sizes.seccomp_notif :
 									 sizeof(struct seccomp_notif);
-	const char *max = getenv("TNAT64_SECCOMP_THREADS");
+	const char *text = getenv("TNAT64_SECCOMP_THREADS");
+	int max = text != NULL ? atoi(text) : 0;
 
-	if (max != NULL && atoi(max) >= 2 && atoi(max) <= 65536)
-		threads_max = atoi(max);
+	if (max >= 2 && max <= 65536)
+		threads_max = max;
 	listener = fd;
 	/* a fresh process (see main.c, linger) starts with no thread */
 	atomic_store(&receiving, 0);

@@ -174,22 +174,36 @@ void sc_release(struct sc_call *c)
 	sc_spent(SC_FD, t);
 }
 
-/* sc_read copies n bytes at the caller's addr into buf. Returns 0, or -1 with errno EFAULT. */
-int sc_read(const struct sc_call *c, uint64_t addr, void *buf, size_t n)
+/*
+ * vm_copy moves want bytes between our areas mine and the caller's areas
+ * theirs with one process_vm_readv (process_vm_writev when out is set).
+ * Returns 0 when all of it moved, else -1 with errno EFAULT.
+ */
+static int vm_copy(const struct sc_call *c, const struct iovec *mine, unsigned long nmine,
+		   const struct iovec *theirs, unsigned long ntheirs, size_t want, int out)
 {
-	struct iovec mine = { buf, n }, theirs = { (void *)(uintptr_t)addr, n };
 	uint64_t t = sc_clock();
-	ssize_t got;
+	pid_t pid = (pid_t)c->req->pid;
+	ssize_t moved;
 
-	if (n == 0)
+	if (want == 0)
 		return 0;
-	got = process_vm_readv((pid_t)c->req->pid, &mine, 1, &theirs, 1, 0);
+	moved = out ? process_vm_writev(pid, mine, nmine, theirs, ntheirs, 0) :
+		      process_vm_readv(pid, mine, nmine, theirs, ntheirs, 0);
 	sc_spent(SC_MEMORY, t);
-	if (got != (ssize_t)n) {
+	if (moved != (ssize_t)want) {
 		errno = EFAULT;
 		return -1;
 	}
 	return 0;
+}
+
+/* sc_read copies n bytes at the caller's addr into buf. Returns 0, or -1 with errno EFAULT. */
+int sc_read(const struct sc_call *c, uint64_t addr, void *buf, size_t n)
+{
+	struct iovec mine = { buf, n }, theirs = { (void *)(uintptr_t)addr, n };
+
+	return vm_copy(c, &mine, 1, &theirs, 1, n, 0);
 }
 
 /*
@@ -202,15 +216,8 @@ int sc_read2(const struct sc_call *c, uint64_t a1, void *b1, size_t n1, uint64_t
 {
 	struct iovec mine[2] = { { b1, n1 }, { b2, n2 } };
 	struct iovec theirs[2] = { { (void *)(uintptr_t)a1, n1 }, { (void *)(uintptr_t)a2, n2 } };
-	uint64_t t = sc_clock();
-	ssize_t got = process_vm_readv((pid_t)c->req->pid, mine, 2, theirs, 2, 0);
 
-	sc_spent(SC_MEMORY, t);
-	if (got != (ssize_t)(n1 + n2)) {
-		errno = EFAULT;
-		return -1;
-	}
-	return 0;
+	return vm_copy(c, mine, 2, theirs, 2, n1 + n2, 0);
 }
 
 /*
@@ -221,36 +228,16 @@ int sc_read2(const struct sc_call *c, uint64_t a1, void *b1, size_t n1, uint64_t
 int sc_readv(const struct sc_call *c, const struct iovec *theirs, size_t cnt, void *buf, size_t n)
 {
 	struct iovec mine = { buf, n };
-	uint64_t t = sc_clock();
-	ssize_t got;
 
-	if (n == 0)
-		return 0;
-	got = process_vm_readv((pid_t)c->req->pid, &mine, 1, theirs, cnt, 0);
-	sc_spent(SC_MEMORY, t);
-	if (got != (ssize_t)n) {
-		errno = EFAULT;
-		return -1;
-	}
-	return 0;
+	return vm_copy(c, &mine, 1, theirs, cnt, n, 0);
 }
 
 /* sc_write copies n bytes of buf to the caller's addr. Returns 0, or -1 with errno EFAULT. */
 int sc_write(const struct sc_call *c, uint64_t addr, const void *buf, size_t n)
 {
 	struct iovec mine = { (void *)buf, n }, theirs = { (void *)(uintptr_t)addr, n };
-	uint64_t t = sc_clock();
-	ssize_t put;
 
-	if (n == 0)
-		return 0;
-	put = process_vm_writev((pid_t)c->req->pid, &mine, 1, &theirs, 1, 0);
-	sc_spent(SC_MEMORY, t);
-	if (put != (ssize_t)n) {
-		errno = EFAULT;
-		return -1;
-	}
-	return 0;
+	return vm_copy(c, &mine, 1, &theirs, 1, n, 1);
 }
 
 static void send_resp(struct sc_call *c, int64_t val, int err, unsigned flags)
