@@ -214,6 +214,20 @@ function seccompPart(port: () => number): { pairs: Pair[]; roundTrip: Record<str
       () => Number(sup('udp', ['send', '4', DEST4, String(port()), n])),
       () => Number(inNs([staticBin('udp'), 'send', '6', DEST6, String(port()), n]).trim())),
   );
+  // A receive that shows the sender is answered by the supervisor, with the datagram copied through it; recvmsg is
+  // always notified (the filter cannot see its msg_name), so the program's own sockets' pay one round trip too.
+  const nr = String(Math.max(2048, Math.floor(DATAGRAMS / 4)));
+  pairs.push(
+    pairRounds('seccomp engine: recvfrom with the sender, from NAT64, on a converted UDP socket (supervised / native IPv6)', NaN, 'ns/recvfrom',
+      () => Number(sup('udp', ['recv', '4', DEST6, nr])),
+      () => Number(inNs([staticBin('udp'), 'recv', '6', DEST6, nr]).trim())),
+    pairRounds('seccomp engine: recvmsg with the sender, from NAT64, on a converted UDP socket (supervised / native IPv6)', NaN, 'ns/recvmsg',
+      () => Number(sup('udp', ['recvmsg', '4', DEST6, nr])),
+      () => Number(inNs([staticBin('udp'), 'recvmsg', '6', DEST6, nr]).trim())),
+    pairRounds('seccomp engine: recvmsg on the program\'s own IPv6 socket, passed on to the kernel (supervised / not)', NaN, 'ns/recvmsg',
+      () => Number(sup('udp', ['recvmsg', '6', DEST6, nr])),
+      () => Number(inNs([staticBin('udp'), 'recvmsg', '6', DEST6, nr]).trim())),
+  );
   if (!SKIP.has('bulk')) {
     pairs.push(
       pairRounds(`seccomp engine: bulk ${BULK_BYTES >> 20} MiB over TCP via NAT64 (supervised / native IPv6)`, '1.00 ± 0.02', 's',

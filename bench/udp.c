@@ -6,6 +6,7 @@
  *   udp recv FAMILY SRC6 N        N datagrams from a native AF_INET6 socket bound to SRC6 (e.g. a synthesized
  *                                 address) into the program's own socket (AF_INET if FAMILY is 4), in batches of
  *                                 256; prints nanoseconds per recvfrom (only the recvfrom calls are timed)
+ *   udp recvmsg FAMILY SRC6 N     the same with recvmsg (a name buffer, no control room)
  *
  * FAMILY 4 makes the program's socket AF_INET, as an IPv4-only program would; 6 makes it AF_INET6 (native).
  */
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -53,7 +55,7 @@ static int send_bench(int family, const char *text, int port, long n)
 	return 0;
 }
 
-static int recv_bench(int family, const char *src, long n)
+static int recv_bench(int family, const char *src, long n, int msg)
 {
 	struct sockaddr_in6 from6 = { .sin6_family = AF_INET6 }, to6 = { .sin6_family = AF_INET6 };
 	struct sockaddr_storage me, peer;
@@ -81,8 +83,11 @@ static int recv_bench(int family, const char *src, long n)
 				die("sendto");
 		long long t0 = now();
 		for (int i = 0; i < BATCH; i++) {
+			struct iovec iov = { buf, sizeof buf };
+			struct msghdr m = { .msg_name = &peer, .msg_namelen = sizeof peer, .msg_iov = &iov, .msg_iovlen = 1 };
+
 			pl = sizeof peer;
-			if (recvfrom(r, buf, sizeof buf, 0, (struct sockaddr *)&peer, &pl) != 32)
+			if ((msg ? recvmsg(r, &m, 0) : recvfrom(r, buf, sizeof buf, 0, (struct sockaddr *)&peer, &pl)) != 32)
 				die("recvfrom");
 		}
 		total += now() - t0;
@@ -95,8 +100,8 @@ int main(int argc, char **argv)
 {
 	if (argc == 6 && strcmp(argv[1], "send") == 0)
 		return send_bench(atoi(argv[2]), argv[3], atoi(argv[4]), atol(argv[5]));
-	if (argc == 5 && strcmp(argv[1], "recv") == 0)
-		return recv_bench(atoi(argv[2]), argv[3], atol(argv[4]));
-	fprintf(stderr, "usage: udp send 4|6 ADDR PORT N | udp recv 4|6 SRC6 N\n");
+	if (argc == 5 && (strcmp(argv[1], "recv") == 0 || strcmp(argv[1], "recvmsg") == 0))
+		return recv_bench(atoi(argv[2]), argv[3], atol(argv[4]), argv[1][4] == 'm');
+	fprintf(stderr, "usage: udp send 4|6 ADDR PORT N | udp recv|recvmsg 4|6 SRC6 N\n");
 	return 2;
 }

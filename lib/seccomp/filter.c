@@ -35,8 +35,8 @@
 /* A BPF program with symbolic jump targets, resolved once it is complete. */
 enum label { L_NEXT, L_ALLOW, L_NOTIFY, L_SOCKET, L_ADDR4, L_ADDR1, L_SETOPT, L_SOCKOPT, L_N };
 struct prog {
-	struct sock_filter f[64];
-	unsigned char jt[64], jf[64]; /* labels, until resolved */
+	struct sock_filter f[96];
+	unsigned char jt[96], jf[96]; /* labels, until resolved */
 	int at[L_N];
 	int n;
 };
@@ -108,15 +108,19 @@ static void level_and_names(struct prog *p, enum label l, unsigned level, const 
  * notified only for AF_INET; sendto() and recvfrom() only with an
  * address; accept() and accept4() only with an address buffer;
  * setsockopt() only for the IPv4 options whose IPv6 twins lib/core sets
- * (IP_TOS, IP_TTL, IP_MTU_DISCOVER, IP_FREEBIND); getsockopt() only for
+ * (IP_TOS, IP_TTL, IP_MTU_DISCOVER, IP_FREEBIND) and the ancillary-data
+ * options (IP_PKTINFO, IP_RECVTTL, IP_RECVTOS, IP_RECVERR); getsockopt() only for
  * SOL_SOCKET's SO_ERROR and SO_DOMAIN. So the
  * data path (read, write, send, recv without an address) never stops in
- * the supervisor.
+ * the supervisor. The msghdr calls (sendmsg, sendmmsg, recvmsg,
+ * recvmmsg) are always notified: their addresses are behind a pointer
+ * the filter cannot follow; the supervisor lets those it has no business
+ * with go on in the kernel.
  */
 static int build(struct prog *p)
 {
-	static const unsigned always[] = { __NR_connect, __NR_bind,
-		__NR_getsockname, __NR_getpeername, __NR_sendmsg };
+	static const unsigned always[] = { __NR_connect, __NR_bind, __NR_getsockname, __NR_getpeername,
+		__NR_sendmsg, __NR_sendmmsg, __NR_recvmsg, __NR_recvmmsg };
 
 	p->n = 0;
 	ld(p, offsetof(struct seccomp_data, arch));
@@ -139,7 +143,8 @@ static int build(struct prog *p)
 	jump(p, BPF_JEQ, AF_INET, L_NOTIFY, L_ALLOW);
 	pointer_given(p, L_ADDR4, 4);
 	pointer_given(p, L_ADDR1, 1);
-	level_and_names(p, L_SETOPT, IPPROTO_IP, (const unsigned[]){ IP_TOS, IP_TTL, IP_MTU_DISCOVER, IP_FREEBIND }, 4);
+	level_and_names(p, L_SETOPT, IPPROTO_IP, (const unsigned[]){ IP_TOS, IP_TTL, IP_MTU_DISCOVER, IP_FREEBIND,
+			IP_PKTINFO, IP_RECVTTL, IP_RECVTOS, IP_RECVERR }, 8);
 	level_and_names(p, L_SOCKOPT, SOL_SOCKET, (const unsigned[]){ SO_ERROR, SO_DOMAIN }, 2);
 	here(p, L_NOTIFY);
 	ret(p, SECCOMP_RET_USER_NOTIF);

@@ -232,6 +232,17 @@ int sc_readv(const struct sc_call *c, const struct iovec *theirs, size_t cnt, vo
 	return vm_copy(c, &mine, 1, theirs, cnt, n, 0);
 }
 
+/*
+ * sc_writev copies our areas mine, n bytes in all, to the caller's areas
+ * theirs (room for n at least) with one process_vm_writev. Returns 0, or
+ * -1 with errno EFAULT.
+ */
+int sc_writev(const struct sc_call *c, const struct iovec *mine, size_t nmine, const struct iovec *theirs,
+	      size_t ntheirs, size_t n)
+{
+	return vm_copy(c, mine, nmine, theirs, ntheirs, n, 1);
+}
+
 /* sc_write copies n bytes of buf to the caller's addr. Returns 0, or -1 with errno EFAULT. */
 int sc_write(const struct sc_call *c, uint64_t addr, const void *buf, size_t n)
 {

@@ -27,6 +27,8 @@ int sc_read(const struct sc_call *c, uint64_t addr, void *buf, size_t n);
 int sc_read2(const struct sc_call *c, uint64_t a1, void *b1, size_t n1, uint64_t a2, void *b2, size_t n2);
 int sc_readv(const struct sc_call *c, const struct iovec *theirs, size_t cnt, void *buf, size_t n);
 int sc_write(const struct sc_call *c, uint64_t addr, const void *buf, size_t n);
+int sc_writev(const struct sc_call *c, const struct iovec *mine, size_t nmine, const struct iovec *theirs,
+	      size_t ntheirs, size_t n);
 void sc_continue(struct sc_call *c);
 void sc_answer(struct sc_call *c, int64_t val, int err);
 int sc_answer_fd(struct sc_call *c, int fd, int cloexec);

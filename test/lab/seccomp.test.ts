@@ -254,6 +254,21 @@ for (const [name, which] of [['gcc -static', 'gcc'], ['musl-gcc -static', 'musl'
       assert.deepEqual(lastJson(few), { mode: 'manywait', waiting: 20, echo: true });
     });
 
+    test('msgs: recvmsg, sendmmsg and recvmmsg show the sender as AF_INET 203.0.113.2:7; SCM_RIGHTS over a socketpair still passes', async () => {
+      const r = await lab.run(tn(prog(), 'msgs', SERVER_IPV4, String(PORTS.echo)), { env, timeoutMs: 30_000 });
+      assert.equal(r.code, 0, show(r));
+      assert.deepEqual(lastJson(r), {
+        mode: 'msgs',
+        from: inet(SERVER_IPV4, PORTS.echo),
+        data: 'one',
+        pktinfo: true,
+        cut: { len: 16, family: 'AF_INET', same: true },
+        timeout: 'EAGAIN',
+        mmsg: { sent: 6, got: 6, same: true, back: 6, blocking: 2, blocking_same: true, empty: 'EAGAIN' },
+        passed: 'piped',
+      }, show(r));
+    });
+
     test('udp: sendto the echo port, recvfrom says AF_INET 203.0.113.2:7', async () => {
       const r = await lab.run(tn(prog(), 'udp', SERVER_IPV4, String(PORTS.echo), 'a datagram'), { env });
       assert.equal(r.code, 0, show(r));
@@ -322,6 +337,12 @@ for (const [name, which] of [['CGO_ENABLED=0', 'go'], ['CGO_ENABLED=1', 'cgo']] 
         assert.equal(r.code, 0, show(r));
         const o = lastJson<GoConn>(r);
         assert.deepEqual([o.reply, o.remote, o.localIs4], ['go datagram', `${SERVER_IPV4}:${PORTS.echo}`, true], show(r));
+      });
+
+      test(`ListenUDP("${network}") WriteMsgUDP/ReadMsgUDP (sendmsg, recvmsg): the sender is 203.0.113.2:7`, async () => {
+        const r = await lab.run(tn(prog(), 'udpmsg', network, `${SERVER_IPV4}:${PORTS.echo}`, 'go msg'), { env });
+        assert.equal(r.code, 0, show(r));
+        assert.deepEqual(lastJson(r), { reply: 'go msg', from: `${SERVER_IPV4}:${PORTS.echo}`, fromIP: SERVER_IPV4, fromIs4: true });
       });
 
       test(`ListenPacket("${network}") WriteTo/ReadFrom: the sender is 203.0.113.2:7`, async () => {
@@ -411,6 +432,8 @@ describe('one core, two engines: the interposer\'s lab programs answer the same 
     ['udp-bound-port.py', h, whoami, '41234'],
     ['udp-connected.py', h, echo, whoami, closed],
     ['udp6-mapped.py', `::ffff:${h}`, echo, whoami],
+    ['udp-recvmsg-cmsgs.py', h, echo, 'ping'],
+    ['udp-recverr.py', h, closed],
     ['tcp-asyncio-urllib.py', h, echo],
     ['tcp-asyncio-whoami.py', h, whoami],
     ['tcp-dup-fastopen.py', h, echo],

@@ -114,6 +114,27 @@ int t64_setsockopt_logic(t64_fn_setsockopt *real, int fd, int level, int opt, co
 }
 
 /*
+ * t64_twins_on asks the kernel (through real) whether converted socket fd
+ * has one of the IPv6 twins that deliver ancillary data on: what
+ * T64_FD_TWIN records, for a front end that keeps no state of its own
+ * between calls. Returns 1 or 0.
+ */
+int t64_twins_on(t64_fn_getsockopt *real, int fd)
+{
+	static const int asked[] = { IP_PKTINFO, IP_RECVTTL, IP_RECVTOS, IP_RECVERR };
+	int cmsg, v;
+	socklen_t l;
+
+	for (size_t i = 0; i < sizeof asked / sizeof asked[0]; i++) {
+		v = 0;
+		l = sizeof v;
+		if (real(fd, IPPROTO_IPV6, twin(asked[i], &cmsg), &v, &l) == 0 && v)
+			return 1;
+	}
+	return 0;
+}
+
+/*
  * t64_getsockopt_logic asks the kernel, then answers SO_DOMAIN of converted
  * socket fd (flags f) with AF_INET; SO_ERROR after a NAT64 connect in
  * progress (a converted or mapped socket's) goes through

@@ -13,5 +13,6 @@
 int t64_setsockopt_logic(t64_fn_setsockopt *real, int fd, int level, int opt, const void *val, socklen_t len);
 int t64_getsockopt_logic(t64_fn_getsockopt *real, unsigned f, int fd, int level, int opt, void *val,
 			 socklen_t *len);
+int t64_twins_on(t64_fn_getsockopt *real, int fd);
 
 #endif

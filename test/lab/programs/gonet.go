@@ -5,6 +5,9 @@
 //	gonet udp NETWORK HOST:PORT TEXT  net.Dial (a connected socket), Write, Read: the reply; RemoteAddr, LocalAddr
 //	gonet udpfrom NETWORK HOST:PORT TEXT
 //	                                  ListenPacket(NETWORK, ":0"), WriteTo, ReadFrom: the reply and its sender
+//	gonet udpmsg NETWORK HOST:PORT TEXT
+//	                                  ListenUDP(NETWORK, ":0"), WriteMsgUDP, ReadMsgUDP (sendmsg, recvmsg): the
+//	                                  reply and its sender
 //	gonet server NETWORK ADDR COUNT   Listen, print {"listening":ADDR}, then COUNT times Accept: the RemoteAddr Go
 //	                                  reports, answered as an HTTP/1.0 response whose body is that address
 //	gonet many HOST:PORT G N          G goroutines each making N connections (tcp4), one byte echoed on each
@@ -118,6 +121,29 @@ func udpFrom(network, addr, text string) {
 	out(map[string]any{"reply": string(buf[:n]), "from": from.String(), "fromIP": ip, "fromIs4": is4})
 }
 
+func udpMsg(network, addr, text string) {
+	to, err := net.ResolveUDPAddr(network, addr)
+	if err != nil {
+		die("resolve", err)
+	}
+	c, err := net.ListenUDP(network, nil)
+	if err != nil {
+		die("listen", err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	if _, _, err := c.WriteMsgUDP([]byte(text), nil, to); err != nil {
+		die("writemsg", err)
+	}
+	buf, oob := make([]byte, 65536), make([]byte, 512)
+	n, _, _, from, err := c.ReadMsgUDP(buf, oob)
+	if err != nil {
+		die("readmsg", err)
+	}
+	ip, is4 := ipOf(from)
+	out(map[string]any{"reply": string(buf[:n]), "from": from.String(), "fromIP": ip, "fromIs4": is4})
+}
+
 func server(network, addr string, count int) {
 	ln, err := net.Listen(network, addr)
 	if err != nil {
@@ -212,12 +238,14 @@ func main() {
 		udp(a[2], a[3], a[4])
 	case len(a) == 5 && a[1] == "udpfrom":
 		udpFrom(a[2], a[3], a[4])
+	case len(a) == 5 && a[1] == "udpmsg":
+		udpMsg(a[2], a[3], a[4])
 	case len(a) == 5 && a[1] == "server":
 		server(a[2], a[3], atoi(a[4]))
 	case len(a) == 5 && a[1] == "many":
 		many(a[2], atoi(a[3]), atoi(a[4]))
 	default:
-		fmt.Fprintln(os.Stderr, "usage: gonet http|udp|udpfrom|server|many ...")
+		fmt.Fprintln(os.Stderr, "usage: gonet http|udp|udpfrom|udpmsg|server|many ...")
 		os.Exit(2)
 	}
 }

@@ -34,10 +34,19 @@
  *   static-client manywait HOST PORT N           N threads each blocked in recvfrom on a UDP socket of its own
  *                                                (nothing comes), then one echo exchange from the main thread:
  *                                                calls waiting in the supervisor do not hold up the others
+ *   static-client msgs HOST PORT                 the msghdr calls on AF_INET UDP sockets (HOST:PORT echoes): a
+ *                                                blocking recvmsg with a name and IP_PKTINFO on (sender, name
+ *                                                length, the IP_PKTINFO message), one with an 8-byte name buffer
+ *                                                (the name cut, its full length reported), one that times out
+ *                                                (SO_RCVTIMEO); sendmmsg of 6 datagrams, recvmmsg of their echoes
+ *                                                with MSG_WAITFORONE and a timeout (senders, payloads), 2 more
+ *                                                received by one blocking recvmmsg, a non-blocking one with nothing
+ *                                                to read; an fd passed over a socketpair (SCM_RIGHTS) and read
  *   static-client tos HOST PORT                  IP_TOS 0xb8 by setsockopt on a UDP socket and a sendto, 0x28 by a
  *                                                sendmsg IP_TOS cmsg, 0x48 by setsockopt on a TCP socket and a
  *                                                connect; prints the IP_TOS each socket reads back
  */
+#define _GNU_SOURCE /* sendmmsg, recvmmsg */
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
@@ -609,6 +618,141 @@ static int recvblock(char **argv)
 	return 0;
 }
 
+/* Whether from is the AF_INET address to (sender as dialled). */
+static int same_inet(const struct sockaddr_in *from, socklen_t len, const struct sockaddr_in *to)
+{
+	return len == sizeof *to && from->sin_family == AF_INET && from->sin_port == to->sin_port &&
+	       from->sin_addr.s_addr == to->sin_addr.s_addr;
+}
+
+#define MSGS 6
+
+/* mmsg_prepare points message i of v at bufs[i] and names[i] (NULL: no name), size room each. */
+static void mmsg_prepare(struct mmsghdr *v, struct iovec *iov, char (*bufs)[16], struct sockaddr_in *names, int n)
+{
+	memset(v, 0, (size_t)n * sizeof *v);
+	for (int i = 0; i < n; i++) {
+		iov[i] = (struct iovec){ bufs[i], sizeof bufs[i] };
+		v[i].msg_hdr.msg_iov = &iov[i];
+		v[i].msg_hdr.msg_iovlen = 1;
+		v[i].msg_hdr.msg_name = &names[i];
+		v[i].msg_hdr.msg_namelen = sizeof names[i];
+	}
+}
+
+static int msgs(char **argv)
+{
+	struct sockaddr_in to = target(argv[2], argv[3]), froms[MSGS];
+	struct sockaddr_storage from;
+	union {
+		struct cmsghdr c;
+		char b[256];
+	} ctl;
+	struct timeval tv = { 5, 0 };
+	struct timespec ts = { 3, 0 };
+	struct mmsghdr v[MSGS];
+	struct iovec iov[MSGS];
+	char b[64], bufs[MSGS][16], name[8];
+	struct cmsghdr *cm;
+	struct msghdr m;
+	sa_family_t fam;
+	int u = socket(AF_INET, SOCK_DGRAM, 0), on = 1, pktinfo = 0, got = 0, sent, same = 1, back = 0, rc, sp[2], pp[2];
+	ssize_t r;
+
+	if (u < 0 || setsockopt(u, IPPROTO_IP, IP_PKTINFO, &on, sizeof on) < 0 ||
+	    setsockopt(u, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) < 0)
+		fail("socket");
+	if (sendto(u, "one", 3, 0, (struct sockaddr *)&to, sizeof to) != 3)
+		fail("sendto");
+	memset(&m, 0, sizeof m);
+	memset(&from, 0, sizeof from);
+	iov[0] = (struct iovec){ b, sizeof b };
+	m = (struct msghdr){ .msg_name = &from, .msg_namelen = sizeof from, .msg_iov = iov, .msg_iovlen = 1,
+			     .msg_control = ctl.b, .msg_controllen = sizeof ctl.b };
+	if ((r = recvmsg(u, &m, 0)) < 0)
+		fail("recvmsg");
+	for (cm = CMSG_FIRSTHDR(&m); cm != NULL; cm = CMSG_NXTHDR(&m, cm))
+		pktinfo |= cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_PKTINFO;
+	printf("{\"mode\":\"msgs\",\"from\":");
+	jaddr(&from, m.msg_namelen);
+	fputs(",\"data\":", stdout);
+	jstr(b, (size_t)r);
+	printf(",\"pktinfo\":%s", pktinfo ? "true" : "false");
+
+	if (sendto(u, "two", 3, 0, (struct sockaddr *)&to, sizeof to) != 3)
+		fail("sendto");
+	m = (struct msghdr){ .msg_name = name, .msg_namelen = sizeof name, .msg_iov = iov, .msg_iovlen = 1 };
+	if ((r = recvmsg(u, &m, 0)) < 0)
+		fail("recvmsg");
+	memcpy(&fam, name, sizeof fam);
+	printf(",\"cut\":{\"len\":%u,\"family\":\"%s\",\"same\":%s}", (unsigned)m.msg_namelen, family(fam),
+	       memcmp(name, &to, sizeof name) == 0 ? "true" : "false");
+
+	tv = (struct timeval){ 0, 300000 };
+	setsockopt(u, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	m = (struct msghdr){ .msg_name = &from, .msg_namelen = sizeof from, .msg_iov = iov, .msg_iovlen = 1 };
+	r = recvmsg(u, &m, 0);
+	printf(",\"timeout\":\"%s\"", r < 0 ? errname(errno) : "received");
+	tv = (struct timeval){ 5, 0 };
+	setsockopt(u, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+
+	mmsg_prepare(v, iov, bufs, froms, MSGS);
+	for (int i = 0; i < MSGS; i++) {
+		iov[i].iov_len = (size_t)snprintf(bufs[i], sizeof bufs[i], "m%d", i);
+		froms[i] = to;
+	}
+	sent = sendmmsg(u, v, MSGS, 0);
+	mmsg_prepare(v, iov, bufs, froms, MSGS);
+	while (got < sent && (rc = recvmmsg(u, v + got, (unsigned)(sent - got), MSG_WAITFORONE, &ts)) > 0) {
+		for (int i = got; i < got + rc; i++) {
+			same &= same_inet(&froms[i], v[i].msg_hdr.msg_namelen, &to);
+			back += v[i].msg_len == 2 && bufs[i][0] == 'm';
+		}
+		got += rc;
+	}
+	printf(",\"mmsg\":{\"sent\":%d,\"got\":%d,\"same\":%s,\"back\":%d", sent, got, same ? "true" : "false",
+	       back);
+	mmsg_prepare(v, iov, bufs, froms, 2);
+	for (int i = 0; i < 2; i++) {
+		iov[i].iov_len = 2;
+		memcpy(bufs[i], "mm", 2);
+		froms[i] = to;
+	}
+	if (sendmmsg(u, v, 2, 0) != 2)
+		fail("sendmmsg");
+	mmsg_prepare(v, iov, bufs, froms, 2);
+	rc = recvmmsg(u, v, 2, 0, NULL);
+	printf(",\"blocking\":%d,\"blocking_same\":%s", rc,
+	       rc == 2 && same_inet(&froms[1], v[1].msg_hdr.msg_namelen, &to) ? "true" : "false");
+	mmsg_prepare(v, iov, bufs, froms, MSGS);
+	rc = recvmmsg(u, v, MSGS, MSG_DONTWAIT, NULL);
+	printf(",\"empty\":\"%s\"}", rc < 0 ? errname(errno) : "received");
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sp) < 0 || pipe(pp) < 0 || write(pp[1], "piped", 5) != 5)
+		fail("socketpair");
+	memset(&ctl, 0, sizeof ctl);
+	iov[0] = (struct iovec){ "f", 1 };
+	m = (struct msghdr){ .msg_iov = iov, .msg_iovlen = 1, .msg_control = ctl.b, .msg_controllen = CMSG_SPACE(sizeof(int)) };
+	cm = CMSG_FIRSTHDR(&m);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &pp[0], sizeof(int));
+	if (sendmsg(sp[0], &m, 0) != 1)
+		fail("sendmsg");
+	iov[0] = (struct iovec){ b, sizeof b };
+	m = (struct msghdr){ .msg_name = &from, .msg_namelen = sizeof from, .msg_iov = iov, .msg_iovlen = 1,
+			     .msg_control = ctl.b, .msg_controllen = sizeof ctl.b };
+	rc = -1;
+	if (recvmsg(sp[1], &m, 0) == 1 && (cm = CMSG_FIRSTHDR(&m)) != NULL && cm->cmsg_type == SCM_RIGHTS)
+		memcpy(&rc, CMSG_DATA(cm), sizeof rc);
+	r = rc >= 0 ? read(rc, b, sizeof b) : -1;
+	fputs(",\"passed\":", stdout);
+	jstr(r > 0 ? b : "", r > 0 ? (size_t)r : 0);
+	puts("}");
+	return 0;
+}
+
 static int tos(char **argv)
 {
 	struct sockaddr_in to = target(argv[2], argv[3]);
@@ -727,10 +871,12 @@ int main(int argc, char **argv)
 		return recvblock(argv);
 	if (argc == 4 && strcmp(argv[1], "tos") == 0)
 		return tos(argv);
+	if (argc == 4 && strcmp(argv[1], "msgs") == 0)
+		return msgs(argv);
 	if (argc == 5 && strcmp(argv[1], "manywait") == 0)
 		return manywait(argv);
 	if (argc == 4 && strcmp(argv[1], "resolve") == 0)
 		return resolve(argv);
-	fputs("usage: static-client tcp|nonblocking|udp HOST PORT PAYLOAD | server PORT COUNT | mapped HOST TCPPORT UDPPORT PAYLOAD | procs|gather|sendblock|recvblock|tos HOST PORT | manywait HOST PORT N | resolve NAME PORT\n", stderr);
+	fputs("usage: static-client tcp|nonblocking|udp HOST PORT PAYLOAD | server PORT COUNT | mapped HOST TCPPORT UDPPORT PAYLOAD | procs|gather|sendblock|recvblock|tos|msgs HOST PORT | manywait HOST PORT N | resolve NAME PORT\n", stderr);
 	return 2;
 }
