@@ -13,18 +13,20 @@
 /*
  * Which sockets are ours is kept in the socket itself, so that it follows
  * the socket through fork, dup, SCM_RIGHTS and exec with no table to keep
- * in step, in an option whose value changes nothing the program sees:
- * - TCP: TCP_NOTSENT_LOWAT, whose default is "no limit"; ours is
- *   STREAM_MARK | bits, about 2 GB of unsent data, more than any send
- *   buffer holds: also no limit;
- * - UDP: IPV6_MULTICAST_HOPS, which the IPv4-side traffic of a converted
- *   socket never uses (IPv4 multicast through a dual-stack socket follows
- *   IP_MULTICAST_TTL): DGRAM_MARK | bits.
+ * in step, in an option whose value changes nothing the program sees, as
+ * MARK | bits, a value no program sets:
+ * - TCP: TCP_NOTSENT_LOWAT, whose default is "no limit"; ours is about
+ *   2 GB of unsent data, more than any send buffer holds: also no limit;
+ * - UDP: SO_RCVLOWAT, which datagram sockets ignore (a datagram is whole
+ *   or nothing). Not an IPv6 option: a program's own AF_INET6 socket may
+ *   set any of those to any value (IPV6_MULTICAST_HOPS 255 is mDNS's), and
+ *   would be taken for ours. A TCP socket cannot hold such a low-water
+ *   mark (the kernel caps it at half the largest receive buffer).
  * An accepted socket inherits its listener's value. A program that sets
- * the option itself on a converted socket makes it look like its own.
+ * the option itself on a converted socket makes it look like its own, and
+ * one that reads it reads the mark.
  */
-#define STREAM_MARK 0x7fffffe0
-#define DGRAM_MARK 0xe0
+#define MARK 0x7fffffe0
 #define MARK_BITS 0x1f
 
 static unsigned dgram_mark(int fd)
@@ -32,7 +34,7 @@ static unsigned dgram_mark(int fd)
 	int v = 0;
 	socklen_t l = sizeof v;
 
-	if (getsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &v, &l) == 0 && (v & ~MARK_BITS) == DGRAM_MARK)
+	if (getsockopt(fd, SOL_SOCKET, SO_RCVLOWAT, &v, &l) == 0 && (v & ~MARK_BITS) == MARK)
 		return M_MARKED | M_DGRAM | (unsigned)(v & MARK_BITS);
 	return 0;
 }
@@ -47,17 +49,16 @@ static unsigned mark_get(int fd, int dgram)
 	if (dgram && (m = dgram_mark(fd)) != 0)
 		return m;
 	if (getsockopt(fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &v, &l) == 0)
-		return (v & ~MARK_BITS) == STREAM_MARK ? M_MARKED | (unsigned)(v & MARK_BITS) : 0;
+		return (v & ~MARK_BITS) == MARK ? M_MARKED | (unsigned)(v & MARK_BITS) : 0;
 	return dgram ? 0 : dgram_mark(fd);
 }
 
 int sc_mark_set(int fd, unsigned bits)
 {
-	int v = (int)(bits & MARK_BITS);
+	int v = MARK | (int)(bits & MARK_BITS);
 
 	if (bits & M_DGRAM)
-		return setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, (v |= DGRAM_MARK, &v), sizeof v);
-	v |= STREAM_MARK;
+		return setsockopt(fd, SOL_SOCKET, SO_RCVLOWAT, &v, sizeof v);
 	return setsockopt(fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &v, sizeof v);
 }
 

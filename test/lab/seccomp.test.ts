@@ -434,6 +434,8 @@ describe('one core, two engines: the interposer\'s lab programs answer the same 
     ['udp6-mapped.py', `::ffff:${h}`, echo, whoami],
     ['udp-recvmsg-cmsgs.py', h, echo, 'ping'],
     ['udp-recverr.py', h, closed],
+    ['udp6-own-hops.py', '255', h, echo],
+    ['udp6-own-hops.py', '230', h, echo],
     ['tcp-asyncio-urllib.py', h, echo],
     ['tcp-asyncio-whoami.py', h, whoami],
     ['tcp-dup-fastopen.py', h, echo],
