@@ -222,13 +222,15 @@ for (const [name, which] of [['gcc -static', 'gcc'], ['musl-gcc -static', 'musl'
       });
     });
 
-    test('a send that waits for room and is interrupted (EINTR) sends nothing later; a waiting recvfrom interrupted loses no datagram', async () => {
+    test('a send that waits for room and is interrupted (EINTR) sends nothing later; a waiting recvfrom, recvmsg or recvmmsg interrupted loses no datagram', async () => {
       const r = await lab.run(tn(prog(), 'sendblock', SERVER_IPV4, String(PORTS.echo)), { env, timeoutMs: 30_000 });
       assert.equal(r.code, 0, show(r));
       assert.deepEqual(lastJson(r), { mode: 'sendblock', last: 'EINTR', blocked: true, back: true, extra: 0 });
-      const u = await lab.run(tn(prog(), 'recvblock', SERVER_IPV4, String(PORTS.echo)), { env, timeoutMs: 30_000 });
-      assert.equal(u.code, 0, show(u));
-      assert.deepEqual(lastJson(u), { mode: 'recvblock', first: 'EINTR', from: inet(SERVER_IPV4, PORTS.echo), data: 'after' });
+      for (const how of ['from', 'msg', 'mmsg']) {
+        const u = await lab.run(tn(prog(), 'recvblock', SERVER_IPV4, String(PORTS.echo), how), { env, timeoutMs: 30_000 });
+        assert.equal(u.code, 0, show(u));
+        assert.deepEqual(lastJson(u), { mode: 'recvblock', first: 'EINTR', from: inet(SERVER_IPV4, PORTS.echo), data: 'after' }, how);
+      }
     });
 
     test('IP_TOS by setsockopt (UDP and TCP) and by a sendmsg cmsg: the IPv6 traffic class in a capture, read back as set', async () => {

@@ -27,8 +27,9 @@
  *                                                SA_RESTART) interrupts it; then reads back what the sends said
  *                                                they sent, and whatever else arrives in the next 500 ms: a send
  *                                                that failed with EINTR must not have sent anything
- *   static-client recvblock HOST PORT            a UDP recvfrom that waits and is interrupted by SIGALRM, then a
- *                                                datagram to the echo port: the next recvfrom must get its echo
+ *   static-client recvblock HOST PORT [HOW]      a UDP recvfrom (HOW msg: recvmsg, mmsg: recvmmsg) that waits and is
+ *                                                interrupted by SIGALRM, then a datagram to the echo port: the next
+ *                                                receive must get its echo
  *   static-client resolve NAME PORT              the C library's own resolver (getaddrinfo, AF_INET), then a
  *                                                connect to the first address: the address and getpeername
  *   static-client manywait HOST PORT N           N threads each blocked in recvfrom on a UDP socket of its own
@@ -586,7 +587,26 @@ static int sendblock(char **argv)
 	return 0;
 }
 
-static int recvblock(char **argv)
+/* recv_by receives into b (n bytes) with the sender in from (*len) through recvfrom, recvmsg ("msg") or recvmmsg ("mmsg"). */
+static ssize_t recv_by(const char *how, int fd, char *b, size_t n, struct sockaddr_storage *from, socklen_t *len)
+{
+	struct iovec iov = { b, n };
+	struct mmsghdr mm = { .msg_hdr = { .msg_name = from, .msg_namelen = *len, .msg_iov = &iov, .msg_iovlen = 1 } };
+	ssize_t r;
+
+	if (strcmp(how, "msg") == 0) {
+		r = recvmsg(fd, &mm.msg_hdr, 0);
+	} else if (strcmp(how, "mmsg") == 0) {
+		r = recvmmsg(fd, &mm, 1, 0, NULL);
+		r = r == 1 ? (ssize_t)mm.msg_len : r;
+	} else {
+		return recvfrom(fd, b, n, 0, (struct sockaddr *)from, len);
+	}
+	*len = mm.msg_hdr.msg_namelen;
+	return r;
+}
+
+static int recvblock(char **argv, const char *how)
 {
 	struct sockaddr_in to = target(argv[2], argv[3]);
 	struct sigaction sa = { .sa_handler = on_alarm };
@@ -600,14 +620,14 @@ static int recvblock(char **argv)
 		fail("socket");
 	sigaction(SIGALRM, &sa, NULL);
 	alarm(1);
-	r = recvfrom(u, b, sizeof b, 0, (struct sockaddr *)&from, &len);
+	r = recv_by(how, u, b, sizeof b, &from, &len);
 	first = r < 0 ? errno : 0;
 	if (sendto(u, "after", 5, 0, (struct sockaddr *)&to, sizeof to) != 5)
 		fail("sendto");
 	alarm(3);
 	len = sizeof from;
 	memset(&from, 0, sizeof from);
-	if ((r = recvfrom(u, b, sizeof b, 0, (struct sockaddr *)&from, &len)) < 0)
+	if ((r = recv_by(how, u, b, sizeof b, &from, &len)) < 0)
 		fail("recvfrom");
 	alarm(0);
 	printf("{\"mode\":\"recvblock\",\"first\":\"%s\",\"from\":", errname(first));
@@ -867,8 +887,8 @@ int main(int argc, char **argv)
 		return gather(argv);
 	if (argc == 4 && strcmp(argv[1], "sendblock") == 0)
 		return sendblock(argv);
-	if (argc == 4 && strcmp(argv[1], "recvblock") == 0)
-		return recvblock(argv);
+	if ((argc == 4 || argc == 5) && strcmp(argv[1], "recvblock") == 0)
+		return recvblock(argv, argc == 5 ? argv[4] : "from");
 	if (argc == 4 && strcmp(argv[1], "tos") == 0)
 		return tos(argv);
 	if (argc == 4 && strcmp(argv[1], "msgs") == 0)
@@ -877,6 +897,6 @@ int main(int argc, char **argv)
 		return manywait(argv);
 	if (argc == 4 && strcmp(argv[1], "resolve") == 0)
 		return resolve(argv);
-	fputs("usage: static-client tcp|nonblocking|udp HOST PORT PAYLOAD | server PORT COUNT | mapped HOST TCPPORT UDPPORT PAYLOAD | procs|gather|sendblock|recvblock|tos|msgs HOST PORT | manywait HOST PORT N | resolve NAME PORT\n", stderr);
+	fputs("usage: static-client tcp|nonblocking|udp HOST PORT PAYLOAD | server PORT COUNT | mapped HOST TCPPORT UDPPORT PAYLOAD | procs|gather|sendblock|tos|msgs HOST PORT | recvblock HOST PORT [from|msg|mmsg] | manywait HOST PORT N | resolve NAME PORT\n", stderr);
 	return 2;
 }
