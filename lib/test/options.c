@@ -137,9 +137,35 @@ static void put(struct msghdr *m, int level, int type, const void *v, size_t n)
 }
 
 /*
+ * mmsg_cmsg: two datagrams of one sendmmsg on a new AF_INET socket to
+ * dst, each with its own IP_TOS and IP_TTL cmsgs, reach pfd with those.
+ */
+static void mmsg_cmsg(int pfd, const struct sockaddr_in *dst)
+{
+	_Alignas(struct cmsghdr) char ctl[2][64] = { { 0 } };
+	struct iovec iov = { "m", 1 };
+	struct mmsghdr v[2] = { 0 };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), tc, hl;
+	int tos[2] = { 0x30, 0x50 }, ttl[2] = { 7, 11 };
+
+	for (int i = 0; i < 2; i++) {
+		v[i].msg_hdr = (struct msghdr){ .msg_name = (void *)dst, .msg_namelen = sizeof *dst,
+						.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl[i] };
+		put(&v[i].msg_hdr, IPPROTO_IP, IP_TOS, &tos[i], sizeof tos[i]);
+		put(&v[i].msg_hdr, IPPROTO_IP, IP_TTL, &ttl[i], sizeof ttl[i]);
+	}
+	CHECK(sendmmsg(fd, v, 2, 0) == 2, "sendmmsg with IPv4 cmsgs: %s", strerror(errno));
+	for (int i = 0; i < 2; i++)
+		CHECK(cls(pfd, &tc, &hl) && tc == tos[i] && hl == ttl[i],
+		      "sendmmsg message %d on the wire: traffic class %#x, hop limit %d", i, tc, hl);
+	close(fd);
+}
+
+/*
  * case_cmsg: DEST: IP_TOS, IP_TTL and IP_PKTINFO sent with sendmsg to a
- * NAT64 destination (by name and on a connected socket) reach the wire
- * as the IPv6 traffic class and hop limit; loopback keeps the IPv4 forms.
+ * NAT64 destination (by name and on a connected socket), and IP_TOS and
+ * IP_TTL with sendmmsg, reach the wire as the IPv6 traffic class and hop
+ * limit; loopback keeps the IPv4 forms.
  */
 static void case_cmsg(int argc, char **argv)
 {
@@ -181,6 +207,7 @@ static void case_cmsg(int argc, char **argv)
 	CHECK(cls(pfd, &tc, &hl) && tc == 0x48,
 	      "connected, one-byte IP_TOS: traffic class %#x", tc);
 	close(fd);
+	mmsg_cmsg(pfd, &dst);
 	close(pfd);
 }
 

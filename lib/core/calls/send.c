@@ -247,6 +247,18 @@ ssize_t t64_mapped_sendmsg(t64_fn_sendmsg *real, int fd,
 
 /* Messages translated per real call (bounded stack use). */
 #define CHUNK 16
+/*
+ * Control data room per message of a sendmmsg: the IPv6 forms of IP_TOS,
+ * IP_TTL and IP_PKTINFO with room to spare; more is sent as the program
+ * gave it (the kernel ignores IPv4 options going to IPv6).
+ */
+#define MMSG_CMSG_ROOM 128
+
+/* One message's control data in IPv6 form (control). */
+union mmsg_cmsg {
+	struct cmsghdr align;
+	unsigned char b[MMSG_CMSG_ROOM];
+};
 
 /*
  * one_fallback sends vec (whose first method just failed with err) by the
@@ -258,12 +270,14 @@ static int one_fallback(struct t64_attempt *s, struct mmsghdr *vec, int flags,
 {
 	t64_fn_sendmsg *real = T64_REAL(sendmsg);
 	struct msghdr m = vec->msg_hdr;
+	union mmsg_cmsg cbuf;
 	ssize_t rc;
 
 	if (real == NULL || !t64_attempt_next(s, err))
 		return 0;
 	m.msg_name = &s->sin6;
 	m.msg_namelen = sizeof s->sin6;
+	control(&m, &vec->msg_hdr, s->m == T64_NAT64, cbuf.b, sizeof cbuf.b);
 	rc = real(fd, &m, flags);
 	T64_DEBUG(1, "sendmmsg(%d): fallback %s -> %zd", fd,
 		  t64_method_name(s->m), rc);
@@ -296,7 +310,8 @@ static int start(int fd, int mapped, const struct msghdr *h,
 /*
  * sendmmsg_chunks sends vlen messages on fd: names translated by start
  * (mapped: ::ffff: names on a socket t64_mapped_socket allowed), CHUNK
- * messages per real call in copies on the stack; a message whose first
+ * messages per real call in copies on the stack, IPv4 control data in its
+ * IPv6 form for a message going through NAT64 (as sendmsg); a message whose first
  * method fails as unreachable is sent by the other one (sendto's
  * fallback) and the rest continues; a stand-in goes to its IPv6 peer, and
  * the full pool's network address ends the batch before it. Returns the
@@ -309,6 +324,7 @@ static int sendmmsg_chunks(t64_fn_sendmmsg *real, int fd, struct mmsghdr *vec,
 {
 	struct mmsghdr m[CHUNK];
 	struct t64_attempt s[CHUNK];
+	union mmsg_cmsg cbuf[CHUNK];
 	unsigned done = 0;
 	int saved = errno;
 
@@ -332,6 +348,9 @@ static int sendmmsg_chunks(t64_fn_sendmmsg *real, int fd, struct mmsghdr *vec,
 			if (k > 0) {
 				m[i].msg_hdr.msg_name = &s[i].sin6;
 				m[i].msg_hdr.msg_namelen = sizeof s[i].sin6;
+				control(&m[i].msg_hdr, &vec[done + i].msg_hdr,
+					s[i].m == T64_NAT64, cbuf[i].b,
+					sizeof cbuf[i].b);
 			} else {
 				s[i].m = T64_NONE;
 			}

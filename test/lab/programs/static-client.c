@@ -44,8 +44,9 @@
  *                                                received by one blocking recvmmsg, a non-blocking one with nothing
  *                                                to read; an fd passed over a socketpair (SCM_RIGHTS) and read
  *   static-client tos HOST PORT                  IP_TOS 0xb8 by setsockopt on a UDP socket and a sendto, 0x28 by a
- *                                                sendmsg IP_TOS cmsg, 0x48 by setsockopt on a TCP socket and a
- *                                                connect; prints the IP_TOS each socket reads back
+ *                                                sendmsg IP_TOS cmsg, 0x30 by a sendmmsg one, 0x48 by setsockopt on
+ *                                                a TCP socket and a connect; prints the IP_TOS each socket reads
+ *                                                back
  */
 #define _GNU_SOURCE /* sendmmsg, recvmmsg */
 #include <arpa/inet.h>
@@ -800,6 +801,11 @@ static int tos(char **argv)
 	memcpy(CMSG_DATA(cm), &c, sizeof c);
 	if (sendmsg(u, &m, 0) != 3)
 		fail("sendmsg");
+	usleep(200000);
+	c = 0x30;
+	memcpy(CMSG_DATA(cm), &c, sizeof c);
+	if (sendmmsg(u, &(struct mmsghdr){ .msg_hdr = m }, 1, 0) != 1)
+		fail("sendmmsg");
 	usleep(200000);
 	if (connect(t, (struct sockaddr *)&to, sizeof to) < 0)
 		fail("connect");
