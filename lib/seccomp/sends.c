@@ -168,6 +168,32 @@ static int gather(struct sc_call *c, struct msghdr *m, int stream, unsigned char
 	return 0;
 }
 
+/* msg_addr reads message m's destination into a. Returns 1, 0 when it has none, or -1 with errno for a bad one. */
+static int msg_addr(struct sc_call *c, const struct msghdr *m, union addr *a)
+{
+	if (m->msg_name == NULL || m->msg_namelen == 0)
+		return 0;
+	if (m->msg_namelen > sizeof *a) {
+		errno = EINVAL;
+		return -1;
+	}
+	memset(a, 0, sizeof *a);
+	return sc_read(c, (uintptr_t)m->msg_name, a, m->msg_namelen) < 0 ? -1 : 1;
+}
+
+/*
+ * msg_route says who answers a send of message m on s (sc_route_of for
+ * its destination a, when named). With no destination lib/core answers
+ * only a converted datagram socket's message with control data: it
+ * rewrites IPv4 control messages for a NAT64 peer.
+ */
+static int msg_route(const struct sock *s, const struct msghdr *m, const union addr *a, int named)
+{
+	if (named)
+		return sc_route_of(s, a, m->msg_namelen);
+	return sc_converted(s) && (s->bits & M_DGRAM) && m->msg_control != NULL ? K_CONVERTED : K_KERNEL;
+}
+
 /*
  * send_msg makes the caller's send of theirs (its msghdr, read) on our copy s
  * as route k says (a: its destination, read): through lib/core for
@@ -208,34 +234,19 @@ void sc_on_sendmsg(struct sc_call *c)
 	struct msghdr m;
 	union addr a;
 	struct sock s;
-	int k;
+	int k, named;
 
-	if (sc_arg(c, 1) == 0 || sc_read(c, sc_arg(c, 1), &m, sizeof m) < 0 ||
-	    m.msg_name == NULL || m.msg_namelen == 0 ||
-	    sc_read_addr(c, (uintptr_t)m.msg_name, m.msg_namelen, &a) < 0)
+	if (sc_arg(c, 1) == 0 || sc_read(c, sc_arg(c, 1), &m, sizeof m) < 0 || (named = msg_addr(c, &m, &a)) < 0 ||
+	    (!named && m.msg_control == NULL))
 		return;
-	if (sc_sock_open(c, sc_arg(c, 0), &s, 1, sc_bcast_dest(&a, m.msg_namelen)) < 0)
+	if (sc_sock_open(c, sc_arg(c, 0), &s, 1, named && sc_bcast_dest(&a, m.msg_namelen)) < 0)
 		return;
-	if ((k = sc_route_of(&s, &a, m.msg_namelen)) != K_KERNEL)
+	if ((k = msg_route(&s, &m, &a, named)) != K_KERNEL)
 		sc_answer_rc(c, send_msg(c, &s, &m, &a, k, (int)sc_arg(c, 2)));
 	sc_release(c);
 }
 
 
-/* msg_dest reads message m's destination into a. Returns its route (sc_route_of), or -1 with errno for a bad one. */
-static int msg_dest(struct sc_call *c, const struct sock *s, const struct msghdr *m, union addr *a)
-{
-	if (m->msg_name == NULL || m->msg_namelen == 0)
-		return sc_converted(s) ? K_CONVERTED : K_KERNEL;
-	if (m->msg_namelen > sizeof *a) {
-		errno = EINVAL;
-		return -1;
-	}
-	memset(a, 0, sizeof *a);
-	if (sc_read(c, (uintptr_t)m->msg_name, a, m->msg_namelen) < 0)
-		return -1;
-	return sc_route_of(s, a, m->msg_namelen);
-}
 
 /*
  * lens_out writes the msg_len of the first n messages of v to the
@@ -272,7 +283,7 @@ static int lens_out(struct sc_call *c, uint64_t p, const struct mmsghdr *v, unsi
 void sc_on_sendmmsg(struct sc_call *c)
 {
 	unsigned vlen = (unsigned)sc_arg(c, 2), sent = 0, i;
-	int flags = (int)sc_arg(c, 3), k = K_KERNEL;
+	int flags = (int)sc_arg(c, 3), k = K_KERNEL, named;
 	uint64_t p = sc_arg(c, 1);
 	struct mmsghdr *v;
 	union addr a;
@@ -286,11 +297,14 @@ void sc_on_sendmmsg(struct sc_call *c)
 	if (sc_sock_open(c, sc_arg(c, 0), &s, 1, 1) < 0)
 		goto out;
 	for (i = 0; i < vlen && k == K_KERNEL; i++)
-		k = msg_dest(c, &s, &v[i].msg_hdr, &a);
+		k = (named = msg_addr(c, &v[i].msg_hdr, &a)) < 0 ? -1 : msg_route(&s, &v[i].msg_hdr, &a, named);
 	if (k == K_KERNEL || k < 0)
 		goto out; /* nothing of ours before the first bad message: the kernel sends and fails alike */
 	for (i = 0; i < vlen; i++) {
-		if ((k = msg_dest(c, &s, &v[i].msg_hdr, &a)) < 0 || (rc = send_msg(c, &s, &v[i].msg_hdr, &a, k, flags)) < 0)
+		if ((named = msg_addr(c, &v[i].msg_hdr, &a)) < 0)
+			break;
+		k = msg_route(&s, &v[i].msg_hdr, &a, named);
+		if ((rc = send_msg(c, &s, &v[i].msg_hdr, &a, k, flags)) < 0)
 			break;
 		v[sent++].msg_len = (unsigned)rc;
 	}

@@ -44,9 +44,9 @@
  *                                                received by one blocking recvmmsg, a non-blocking one with nothing
  *                                                to read; an fd passed over a socketpair (SCM_RIGHTS) and read
  *   static-client tos HOST PORT                  IP_TOS 0xb8 by setsockopt on a UDP socket and a sendto, 0x28 by a
- *                                                sendmsg IP_TOS cmsg, 0x30 by a sendmmsg one, 0x48 by setsockopt on
- *                                                a TCP socket and a connect; prints the IP_TOS each socket reads
- *                                                back
+ *                                                sendmsg IP_TOS cmsg, 0x30 by a sendmmsg one, 0x50 by one on the
+ *                                                socket connected, 0x48 by setsockopt on a TCP socket and a
+ *                                                connect; prints the IP_TOS each socket reads back
  */
 #define _GNU_SOURCE /* sendmmsg, recvmmsg */
 #include <arpa/inet.h>
@@ -806,6 +806,13 @@ static int tos(char **argv)
 	memcpy(CMSG_DATA(cm), &c, sizeof c);
 	if (sendmmsg(u, &(struct mmsghdr){ .msg_hdr = m }, 1, 0) != 1)
 		fail("sendmmsg");
+	usleep(200000);
+	c = 0x50;
+	memcpy(CMSG_DATA(cm), &c, sizeof c);
+	m.msg_name = NULL;
+	m.msg_namelen = 0;
+	if (connect(u, (struct sockaddr *)&to, sizeof to) < 0 || sendmsg(u, &m, 0) != 3)
+		fail("connected sendmsg");
 	usleep(200000);
 	if (connect(t, (struct sockaddr *)&to, sizeof to) < 0)
 		fail("connect");
