@@ -34,30 +34,38 @@
 
 /* A BPF program with symbolic jump targets, resolved once it is complete. */
 enum label { L_NEXT, L_ALLOW, L_NOTIFY, L_SOCKET, L_ADDR4, L_ADDR1, L_SETOPT, L_SOCKOPT, L_N };
+#define PROG_MAX 96
 struct prog {
-	struct sock_filter f[96];
-	unsigned char jt[96], jf[96]; /* labels, until resolved */
+	struct sock_filter f[PROG_MAX];
+	unsigned char jt[PROG_MAX], jf[PROG_MAX]; /* labels, until resolved */
 	int at[L_N];
-	int n;
+	int n; /* PROG_MAX + 1: the program did not fit (resolve fails) */
 };
+
+static void emit(struct prog *p, struct sock_filter f, enum label t, enum label e)
+{
+	if (p->n >= PROG_MAX) {
+		p->n = PROG_MAX + 1;
+		return;
+	}
+	p->jt[p->n] = t;
+	p->jf[p->n] = e;
+	p->f[p->n++] = f;
+}
 
 static void ld(struct prog *p, unsigned off)
 {
-	p->jt[p->n] = p->jf[p->n] = L_NEXT;
-	p->f[p->n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, off);
+	emit(p, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, off), L_NEXT, L_NEXT);
 }
 
 static void jump(struct prog *p, unsigned op, unsigned k, enum label t, enum label f)
 {
-	p->jt[p->n] = t;
-	p->jf[p->n] = f;
-	p->f[p->n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | op | BPF_K, k, 0, 0);
+	emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | op | BPF_K, k, 0, 0), t, f);
 }
 
 static void ret(struct prog *p, unsigned k)
 {
-	p->jt[p->n] = p->jf[p->n] = L_NEXT;
-	p->f[p->n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, k);
+	emit(p, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, k), L_NEXT, L_NEXT);
 }
 
 static void here(struct prog *p, enum label l)
@@ -67,6 +75,8 @@ static void here(struct prog *p, enum label l)
 
 static int resolve(struct prog *p)
 {
+	if (p->n > PROG_MAX)
+		return -1;
 	for (int i = 0; i < p->n; i++) {
 		if (BPF_CLASS(p->f[i].code) != BPF_JMP)
 			continue;
