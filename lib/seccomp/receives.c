@@ -58,13 +58,13 @@ out:
  * mm (hdr_len bytes at p: its msghdr for recvmsg, its mmsghdr for
  * recvmmsg), through lib/core (the sender in the form the program
  * expects, an error queue's control messages in IPv4 form), into our
- * buffers, then out to the caller's: data, name, control data, and the
- * header's msg_namelen, msg_controllen, msg_flags (and msg_len), as the
- * kernel writes them (name, control data and header in one write); twins: an IPv6 twin
- * of an IPv4 ancillary-data option is on (translated). A call that blocks
- * waits here (sc_recv_retry). Returns the datagram's length, or -1 with
- * errno; EBUSY: no thread left to wait, nothing taken (the kernel must
- * answer).
+ * buffers, then out to the caller's as the kernel writes them: the data,
+ * then the name, the control data and the header's msg_namelen,
+ * msg_controllen, msg_flags (and msg_len) in one write. twins: an IPv6
+ * twin of an IPv4 ancillary-data option is on (rewritten). A call that
+ * blocks waits here (sc_recv_retry). Returns the datagram's length, or -1
+ * with errno; EBUSY: no thread left to wait, nothing taken (the kernel
+ * must answer).
  */
 static ssize_t recv_msg(struct sc_call *c, const struct sock *s, uint64_t p, struct mmsghdr *mm, size_t hdr_len,
 			int flags, int blocks, int twins)
@@ -96,7 +96,8 @@ static ssize_t recv_msg(struct sc_call *c, const struct sock *s, uint64_t p, str
 	m.msg_name = theirs->msg_name != NULL ? &a : NULL;
 	m.msg_namelen = (int)room < 0 || room < sizeof a ? room : sizeof a; /* the kernel clips a longer one */
 	m.msg_control = theirs->msg_control != NULL && theirs->msg_controllen > 0 ? ctl.b : NULL;
-	m.msg_controllen = m.msg_control == NULL ? 0 : theirs->msg_controllen < sizeof ctl ? theirs->msg_controllen : sizeof ctl;
+	m.msg_controllen = m.msg_control == NULL ? 0 :
+			   theirs->msg_controllen < sizeof ctl ? theirs->msg_controllen : sizeof ctl;
 	if (twins)
 		t64_fd_or(s->fd, T64_FD_TWIN);
 	do {
@@ -174,7 +175,6 @@ void sc_on_recvmsg(struct sc_call *c)
 	sc_release(c);
 }
 
-
 static int64_t now_ns(void)
 {
 	struct timespec t;
@@ -184,11 +184,12 @@ static int64_t now_ns(void)
 }
 
 /*
- * sc_on_recvmmsg: a vector lib/core answers for (recv_ours) is received here one datagram at a time (recv_msg), as the
- * kernel does: every message waits on a blocking socket, only the first
- * with MSG_WAITFORONE; the timeout is looked at after each datagram and
- * what is left of it written back. Returns the count received, or -1
- * with the first datagram's error.
+ * sc_on_recvmmsg: a vector lib/core answers for (recv_ours) is received
+ * here one datagram at a time (recv_msg), as the kernel does: every
+ * message waits on a blocking socket, only the first with MSG_WAITFORONE;
+ * the timeout is looked at after each datagram and what is left of it
+ * written back. Answers the count received, or -1 with the first
+ * datagram's error.
  */
 void sc_on_recvmmsg(struct sc_call *c)
 {
