@@ -347,6 +347,14 @@ for (const [name, which] of [['CGO_ENABLED=0', 'go'], ['CGO_ENABLED=1', 'cgo']] 
         assert.deepEqual(lastJson(r), { reply: 'go msg', from: `${SERVER_IPV4}:${PORTS.echo}`, fromIP: SERVER_IPV4, fromIs4: true });
       });
 
+      test(`ListenUDP("${network}") server on :0 answered by an IPv6 client with ReadMsgUDP/WriteMsgUDP/WriteToUDP`, async () => {
+        const { got, standin } = await udpEchoFromGateway(lab, tn(prog(), 'udpecho', network), env);
+        // udp4: the program's AF_INET socket sees an IPv4 stand-in; udp: its own IPv6 socket sees the client as it is.
+        if (network === 'udp4') assert.match(standin, /^198\.19\.\d+\.\d+$/, JSON.stringify(got));
+        else assert.equal(standin, lab.addresses.gateway.ipv6, JSON.stringify(got));
+        assert.deepEqual(got, [`to ${standin} ping0`, 'again', `to ${standin} ping1`, 'again']);
+      });
+
       test(`ListenPacket("${network}") WriteTo/ReadFrom: the sender is 203.0.113.2:7`, async () => {
         const r = await lab.run(tn(prog(), 'udpfrom', network, `${SERVER_IPV4}:${PORTS.echo}`, 'go unconnected'), { env });
         assert.equal(r.code, 0, show(r));

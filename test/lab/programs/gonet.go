@@ -8,6 +8,9 @@
 //	gonet udpmsg NETWORK HOST:PORT TEXT
 //	                                  ListenUDP(NETWORK, ":0"), WriteMsgUDP, ReadMsgUDP (sendmsg, recvmsg): the
 //	                                  reply and its sender
+//	gonet udpecho NETWORK             ListenUDP(NETWORK, ":0"), print "ready PORT", then answer each datagram with
+//	                                  "to PEER DATA" (WriteMsgUDP) and "again" (WriteToUDP), PEER as ReadMsgUDP
+//	                                  gave it; runs until stopped
 //	gonet server NETWORK ADDR COUNT   Listen, print {"listening":ADDR}, then COUNT times Accept: the RemoteAddr Go
 //	                                  reports, answered as an HTTP/1.0 response whose body is that address
 //	gonet many HOST:PORT G N          G goroutines each making N connections (tcp4), one byte echoed on each
@@ -144,6 +147,27 @@ func udpMsg(network, addr, text string) {
 	out(map[string]any{"reply": string(buf[:n]), "from": from.String(), "fromIP": ip, "fromIs4": is4})
 }
 
+func udpEcho(network string) {
+	c, err := net.ListenUDP(network, nil)
+	if err != nil {
+		die("listen", err)
+	}
+	fmt.Printf("ready %d\n", c.LocalAddr().(*net.UDPAddr).Port)
+	buf, oob := make([]byte, 2048), make([]byte, 512)
+	for {
+		n, _, _, from, err := c.ReadMsgUDP(buf, oob)
+		if err != nil {
+			die("readmsg", err)
+		}
+		if _, _, err := c.WriteMsgUDP([]byte("to "+from.IP.String()+" "+string(buf[:n])), nil, from); err != nil {
+			die("writemsg", err)
+		}
+		if _, err := c.WriteToUDP([]byte("again"), from); err != nil {
+			die("writeto", err)
+		}
+	}
+}
+
 func server(network, addr string, count int) {
 	ln, err := net.Listen(network, addr)
 	if err != nil {
@@ -240,12 +264,14 @@ func main() {
 		udpFrom(a[2], a[3], a[4])
 	case len(a) == 5 && a[1] == "udpmsg":
 		udpMsg(a[2], a[3], a[4])
+	case len(a) == 3 && a[1] == "udpecho":
+		udpEcho(a[2])
 	case len(a) == 5 && a[1] == "server":
 		server(a[2], a[3], atoi(a[4]))
 	case len(a) == 5 && a[1] == "many":
 		many(a[2], atoi(a[3]), atoi(a[4]))
 	default:
-		fmt.Fprintln(os.Stderr, "usage: gonet http|udp|udpfrom|udpmsg|server|many ...")
+		fmt.Fprintln(os.Stderr, "usage: gonet http|udp|udpfrom|udpmsg|udpecho|server|many ...")
 		os.Exit(2)
 	}
 }
