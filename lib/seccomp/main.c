@@ -8,6 +8,7 @@
  *
  *   tnat64-seccomp [--] PROGRAM [ARGS...]
  *   tnat64-seccomp --engine-of PROGRAM   which engine PROGRAM needs, and why
+ *   tnat64-seccomp --probe               whether the engine can start here (tnat64 doctor --program)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,7 +32,8 @@
 static void usage(void)
 {
 	fputs("usage: tnat64-seccomp [--] PROGRAM [ARGS...]\n"
-	      "       tnat64-seccomp --engine-of PROGRAM\n", stderr);
+	      "       tnat64-seccomp --engine-of PROGRAM\n"
+	      "       tnat64-seccomp --probe\n", stderr);
 	exit(2);
 }
 
@@ -43,6 +45,40 @@ static int engine_of(const char *program)
 
 	printf("%s %s %s\n", e == T64_E_SECCOMP ? "seccomp" : "preload", why, resolved[0] ? resolved : program);
 	return 0;
+}
+
+/*
+ * probe installs the filter in a child that then ends (the filter and its
+ * no_new_privs go with it), as a supervised program's start would, and
+ * prints "available" (exit 0) or "unavailable: REASON" (exit 1). Under a
+ * supervisor already, its filter is the one the program gets: available.
+ */
+static int probe(void)
+{
+	const char *supervised = getenv("TNAT64_SUPERVISED");
+	pid_t pid;
+	int st, err;
+
+	if (supervised != NULL && supervised[0] != 0) {
+		puts("available (a supervisor is in place already)");
+		return 0;
+	}
+	if ((pid = fork()) < 0) {
+		printf("unavailable: fork: %s\n", strerror(errno));
+		return 1;
+	}
+	if (pid == 0)
+		_exit(sc_install() < 0 ? (errno > 0 && errno < 255 ? errno : 255) : 0);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	err = WIFEXITED(st) ? WEXITSTATUS(st) : 255;
+	if (err == 0) {
+		puts("available");
+		return 0;
+	}
+	printf("unavailable: %s%s\n", err == 255 ? "the probe died" : strerror(err),
+	       err == EBUSY ? " (another supervisor's filter is in place)" : "");
+	return 1;
 }
 
 /*
@@ -221,6 +257,8 @@ int main(int argc, char **argv)
 			usage();
 		return engine_of(argv[2]);
 	}
+	if (argc == 2 && strcmp(argv[1], "--probe") == 0)
+		return probe();
 	argv++;
 	if (*argv != NULL && strcmp(*argv, "--") == 0)
 		argv++;

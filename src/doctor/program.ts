@@ -23,7 +23,9 @@ export type ProgramProblem =
   | 'capabilities'
   | 'wrong-class'
   | 'wrong-machine'
-  | 'other-libc';
+  | 'other-libc'
+  | 'no-supervisor'
+  | 'seccomp-refused';
 
 interface Finding {
   problem?: ProgramProblem;
@@ -176,6 +178,25 @@ async function judge(world: DoctorWorld, path: string, library: ElfInfo | undefi
   return judged;
 }
 
+/**
+ * probeSeccomp asks the supervisor next to the library (where the launcher finds it) whether its filter can be
+ * installed here: an old kernel or a container profile refuses it, and the program would then run without tnat64.
+ */
+async function probeSeccomp(world: DoctorWorld, library: string, findings: Finding[]): Promise<void> {
+  const supervisor = `${library.slice(0, library.lastIndexOf('/') + 1)}tnat64-seccomp`;
+  const probe = await world.seccomp(supervisor);
+  if (probe.ok) return;
+  if (probe.missing) {
+    findings.push({ problem: 'no-supervisor', text: `the seccomp engine's supervisor is missing (${supervisor})`, fix: 'reinstall tnat64, or build it (npm run build)' });
+    return;
+  }
+  findings.push({
+    problem: 'seccomp-refused',
+    text: `the seccomp engine cannot start here (${probe.reason}), so it would run without tnat64`,
+    fix: 'statically linked and Go programs need Linux 5.14 or newer with seccomp user notification allowed: in a container, a seccomp profile that allows seccomp(2) (Docker: --security-opt seccomp=unconfined, or a profile of your own); or run a dynamically linked build of the program',
+  });
+}
+
 export async function programCheck(world: DoctorWorld, given: string | undefined, searchPath: string | undefined): Promise<Check> {
   const empty = { path: null, resolved: null, kind: null, interpreter: null, elf: null, engine: null, engineWhy: null, capabilities: null, problems: [] as string[] };
   if (given === undefined) return check('program', 'skip', 'no --program given', { data: empty });
@@ -190,6 +211,7 @@ export async function programCheck(world: DoctorWorld, given: string | undefined
     if (read && !('error' in read)) library = read;
   }
   const judged = await judge(world, resolved, library, searchPath, 0);
+  if (judged.elf && engineFor(judged.elf).engine === 'seccomp' && found.ok) await probeSeccomp(world, found.lib.path, judged.findings);
   const problems = judged.findings.filter((f) => f.problem).map((f) => f.problem as ProgramProblem);
   const elf = judged.elf
     ? { bits: judged.elf.bits, machine: machineName(judged.elf.machine), interpreter: judged.elf.interpreter ?? null, needed: judged.elf.needed, go: judged.elf.go, libc: libcOf(judged.elf) ?? null }

@@ -8,7 +8,7 @@ import { delimiter, join } from 'node:path';
 import { findLibrary, packageVersion } from '../core/library.js';
 import { learnPref64 } from '../core/pref64.js';
 import { World } from '../core/system.js';
-import { ConnectResult, DnsResult, DoctorWorld, FileInfo } from './world.js';
+import { ConnectResult, DnsResult, DoctorWorld, FileInfo, SeccompProbe } from './world.js';
 
 function code(error: unknown): string {
   const value = (error as { code?: unknown } | null)?.code;
@@ -102,6 +102,14 @@ async function capabilities(path: string): Promise<string | null | undefined> {
   return undefined;
 }
 
+async function seccomp(path: string): Promise<SeccompProbe> {
+  const probe = await run(path, ['--probe']);
+  if (probe.missing) return { ok: false, missing: true, reason: `${path} is missing` };
+  if (probe.status === 0) return { ok: true };
+  const said = /^unavailable: (.+)$/m.exec(probe.stdout)?.[1];
+  return { ok: false, missing: false, reason: said ?? `${path} --probe did not answer (exit ${probe.status ?? 'by a signal or timeout'})` };
+}
+
 function which(name: string, path: string | undefined): string | undefined {
   if (name.includes('/')) return name;
   for (const dir of (path ?? '/usr/local/bin:/usr/bin:/bin').split(delimiter)) {
@@ -125,6 +133,7 @@ export async function systemDoctorWorld(base: World): Promise<DoctorWorld> {
     capabilities,
     which,
     library: () => findLibrary(base.packageRoot),
+    seccomp,
     version: packageVersion,
   };
 }

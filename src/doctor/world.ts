@@ -38,6 +38,9 @@ export interface AdvertisedPrefix {
 
 export type LearnPref64 = (opts: { solicit: boolean; timeoutMs?: number; env?: NodeJS.ProcessEnv }) => Promise<{ found: AdvertisedPrefix[]; problems: string[] }>;
 
+/** Whether the seccomp engine can start here: tnat64-seccomp --probe installs its filter in a child. */
+export type SeccompProbe = { ok: true } | { ok: false; missing: boolean; reason: string };
+
 export interface DoctorWorld {
   base: World;
   /** One query of `type` for `name` to `server` alone (a resolv.conf entry as node:dns prints it), one try. */
@@ -58,6 +61,8 @@ export interface DoctorWorld {
   /** A command name looked up on PATH, as execvp would (undefined when not found). */
   which(name: string, path: string | undefined): string | undefined;
   library(): LibraryResult;
+  /** The supervisor at `path` asked whether its filter can be installed here (bounded). */
+  seccomp(path: string): Promise<SeccompProbe>;
   /** The command's own version. */
   version: string;
 }

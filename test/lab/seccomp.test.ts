@@ -769,6 +769,19 @@ describe('where seccomp is refused (seccomp() fails with ENOSYS)', () => {
     assert.equal(lines.filter((l) => l.startsWith('tnat64:')).length, 1, show(r));
     assert.equal(lines.filter((l) => /seccomp/i.test(l)).length, 1, show(r));
   });
+
+  test('doctor --program says so beforehand: a static program fails the check there (with the reason), passes here', async () => {
+    const program = (argv: string[]) => lab.run(argv, { env }).then((r) => {
+      const c = (JSON.parse(r.stdout) as { checks: { id: string; status: string; summary: string; data: { problems: string[] } }[] }).checks.find((x) => x.id === 'program');
+      assert.ok(c, show(r));
+      return [c.status, c.data.problems, c.summary];
+    });
+    const refused = await program([bin.noseccomp, ...tn('doctor', '--json', '--program', bin.gcc)]);
+    assert.deepEqual(refused.slice(0, 2), ['fail', ['seccomp-refused']]);
+    assert.match(String(refused[2]), /cannot start here \(Function not implemented\)/);
+    const here = await program(tn('doctor', '--json', '--program', bin.gcc));
+    assert.deepEqual(here.slice(0, 2), ['ok', []], String(here[2]));
+  });
 });
 
 describe('an interactive shell on a terminal: Ctrl-C and Ctrl-Z reach a supervised program as they reach it natively', () => {

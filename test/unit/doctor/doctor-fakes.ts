@@ -2,7 +2,7 @@
 
 import { LibraryResult } from '../../../src/core/library.js';
 import { parsePrefix, Prefix } from '../../../src/core/rfc6052.js';
-import { ConnectResult, DnsResult, DoctorWorld, FileInfo } from '../../../src/doctor/world.js';
+import { ConnectResult, DnsResult, DoctorWorld, FileInfo, SeccompProbe } from '../../../src/doctor/world.js';
 import { fakeResolver, fakeWorld, ROUTES_V4, ROUTES_V4_NONE, ROUTES_V6_DEFAULT } from '../helpers.js';
 
 export const LIB = '/pkg/build/libtnat64.so';
@@ -163,6 +163,8 @@ export interface DoctorFakeOptions {
   /** PATH directories for `which`, searched in the programs table. */
   library?: LibraryResult;
   libraryElf?: Uint8Array;
+  /** What tnat64-seccomp --probe says (default: available). */
+  seccomp?: SeccompProbe;
   names?: Record<string, string[]>;
 }
 
@@ -170,6 +172,8 @@ export interface DoctorFake extends DoctorWorld {
   queries: { server: string; type: string; name: string }[];
   connects: { address: string; port: number }[];
   solicited: boolean[];
+  /** The supervisors asked (seccomp). */
+  probed: string[];
 }
 
 export function prefix(text: string): Prefix {
@@ -199,6 +203,7 @@ export function doctorFake(o: DoctorFakeOptions = {}): DoctorFake {
     queries: [],
     connects: [],
     solicited: [],
+    probed: [],
     async query(server, type, name) {
       fake.queries.push({ server, type, name });
       return o.dns?.[`${server} ${type}`] ?? { ok: false, code: 'ETIMEOUT' };
@@ -232,6 +237,10 @@ export function doctorFake(o: DoctorFakeOptions = {}): DoctorFake {
       return undefined;
     },
     library: () => o.library ?? { ok: true, lib: { path: LIB, version: VERSION, source: 'build' } },
+    seccomp: async (path) => {
+      fake.probed.push(path);
+      return o.seccomp ?? { ok: true };
+    },
     version: VERSION,
   };
   return fake;

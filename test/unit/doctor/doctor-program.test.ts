@@ -14,6 +14,7 @@ import { libcOf, readElf } from '../../../src/doctor/elf.js';
 import { runDoctor } from '../../../src/doctor/run.js';
 import { systemDoctorWorld } from '../../../src/doctor/system.js';
 import { systemWorld } from '../../../src/core/system.js';
+import type { SeccompProbe } from '../../../src/doctor/world.js';
 import { doctorFake, elfImage, FakeProgram, GLIBC_PROGRAM } from './doctor-fakes.js';
 
 function reader(bytes: Uint8Array) {
@@ -79,13 +80,30 @@ test('ELF: the real /bin/sh is dynamically linked, with an interpreter and libc'
   assert.ok(info.needed.some((n) => /^libc\./.test(n)), info.needed.join(' '));
 });
 
-async function verdict(programs: Record<string, FakeProgram>, program: string, extra: { libraryElf?: Uint8Array } = {}) {
+async function verdict(programs: Record<string, FakeProgram>, program: string, extra: { libraryElf?: Uint8Array; seccomp?: SeccompProbe } = {}) {
   const fake = doctorFake({ dns: {}, programs, ...extra });
   const report = await runDoctor(fake, { env: { PATH: '/usr/bin:/bin', TNAT64_PREFIX: '2001:db8:64::/96' }, program, timeouts: { pref64: 50 } });
   const c = report.checks.find((x) => x.id === 'program');
   assert.ok(c);
-  return { status: c.status, problems: c.data.problems as string[], data: c.data, ok: report.ok, fix: c.fix };
+  return { status: c.status, problems: c.data.problems as string[], data: c.data, ok: report.ok, fix: c.fix, text: c.summary, probed: fake.probed };
 }
+
+test('program: a static or Go program where the seccomp engine cannot start (old kernel, container profile) or without its supervisor fails, with the reason', async () => {
+  const refused = { ok: false as const, missing: false, reason: 'Function not implemented' };
+  for (const bytes of [elfImage(), elfImage({ sections: ['.note.go.buildid'] })]) {
+    const v = await verdict({ '/opt/prog': { bytes } }, '/opt/prog', { seccomp: refused });
+    assert.deepEqual([v.status, v.problems, v.ok, v.data.engine], ['fail', ['seccomp-refused'], false, 'seccomp']);
+    assert.match(v.text, /cannot start here \(Function not implemented\), so it would run without tnat64/);
+    assert.match(v.fix ?? '', /Linux 5\.14 or newer/);
+    assert.equal(v.probed.length, 1);
+    assert.match(v.probed[0]!, /\/tnat64-seccomp$/);
+  }
+  const gone = await verdict({ '/opt/prog': { bytes: elfImage() } }, '/opt/prog', { seccomp: { ok: false, missing: true, reason: 'missing' } });
+  assert.deepEqual([gone.status, gone.problems], ['fail', ['no-supervisor']]);
+  // A dynamic program never needs the supervisor: it is not asked.
+  const dynamic = await verdict({ '/usr/bin/curl': { bytes: elfImage(GLIBC_PROGRAM) } }, 'curl', { seccomp: refused });
+  assert.deepEqual([dynamic.status, dynamic.problems, dynamic.probed], ['ok', [], []]);
+});
 
 test('program: a dynamic program gets the interposer, static and Go ones the seccomp engine; setuid, setgid and capabilities stop both', async () => {
   const dynamic = elfImage(GLIBC_PROGRAM);
