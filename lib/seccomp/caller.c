@@ -22,9 +22,9 @@
  *   set any of those to any value (IPV6_MULTICAST_HOPS 255 is mDNS's), and
  *   would be taken for ours. A TCP socket cannot hold such a low-water
  *   mark (the kernel caps it at half the largest receive buffer).
- * An accepted socket inherits its listener's value. A program that sets
- * the option itself on a converted socket makes it look like its own, and
- * one that reads it reads the mark.
+ * An accepted socket inherits its listener's value. A program's own
+ * setsockopt of the option on a socket of ours is answered without
+ * setting it (calls.c, sc_mark_option); one that reads it reads the mark.
  */
 #define MARK 0x7fffffe0
 #define MARK_BITS 0x1f
@@ -37,6 +37,20 @@ static unsigned dgram_mark(int fd)
 	if (getsockopt(fd, SOL_SOCKET, SO_RCVLOWAT, &v, &l) == 0 && (v & ~MARK_BITS) == MARK)
 		return M_MARKED | M_DGRAM | (unsigned)(v & MARK_BITS);
 	return 0;
+}
+
+/*
+ * sc_mark_option says whether option (level, name) is the one socket s's
+ * mark lives in (s marked): the program setting it would make s look
+ * like its own.
+ */
+int sc_mark_option(const struct sock *s, int level, int name)
+{
+	if (!(s->bits & M_MARKED))
+		return 0;
+	if (s->bits & M_DGRAM)
+		return level == SOL_SOCKET && name == SO_RCVLOWAT;
+	return level == IPPROTO_TCP && name == TCP_NOTSENT_LOWAT;
 }
 
 /* mark_get reads the mark, asking first where it is likelier (dgram: a datagram call). */

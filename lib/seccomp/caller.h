@@ -48,6 +48,7 @@ enum { K_KERNEL, K_CONVERTED, K_MAPPED };
 
 int sc_sock_open(struct sc_call *c, uint64_t tfd, struct sock *s, int dgram, int want_bcast);
 int sc_mark_set(int fd, unsigned bits);
+int sc_mark_option(const struct sock *s, int level, int name);
 void sc_mapped_done(struct sock *s);
 int sc_route_of(const struct sock *s, const union addr *a, socklen_t len);
 int sc_bcast_dest(const union addr *a, socklen_t len);

@@ -307,9 +307,12 @@ out:
 }
 
 /*
- * on_setsockopt: an IPv4 option with an IPv6 twin (the filter lets only
- * those through) on a converted socket is set both ways by lib/core, so
- * NAT64 traffic gets it too.
+ * on_setsockopt: an IPv4 option with an IPv6 twin on a converted socket
+ * is set both ways by lib/core, so NAT64 traffic gets it too. The option
+ * a socket of ours keeps its mark in is not set (the call succeeds): a
+ * low-water mark of the program's own would make the socket look like the
+ * program's, and its IPv4 destinations unreachable (TCP_NOTSENT_LOWAT then
+ * stays "no limit"; SO_RCVLOWAT does nothing on a datagram socket).
  */
 static void on_setsockopt(struct sc_call *c)
 {
@@ -321,7 +324,9 @@ static void on_setsockopt(struct sc_call *c)
 		return;
 	if (sc_sock_open(c, sc_arg(c, 0), &s, 0, 0) < 0)
 		return;
-	if (sc_converted(&s))
+	if (sc_mark_option(&s, (int)sc_arg(c, 1), (int)sc_arg(c, 2)))
+		sc_answer(c, len < sizeof(int) ? -1 : 0, len < sizeof(int) ? EINVAL : 0); /* the mark stays */
+	else if (sc_converted(&s))
 		sc_answer_rc(c, t64_setsockopt_logic(setsockopt, s.fd, (int)sc_arg(c, 1), (int)sc_arg(c, 2), val, len));
 	sc_release(c);
 }

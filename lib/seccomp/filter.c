@@ -5,6 +5,7 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stddef.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -33,7 +34,9 @@
 #define ARG(i, half) ((unsigned)(offsetof(struct seccomp_data, args) + 8 * (i) + (half)))
 
 /* A BPF program with symbolic jump targets, resolved once it is complete. */
-enum label { L_NEXT, L_ALLOW, L_NOTIFY, L_SOCKET, L_ADDR4, L_ADDR1, L_SETOPT, L_SOCKOPT, L_N };
+enum label {
+	L_NEXT, L_ALLOW, L_NOTIFY, L_SOCKET, L_ADDR4, L_ADDR1, L_SETOPT, L_SETOPT_TCP, L_SETOPT_SOCKET, L_SOCKOPT, L_N
+};
 #define PROG_MAX 96
 struct prog {
 	struct sock_filter f[PROG_MAX];
@@ -101,12 +104,17 @@ static void pointer_given(struct prog *p, enum label l, int arg)
 	jump(p, BPF_JEQ, 0, L_ALLOW, L_NOTIFY);
 }
 
-/* At label l: notify a socket-option call (level: argument 1, name: argument 2) for level and one of its n names. */
-static void level_and_names(struct prog *p, enum label l, unsigned level, const unsigned *names, int n)
+/*
+ * At label l: notify a socket-option call (level: argument 1, name:
+ * argument 2) for level and one of its n names; another level goes on at
+ * label other.
+ */
+static void level_and_names(struct prog *p, enum label l, unsigned level, const unsigned *names, int n,
+			    enum label other)
 {
 	here(p, l);
 	ld(p, ARG(1, LO));
-	jump(p, BPF_JEQ, level, L_NEXT, L_ALLOW);
+	jump(p, BPF_JEQ, level, L_NEXT, other);
 	ld(p, ARG(2, LO));
 	for (int i = 0; i < n; i++)
 		jump(p, BPF_JEQ, names[i], L_NOTIFY, i == n - 1 ? L_ALLOW : L_NEXT);
@@ -119,7 +127,9 @@ static void level_and_names(struct prog *p, enum label l, unsigned level, const 
  * address; accept() and accept4() only with an address buffer;
  * setsockopt() only for the IPv4 options whose IPv6 twins lib/core sets
  * (IP_TOS, IP_TTL, IP_MTU_DISCOVER, IP_FREEBIND) and the ancillary-data
- * options (IP_PKTINFO, IP_RECVTTL, IP_RECVTOS, IP_RECVERR); getsockopt() only for
+ * options (IP_PKTINFO, IP_RECVTTL, IP_RECVTOS, IP_RECVERR), and for the
+ * two that hold the supervisor's mark (TCP_NOTSENT_LOWAT, SO_RCVLOWAT);
+ * getsockopt() only for
  * SOL_SOCKET's SO_ERROR and SO_DOMAIN. So the
  * data path (read, write, send, recv without an address) never stops in
  * the supervisor. The msghdr calls (sendmsg, sendmmsg, recvmsg,
@@ -154,8 +164,10 @@ static int build(struct prog *p)
 	pointer_given(p, L_ADDR4, 4);
 	pointer_given(p, L_ADDR1, 1);
 	level_and_names(p, L_SETOPT, IPPROTO_IP, (const unsigned[]){ IP_TOS, IP_TTL, IP_MTU_DISCOVER, IP_FREEBIND,
-			IP_PKTINFO, IP_RECVTTL, IP_RECVTOS, IP_RECVERR }, 8);
-	level_and_names(p, L_SOCKOPT, SOL_SOCKET, (const unsigned[]){ SO_ERROR, SO_DOMAIN }, 2);
+			IP_PKTINFO, IP_RECVTTL, IP_RECVTOS, IP_RECVERR }, 8, L_SETOPT_TCP);
+	level_and_names(p, L_SETOPT_TCP, IPPROTO_TCP, (const unsigned[]){ TCP_NOTSENT_LOWAT }, 1, L_SETOPT_SOCKET);
+	level_and_names(p, L_SETOPT_SOCKET, SOL_SOCKET, (const unsigned[]){ SO_RCVLOWAT }, 1, L_ALLOW);
+	level_and_names(p, L_SOCKOPT, SOL_SOCKET, (const unsigned[]){ SO_ERROR, SO_DOMAIN }, 2, L_ALLOW);
 	here(p, L_NOTIFY);
 	ret(p, SECCOMP_RET_USER_NOTIF);
 	here(p, L_ALLOW);

@@ -43,6 +43,10 @@
  *                                                with MSG_WAITFORONE and a timeout (senders, payloads), 2 more
  *                                                received by one blocking recvmmsg, a non-blocking one with nothing
  *                                                to read; an fd passed over a socketpair (SCM_RIGHTS) and read
+ *   static-client lowat HOST PORT                low-water marks set before use: TCP_NOTSENT_LOWAT 16384 on a TCP
+ *                                                socket, then an echo exchange (connect, getpeername AF_INET
+ *                                                HOST:PORT, the bytes back); SO_RCVLOWAT 1 on a UDP socket, then
+ *                                                sendto and recvfrom (the sender)
  *   static-client tos HOST PORT                  IP_TOS 0xb8 by setsockopt on a UDP socket and a sendto, 0x28 by a
  *                                                sendmsg IP_TOS cmsg, 0x30 by a sendmmsg one, 0x50 by one on the
  *                                                socket connected, 0x48 by setsockopt on a TCP socket and a
@@ -55,6 +59,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
 #include <pthread.h>
@@ -774,6 +779,32 @@ static int msgs(char **argv)
 	return 0;
 }
 
+static int lowat(char **argv)
+{
+	struct sockaddr_in to = target(argv[2], argv[3]);
+	struct sockaddr_storage from;
+	socklen_t len = sizeof from;
+	struct timeval tv = { 5, 0 };
+	int t = socket(AF_INET, SOCK_STREAM, 0), u = socket(AF_INET, SOCK_DGRAM, 0), v = 16384, one = 1, tcp;
+	char b[16];
+	ssize_t r;
+
+	if (t < 0 || u < 0 || setsockopt(t, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &v, sizeof v) < 0 ||
+	    setsockopt(u, SOL_SOCKET, SO_RCVLOWAT, &one, sizeof one) < 0 ||
+	    setsockopt(u, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) < 0)
+		fail("setsockopt");
+	tcp = echo_once(&to, t, "low water\n");
+	if (sendto(u, "lw", 2, 0, (struct sockaddr *)&to, sizeof to) != 2)
+		fail("sendto");
+	memset(&from, 0, sizeof from);
+	if ((r = recvfrom(u, b, sizeof b, 0, (struct sockaddr *)&from, &len)) != 2)
+		fail("recvfrom");
+	printf("{\"mode\":\"lowat\",\"tcp\":%s,\"from\":", tcp ? "true" : "false");
+	jaddr(&from, len);
+	puts("}");
+	return 0;
+}
+
 static int tos(char **argv)
 {
 	struct sockaddr_in to = target(argv[2], argv[3]);
@@ -906,10 +937,12 @@ int main(int argc, char **argv)
 		return tos(argv);
 	if (argc == 4 && strcmp(argv[1], "msgs") == 0)
 		return msgs(argv);
+	if (argc == 4 && strcmp(argv[1], "lowat") == 0)
+		return lowat(argv);
 	if (argc == 5 && strcmp(argv[1], "manywait") == 0)
 		return manywait(argv);
 	if (argc == 4 && strcmp(argv[1], "resolve") == 0)
 		return resolve(argv);
-	fputs("usage: static-client tcp|nonblocking|udp HOST PORT PAYLOAD | server PORT COUNT | mapped HOST TCPPORT UDPPORT PAYLOAD | procs|gather|sendblock|tos|msgs HOST PORT | recvblock HOST PORT [from|msg|mmsg] | manywait HOST PORT N | resolve NAME PORT\n", stderr);
+	fputs("usage: static-client tcp|nonblocking|udp HOST PORT PAYLOAD | server PORT COUNT | mapped HOST TCPPORT UDPPORT PAYLOAD | procs|gather|sendblock|tos|msgs|lowat HOST PORT | recvblock HOST PORT [from|msg|mmsg] | manywait HOST PORT N | resolve NAME PORT\n", stderr);
 	return 2;
 }
