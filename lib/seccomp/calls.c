@@ -275,8 +275,8 @@ out:
  * on_getsockopt answers getsockopt(SOL_SOCKET, SO_DOMAIN) of a converted
  * socket with AF_INET, and SO_ERROR of one whose NAT64 connect was in
  * progress through lib/core's late fallback (t64_pending_error: an
- * unreachable NAT64 connects again over IPv4, and the program reads 0
- * while that connect goes on). Everything else is the kernel's.
+ * unreachable NAT64 connects again over IPv4, and the program reads how
+ * that connect ended, or 0 while it goes on). Everything else is the kernel's.
  */
 static void on_getsockopt(struct sc_call *c)
 {

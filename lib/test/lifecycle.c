@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -56,6 +57,15 @@ static int writable(int fd, int ms)
 	struct pollfd p = { .fd = fd, .events = POLLOUT };
 
 	return poll(&p, 1, ms) == 1 ? p.revents : 0;
+}
+
+/* wait_raw waits for fd's connect to end past the poll hook (a raw ppoll), as a program the hook misses would. */
+static int wait_raw(int fd, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLOUT };
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
+
+	return syscall(SYS_ppoll, &p, 1, &ts, NULL, (size_t)8) == 1;
 }
 
 /*
@@ -191,23 +201,20 @@ static void case_again(int argc, char **argv)
 }
 
 /*
- * case_refused DEST: as case_async, to a closed port of DEST: SO_ERROR 0
- * (the IPv4 connect is in progress), then the refusal in the next
- * SO_ERROR, as an AF_INET socket would report it.
+ * case_refused DEST: as case_async, to a closed port of DEST, the failure
+ * read with SO_ERROR: that SO_ERROR reports the IPv4 connect's refusal
+ * (it waits for it, briefly), as an AF_INET socket's SO_ERROR would.
  */
 static void case_refused(int argc, char **argv)
 {
-	int err, fd, e, ev;
+	int err, fd, e;
 
 	(void)argc;
 	fd = start(argv[0], 1, &err);
 	CHECK(err == EINPROGRESS, "NAT64 connect in progress: %s", strerror(err));
-	CHECK(writable(fd, 5000) != 0, "poll reports the failure");
+	CHECK(wait_raw(fd, 5000), "the NAT64 attempt fails");
 	e = so_error(fd);
-	ev = writable(fd, 3000);
-	if (e == 0)
-		e = so_error(fd);
-	CHECK(e == ECONNREFUSED, "refusal over IPv4 reported: %s (revents %#x)", strerror(e), ev);
+	CHECK(e == ECONNREFUSED, "refusal over IPv4 reported by the first SO_ERROR: %s", strerror(e));
 	close(fd);
 }
 

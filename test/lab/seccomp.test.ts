@@ -518,7 +518,7 @@ describe('no prefix anywhere (no DNS64, no configuration): the supervised progra
 // say which address the server saw: the client's IPv4 192.0.2.2.
 describe('a dual-stack host whose NAT64 is down: the static programs fall back to IPv4', () => {
   const CLIENT_V4 = '192.0.2.2';
-  test('busybox wget, the C clients blocking and through epoll, Go net.Dial and 4 goroutines x 10, a ::ffff: connect: the server sees 192.0.2.2', () =>
+  test('busybox wget, the C clients blocking and through epoll (a closed port: ECONNREFUSED from SO_ERROR), Go net.Dial and 4 goroutines x 10, a ::ffff: connect: the server sees 192.0.2.2', () =>
     withLab({ clientIPv4: true, nat64: false }, async (down) => {
       const denv = labEnv(down);
       const w = await down.run(tn('busybox', 'wget', '-q', '-O-', `http://${SERVER_IPV4}/whoami`), { env: denv, timeoutMs: 20_000 });
@@ -530,6 +530,10 @@ describe('a dual-stack host whose NAT64 is down: the static programs fall back t
         assert.equal(o.data.split(' ')[0], CLIENT_V4, show(c));
         if (mode === 'nonblocking') assert.equal(o.so_error, '0', show(c));
       }
+      // A closed port: the SO_ERROR that starts the IPv4 connect waits for it and says it was refused, as natively.
+      const refused = await down.run(tn(bin.musl, 'nonblocking', SERVER_IPV4, String(PORTS.closed), 'x'), { env: denv, timeoutMs: 20_000 });
+      assert.equal(refused.code, 0, show(refused));
+      assert.deepEqual([lastJson(refused).connect, lastJson(refused).so_error], ['EINPROGRESS', 'ECONNREFUSED'], show(refused));
       const g = await down.run(tn(bin.go, 'http', 'tcp4', `${SERVER_IPV4}:${PORTS.http}`), { env: denv, timeoutMs: 20_000 });
       assert.equal(g.code, 0, show(g));
       assert.deepEqual([lastJson(g).body, lastJson(g).local], [HTTP_BODY, CLIENT_V4], show(g));

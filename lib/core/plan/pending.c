@@ -58,17 +58,47 @@ void t64_pending_set(int fd, const struct sockaddr_in *sin)
 
 
 /*
+ * How long getsockopt(SO_ERROR) waits for the IPv4 connect it has just
+ * started, in ms: a round trip and more on a network where IPv4 works.
+ */
+#define SETTLE_MS 250
+
+/*
+ * settle waits up to SETTLE_MS for fd's IPv4 connect in progress, so that
+ * the SO_ERROR that started it reports how that connect ended, as a
+ * native socket's SO_ERROR after poll would (a refused port at once, not
+ * at the first send), and not 0 for a connect still going on. The NAT64
+ * attempt failed with err. Returns the error to report: 0 when connected
+ * or still connecting after the wait, the IPv4 connect's error, or the
+ * more telling of the two unreachable ones. errno clobbered.
+ */
+static int settle(int fd, int err)
+{
+	t64_fn_poll *wait = T64_REAL(poll);
+	t64_fn_getsockopt *gso = T64_REAL(getsockopt);
+	struct pollfd p = { .fd = fd, .events = POLLOUT };
+	socklen_t l = sizeof(int);
+	int e = 0;
+
+	if (wait == NULL || gso == NULL || wait(&p, 1, SETTLE_MS) != 1 ||
+	    gso(fd, SOL_SOCKET, SO_ERROR, &e, &l) < 0 || e == 0)
+		return 0;
+	T64_DEBUG(1, "connect(%d): IPv4 fallback failed too (%d)", fd, e);
+	return t64_fallback_errno(e) ? t64_fallback_pick(err, e) : e;
+}
+
+/*
  * retry connects fd again to the IPv4 destination of its pending word v
  * after its NAT64 attempt failed with err (read from SO_ERROR, so cleared
  * in the kernel): Linux allows a new connect after a failed one (the first
  * call after the failure may only reset the socket, with ECONNABORTED, so
  * it is made again). IPv4 is remembered for the destination when the
- * connect returned 0 or EINPROGRESS. Returns 0 then, else the error to
- * report (err itself for EISCONN/EALREADY; when the IPv4 connect fails as
- * unreachable too, the more telling of the two, t64_fallback_pick). errno
- * clobbered.
+ * connect returned 0 or EINPROGRESS; with wait, one in progress is given
+ * a moment to end (settle). Returns 0 then, else the error to report (err
+ * itself for EISCONN/EALREADY; when the IPv4 connect fails as unreachable
+ * too, the more telling of the two, t64_fallback_pick). errno clobbered.
  */
-static int retry(int fd, uint64_t v, int err)
+static int retry(int fd, uint64_t v, int err, int wait)
 {
 	t64_fn_connect *real = T64_REAL(connect);
 	struct sockaddr_in sin;
@@ -89,7 +119,7 @@ static int retry(int fd, uint64_t v, int err)
 		  err, rc < 0 ? errno : 0);
 	if (rc == 0 || errno == EINPROGRESS) {
 		t64_memo_put((uint32_t)(v >> 16), T64_IPV4);
-		return 0;
+		return rc < 0 && wait ? settle(fd, err) : 0;
 	}
 	return errno == EISCONN || errno == EALREADY ? err : t64_fallback_pick(err, errno);
 }
@@ -97,10 +127,10 @@ static int retry(int fd, uint64_t v, int err)
 /*
  * take handles the kernel's error err (just read, so cleared) of fd whose
  * pending word is claimed here: a fallback errno with a destination is
- * retried over IPv4; an error kept by poll is reported when err is 0.
- * Returns the error to report. errno clobbered.
+ * retried over IPv4 (wait: see retry); an error kept by poll is reported
+ * when err is 0. Returns the error to report. errno clobbered.
  */
-static int take(int fd, int err)
+static int take(int fd, int err, int wait)
 {
 	_Atomic uint64_t *p;
 	uint64_t v;
@@ -111,19 +141,19 @@ static int take(int fd, int err)
 	if ((v & T64_PEND_ERR) && err == 0)
 		return (int)(uint32_t)v;
 	if ((v & T64_PEND_DEST) && t64_fallback_errno(err))
-		return retry(fd, v, err);
+		return retry(fd, v, err, wait);
 	return err;
 }
 
 /*
  * t64_pending_error is called with the error err that getsockopt(SO_ERROR)
  * just read on converted socket fd with T64_FD_PENDING. A fallback errno
- * makes it connect again over IPv4 (retry): the answer is then 0 when that
- * connect returned 0 or EINPROGRESS. With EINPROGRESS the socket is
- * connecting again: send gives EAGAIN, poll/epoll report writability once
- * it is connected, and a later failure shows up in the next
- * SO_ERROR/send/recv, as it would without tnat64. A connect that fails at
- * once gives its errno. Error 0 on a connected socket (getpeername works)
+ * makes it connect again over IPv4 (retry), waiting up to SETTLE_MS for
+ * that connect to end (settle): the answer is then its result (0, or its
+ * error: a refused port is ECONNREFUSED here). One still in progress after
+ * the wait answers 0: send gives EAGAIN, poll/epoll report writability
+ * once it is connected, and a later failure shows up in the next
+ * SO_ERROR/send/recv. A connect that fails at once gives its errno. Error 0 on a connected socket (getpeername works)
  * ends the pending state. Returns the error to report. errno preserved.
  */
 int t64_pending_error(int fd, int err)
@@ -135,7 +165,7 @@ int t64_pending_error(int fd, int err)
 
 	if (err != 0 || (pend(fd) & T64_PEND_ERR) ||
 	    (gpn != NULL && gpn(fd, (struct sockaddr *)&sin6, &l) == 0))
-		err = take(fd, err);
+		err = take(fd, err, 1);
 	errno = saved;
 	return err;
 }
@@ -164,7 +194,7 @@ int t64_pending_poll(int fd, short revents)
 		goto out;
 	again = t64_fallback_errno(err) &&
 		(pend(fd) & T64_PEND_DEST);
-	err = take(fd, err);
+	err = take(fd, err, 0);
 	if (err != 0) {
 		again = 0;
 		mark(fd, T64_PEND_ERR | (uint32_t)err);

@@ -6,7 +6,8 @@
  *                                                shutdown(SHUT_WR), read to EOF; peer and local address, the bytes
  *   static-client nonblocking HOST PORT PAYLOAD  O_NONBLOCK socket registered with epoll (EPOLLOUT) BEFORE connect:
  *                                                connect's errno, the event, SO_ERROR, O_NONBLOCK still set, then
- *                                                the exchange (shutdown(SHUT_WR), read to EOF through epoll)
+ *                                                (SO_ERROR 0) the exchange (shutdown(SHUT_WR), read to EOF through
+ *                                                epoll)
  *   static-client udp HOST PORT PAYLOAD          sendto, recvfrom: the sender's family and address, the bytes
  *   static-client server PORT COUNT              bind 0.0.0.0:PORT, listen, print {"listening":PORT}, then COUNT
  *                                                times accept(): the peer accept() reports (family, address,
@@ -255,6 +256,10 @@ static int nonblocking(char **argv)
 	       errname(cerr), events, events == 1 && (out.events & EPOLLOUT) ? "true" : "false",
 	       events == 1 && out.data.fd == fd ? "true" : "false", errname(soerr), nb ? "true" : "false");
 	names(fd);
+	if (soerr != 0) { /* the connect failed: nothing to exchange */
+		puts("}");
+		return 0;
+	}
 	partial = 1;
 	if (write(fd, payload, n) != (ssize_t)n)
 		fail("write");
