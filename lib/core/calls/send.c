@@ -308,16 +308,16 @@ static int start(int fd, int mapped, const struct msghdr *h,
 }
 
 /*
- * sendmmsg_chunks sends vlen messages on fd: names translated by start
- * (mapped: ::ffff: names on a socket t64_mapped_socket allowed), CHUNK
- * messages per real call in copies on the stack, IPv4 control data in its
- * IPv6 form for a message going through NAT64 (as sendmsg); a message whose first
- * method fails as unreachable is sent by the other one (sendto's
- * fallback) and the rest continues; a stand-in goes to its IPv6 peer, and
- * the full pool's network address ends the batch before it. Returns the
- * number of messages sent (msg_len set in vec), or -1 with errno when the
- * first one failed (EHOSTUNREACH for the full pool's address); *engine
- * set when a message went through the attempt engine.
+ * sendmmsg_chunks sends vlen messages on fd: names translated by start (mapped:
+ * ::ffff: names on a socket t64_mapped_socket allowed), CHUNK messages per real
+ * call in copies on the stack, IPv4 control data in its IPv6 form for a message
+ * going through NAT64 (as sendmsg); a message whose first method fails as
+ * unreachable is sent by the other one (sendto's fallback) and the rest
+ * continues; a stand-in goes to its IPv6 peer, and the full pool's network
+ * address ends the batch before it. Returns the number of messages sent
+ * (msg_len set in vec), or -1 with errno when the first one failed
+ * (EHOSTUNREACH for the full pool's address); *engine set when a message went
+ * through the attempt engine.
  */
 static int sendmmsg_chunks(t64_fn_sendmmsg *real, int fd, struct mmsghdr *vec,
 			   unsigned vlen, int flags, int mapped, int *engine)

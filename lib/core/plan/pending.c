@@ -146,15 +146,15 @@ static int take(int fd, int err, int wait)
 }
 
 /*
- * t64_pending_error is called with the error err that getsockopt(SO_ERROR)
- * just read on converted socket fd with T64_FD_PENDING. A fallback errno
- * makes it connect again over IPv4 (retry), waiting up to SETTLE_MS for
- * that connect to end (settle): the answer is then its result (0, or its
- * error: a refused port is ECONNREFUSED here). One still in progress after
- * the wait answers 0: send gives EAGAIN, poll/epoll report writability
- * once it is connected, and a later failure shows up in the next
- * SO_ERROR/send/recv. A connect that fails at once gives its errno. Error 0 on a connected socket (getpeername works)
- * ends the pending state. Returns the error to report. errno preserved.
+ * t64_pending_error is called with the error err that getsockopt(SO_ERROR) just
+ * read on converted socket fd with T64_FD_PENDING. A fallback errno makes it
+ * connect again over IPv4 (retry), waiting up to SETTLE_MS for that connect to
+ * end (settle): the answer is then its result (0, or its error: a refused port
+ * is ECONNREFUSED here). One still in progress after the wait answers 0: send
+ * gives EAGAIN, poll/epoll report writability once it is connected, and a later
+ * failure shows up in the next SO_ERROR/send/recv. A connect that fails at once
+ * gives its errno. Error 0 on a connected socket (getpeername works) ends the
+ * pending state. Returns the error to report. errno preserved.
  */
 int t64_pending_error(int fd, int err)
 {
