@@ -21,6 +21,7 @@
 #include "calls/sockname.h"
 #include "plan/bcast.h"
 #include "plan/pending.h"
+#include "pool.h"
 #include "receives.h"
 #include "sends.h"
 #include "sock/fdtab.h"
@@ -292,6 +293,8 @@ static void on_getsockopt(struct sc_call *c)
 	/* SO_DOMAIN: lib/core's answer for a converted socket; SO_ERROR: for one whose NAT64 connect may fall back. */
 	if (opt == SO_DOMAIN ? !sc_converted(&s) : (!(s.bits & M_PENDING) || pending_load(&s, &ino) < 0))
 		goto out;
+	if (opt == SO_ERROR)
+		sc_pool_wait_begin(); /* the IPv4 connect of a late fallback is waited for, up to 250 ms: others go on */
 	if (t64_getsockopt_logic(getsockopt, t64_fd_get(s.fd), s.fd, SOL_SOCKET, opt, &v, &l) < 0) {
 		sc_answer_rc(c, -1);
 		goto out;
