@@ -24,7 +24,8 @@
  *   mark (the kernel caps it at half the largest receive buffer).
  * An accepted socket inherits its listener's value. A program's own
  * setsockopt of the option on a socket of ours is answered without
- * setting it (calls.c, sc_mark_option); one that reads it reads the mark.
+ * setting it, and its getsockopt with the default (calls.c,
+ * sc_mark_option).
  */
 #define MARK 0x7fffffe0
 #define MARK_BITS 0x1f

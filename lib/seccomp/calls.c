@@ -277,11 +277,14 @@ out:
  * socket with AF_INET, and SO_ERROR of one whose NAT64 connect was in
  * progress through lib/core's late fallback (t64_pending_error: an
  * unreachable NAT64 connects again over IPv4, and the program reads how
- * that connect ended, or 0 while it goes on). Everything else is the kernel's.
+ * that connect ended, or 0 while it goes on), and the option a socket of
+ * ours keeps its mark in with its default (TCP_NOTSENT_LOWAT 0,
+ * SO_RCVLOWAT 1: what is in force, on_setsockopt sets no other).
+ * Everything else is the kernel's.
  */
 static void on_getsockopt(struct sc_call *c)
 {
-	int opt = (int)sc_arg(c, 2), v = 0;
+	int level = (int)sc_arg(c, 1), opt = (int)sc_arg(c, 2), v = 0;
 	socklen_t room, l = sizeof v;
 	uint64_t ino = 0;
 	struct sock s;
@@ -290,8 +293,13 @@ static void on_getsockopt(struct sc_call *c)
 		return;
 	if (sc_sock_open(c, sc_arg(c, 0), &s, 0, 0) < 0)
 		return;
+	if (sc_mark_option(&s, level, opt)) {
+		v = level == SOL_SOCKET ? 1 : 0; /* the default, in force: the program's own value was not set */
+		goto answer;
+	}
 	/* SO_DOMAIN: lib/core's answer for a converted socket; SO_ERROR: for one whose NAT64 connect may fall back. */
-	if (opt == SO_DOMAIN ? !sc_converted(&s) : (!(s.bits & M_PENDING) || pending_load(&s, &ino) < 0))
+	if (level != SOL_SOCKET || opt == SO_RCVLOWAT ||
+	    (opt == SO_DOMAIN ? !sc_converted(&s) : (!(s.bits & M_PENDING) || pending_load(&s, &ino) < 0)))
 		goto out;
 	if (opt == SO_ERROR)
 		sc_pool_wait_begin(); /* the IPv4 connect of a late fallback is waited for, up to 250 ms: others go on */
@@ -301,6 +309,7 @@ static void on_getsockopt(struct sc_call *c)
 	}
 	if (opt == SO_ERROR && !(t64_fd_get(s.fd) & T64_FD_PENDING))
 		pending_end(&s, ino);
+answer:
 	if (sc_write(c, sc_arg(c, 3), &v, sizeof v) < 0 || sc_write(c, sc_arg(c, 4), &l, sizeof l) < 0)
 		sc_answer(c, -1, EFAULT);
 	else

@@ -35,7 +35,8 @@
 
 /* A BPF program with symbolic jump targets, resolved once it is complete. */
 enum label {
-	L_NEXT, L_ALLOW, L_NOTIFY, L_SOCKET, L_ADDR4, L_ADDR1, L_SETOPT, L_SETOPT_TCP, L_SETOPT_SOCKET, L_SOCKOPT, L_N
+	L_NEXT, L_ALLOW, L_NOTIFY, L_SOCKET, L_ADDR4, L_ADDR1,
+	L_SETOPT, L_SETOPT_TCP, L_SETOPT_SOCKET, L_SOCKOPT, L_SOCKOPT_TCP, L_N
 };
 #define PROG_MAX 96
 struct prog {
@@ -129,10 +130,9 @@ static void level_and_names(struct prog *p, enum label l, unsigned level, const 
  * (IP_TOS, IP_TTL, IP_MTU_DISCOVER, IP_FREEBIND) and the ancillary-data
  * options (IP_PKTINFO, IP_RECVTTL, IP_RECVTOS, IP_RECVERR), and for the
  * two that hold the supervisor's mark (TCP_NOTSENT_LOWAT, SO_RCVLOWAT);
- * getsockopt() only for
- * SOL_SOCKET's SO_ERROR and SO_DOMAIN. So the
- * data path (read, write, send, recv without an address) never stops in
- * the supervisor. The msghdr calls (sendmsg, sendmmsg, recvmsg,
+ * getsockopt() only for those two and SOL_SOCKET's SO_ERROR and
+ * SO_DOMAIN. So the data path (read, write, send, recv without an address)
+ * never stops in the supervisor. The msghdr calls (sendmsg, sendmmsg, recvmsg,
  * recvmmsg) are always notified: their addresses are behind a pointer
  * the filter cannot follow; the supervisor lets those it has no business
  * with go on in the kernel.
@@ -167,7 +167,8 @@ static int build(struct prog *p)
 			IP_PKTINFO, IP_RECVTTL, IP_RECVTOS, IP_RECVERR }, 8, L_SETOPT_TCP);
 	level_and_names(p, L_SETOPT_TCP, IPPROTO_TCP, (const unsigned[]){ TCP_NOTSENT_LOWAT }, 1, L_SETOPT_SOCKET);
 	level_and_names(p, L_SETOPT_SOCKET, SOL_SOCKET, (const unsigned[]){ SO_RCVLOWAT }, 1, L_ALLOW);
-	level_and_names(p, L_SOCKOPT, SOL_SOCKET, (const unsigned[]){ SO_ERROR, SO_DOMAIN }, 2, L_ALLOW);
+	level_and_names(p, L_SOCKOPT, SOL_SOCKET, (const unsigned[]){ SO_ERROR, SO_DOMAIN, SO_RCVLOWAT }, 3, L_SOCKOPT_TCP);
+	level_and_names(p, L_SOCKOPT_TCP, IPPROTO_TCP, (const unsigned[]){ TCP_NOTSENT_LOWAT }, 1, L_ALLOW);
 	here(p, L_NOTIFY);
 	ret(p, SECCOMP_RET_USER_NOTIF);
 	here(p, L_ALLOW);

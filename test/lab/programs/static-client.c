@@ -44,10 +44,10 @@
  *                                                with MSG_WAITFORONE and a timeout (senders, payloads), 2 more
  *                                                received by one blocking recvmmsg, a non-blocking one with nothing
  *                                                to read; an fd passed over a socketpair (SCM_RIGHTS) and read
- *   static-client lowat HOST PORT                low-water marks set before use: TCP_NOTSENT_LOWAT 16384 on a TCP
- *                                                socket, then an echo exchange (connect, getpeername AF_INET
- *                                                HOST:PORT, the bytes back); SO_RCVLOWAT 1 on a UDP socket, then
- *                                                sendto and recvfrom (the sender)
+ *   static-client lowat HOST PORT                low-water marks set before use, and read back: TCP_NOTSENT_LOWAT
+ *                                                16384 on a TCP socket, then an echo exchange (connect,
+ *                                                getpeername AF_INET HOST:PORT, the bytes back); SO_RCVLOWAT 1 on
+ *                                                a UDP socket, then sendto and recvfrom (the sender)
  *   static-client tos HOST PORT                  IP_TOS 0xb8 by setsockopt on a UDP socket and a sendto, 0x28 by a
  *                                                sendmsg IP_TOS cmsg, 0x30 by a sendmmsg one, 0x50 by one on the
  *                                                socket connected, 0x48 by setsockopt on a TCP socket and a
@@ -798,13 +798,20 @@ static int lowat(char **argv)
 	    setsockopt(u, SOL_SOCKET, SO_RCVLOWAT, &one, sizeof one) < 0 ||
 	    setsockopt(u, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) < 0)
 		fail("setsockopt");
+	len = sizeof v;
+	v = -1;
+	getsockopt(t, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &v, &len);
+	one = -1;
+	len = sizeof one;
+	getsockopt(u, SOL_SOCKET, SO_RCVLOWAT, &one, &len);
 	tcp = echo_once(&to, t, "low water\n");
+	len = sizeof from;
 	if (sendto(u, "lw", 2, 0, (struct sockaddr *)&to, sizeof to) != 2)
 		fail("sendto");
 	memset(&from, 0, sizeof from);
 	if ((r = recvfrom(u, b, sizeof b, 0, (struct sockaddr *)&from, &len)) != 2)
 		fail("recvfrom");
-	printf("{\"mode\":\"lowat\",\"tcp\":%s,\"from\":", tcp ? "true" : "false");
+	printf("{\"mode\":\"lowat\",\"read\":[%d,%d],\"tcp\":%s,\"from\":", v, one, tcp ? "true" : "false");
 	jaddr(&from, len);
 	puts("}");
 	return 0;
