@@ -113,8 +113,6 @@ int sc_sock_open(struct sc_call *c, uint64_t tfd, struct sock *s, int dgram, int
 	return 0;
 }
 
-
-
 /* The data of a send or a receive: DATA_MAX bytes per receiving thread, made on first need. */
 static __thread unsigned char *data;
 
@@ -152,7 +150,6 @@ int sc_read_addr(struct sc_call *c, uint64_t p, uint64_t len, union addr *a)
 	return sc_read_addr_data(c, p, len, a, 0, NULL, 0);
 }
 
-
 /* Whether a goes to an a.b.c.255 address (a directed broadcast where the socket has SO_BROADCAST). */
 int sc_bcast_dest(const union addr *a, socklen_t len)
 {
@@ -161,7 +158,6 @@ int sc_bcast_dest(const union addr *a, socklen_t len)
 	return a->sa.sa_family == AF_INET6 && len >= sizeof a->sin6 &&
 	       IN6_IS_ADDR_V4MAPPED(&a->sin6.sin6_addr) && a->sin6.sin6_addr.s6_addr[15] == 0xff;
 }
-
 
 /*
  * sc_route_of says who answers a call to destination a on the caller's
@@ -192,7 +188,6 @@ void sc_mapped_done(struct sock *s)
 		s->bits = M_MARKED | bits; /* what a later sc_mark_set of this call (pending_save) builds on */
 }
 
-
 /* out writes an address going out (ours, alen bytes of it) to the caller's (p, lenp) as the kernel would. */
 int sc_out_addr(struct sc_call *c, uint64_t p, uint64_t lenp, socklen_t room,
 		    const void *addr, socklen_t alen)
@@ -210,8 +205,6 @@ int sc_read_len(struct sc_call *c, uint64_t lenp, socklen_t *room)
 		return -1;
 	return (int)*room < 0 ? -1 : 0;
 }
-
-
 
 /* The caller's iovecs of the message at hand (sc_read_iov). */
 __thread struct iovec sc_their_iov[IOV_MAX_KERNEL];
@@ -247,8 +240,6 @@ int sc_read_iov(struct sc_call *c, const struct msghdr *m, int cut, size_t *tota
 	*total = n;
 	return (int)iovlen;
 }
-
-
 
 /*
  * sc_read_vec reads the caller's mmsghdr array (p, vlen at most MMSG_MAX)

@@ -31,6 +31,12 @@ enum {
 /* At most this many messages in one sendmmsg or recvmmsg, as the kernel takes (UIO_MAXIOV). */
 #define MMSG_MAX 1024
 
+/* Room for one message's control data on its way through the supervisor. */
+union sc_ctl {
+	struct cmsghdr align;
+	unsigned char b[4096];
+};
+
 struct sock {
 	int fd;        /* our copy of the caller's fd */
 	unsigned bits; /* M_*; 0 when the socket is not ours */

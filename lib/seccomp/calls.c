@@ -49,7 +49,6 @@ static int sc_connect(int fd, const struct sockaddr *addr, socklen_t len)
 	return sc_connect_wait(fd);
 }
 
-
 static void on_socket(struct sc_call *c)
 {
 	int type = (int)sc_arg(c, 1), proto = (int)sc_arg(c, 2), fd;
@@ -69,7 +68,6 @@ static void on_socket(struct sc_call *c)
 	sc_answer_fd(c, fd, type & SOCK_CLOEXEC);
 	close(fd);
 }
-
 
 /*
  * A NAT64 connect in progress (a non-blocking program's) may fail later,
@@ -189,7 +187,6 @@ static void on_bind(struct sc_call *c)
 	}
 	sc_release(c);
 }
-
 
 static void on_name(struct sc_call *c, int peer)
 {

@@ -69,10 +69,7 @@ out:
 static ssize_t recv_msg(struct sc_call *c, const struct sock *s, uint64_t p, struct mmsghdr *mm, size_t hdr_len,
 			int flags, int blocks, int twins)
 {
-	union {
-		struct cmsghdr align;
-		unsigned char b[4096];
-	} ctl;
+	union sc_ctl ctl;
 	struct msghdr *theirs = &mm->msg_hdr, m = *theirs;
 	socklen_t room = theirs->msg_namelen;
 	unsigned char *buf = sc_data_buf();

@@ -138,7 +138,6 @@ void sc_on_sendto(struct sc_call *c)
 	sc_release(c);
 }
 
-
 /*
  * gather reads the caller's msghdr m (iovecs and control data) into ours:
  * one iovec in sc_data_buf(), the control data in ctl. A datagram longer
@@ -204,10 +203,7 @@ static ssize_t send_msg(struct sc_call *c, struct sock *s, const struct msghdr *
 			int flags)
 {
 	struct msghdr mm = *theirs, *m = &mm;
-	union {
-		struct cmsghdr align;
-		unsigned char b[4096];
-	} ctl;
+	union sc_ctl ctl;
 	struct iovec one;
 	ssize_t rc;
 	size_t n;
@@ -245,8 +241,6 @@ void sc_on_sendmsg(struct sc_call *c)
 		sc_answer_rc(c, send_msg(c, &s, &m, &a, k, (int)sc_arg(c, 2)));
 	sc_release(c);
 }
-
-
 
 /*
  * lens_out writes the msg_len of the first n messages of v to the

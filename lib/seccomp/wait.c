@@ -117,7 +117,6 @@ int sc_blocking(int fd, int flags)
 	return !(flags & MSG_DONTWAIT) && (fl = fcntl(fd, F_GETFL)) >= 0 && !(fl & O_NONBLOCK);
 }
 
-
 /*
  * sc_recv_retry is asked when a receive made without waiting failed (errno
  * set): on a socket where the program's call blocks (blocks), it waits

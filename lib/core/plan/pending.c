@@ -56,7 +56,6 @@ void t64_pending_set(int fd, const struct sockaddr_in *sin)
 			 ntohs(sin->sin_port));
 }
 
-
 /*
  * How long getsockopt(SO_ERROR) waits for the IPv4 connect it has just
  * started, in ms: a round trip and more on a network where IPv4 works.
